@@ -1,0 +1,46 @@
+import { CliError } from './io';
+import { localCommand, parseCommand } from './parse-command';
+
+const USAGE = `Usage: jupyter-remote <command> [options]
+
+Commands:
+  parse [FILE|-]   Find Jupyter servers in pasted text (URLs, logs, \`jupyter server list\` output); print JSON.
+  local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
+  help             Show this help.
+`;
+
+type Command = (args: string[], out: NodeJS.WritableStream) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  parse: parseCommand,
+  local: localCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`jupyter-remote: unknown command "${name}"; run \`jupyter-remote help\` for the list.\n`);
+    return 2;
+  }
+  try {
+    return await command(args, process.stdout);
+  } catch (e) {
+    const message = e instanceof CliError ? e.message : `Unexpected failure: ${(e as Error)?.message ?? String(e)}`;
+    process.stderr.write(`jupyter-remote: ${message}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,60 @@
+import { parseServerUrl } from './parse-url';
+import { ServerAddress, formatBaseUrl, isWildcardHost } from './server-address';
+
+/**
+ * Reads one server description in the JSON form of a runtime file (`jpserver-*.json`,
+ * `nbserver-*.json`) or of `jupyter server list --json` / `--jsonlist` (PROTOCOL.md §1.2–1.3).
+ * Returns undefined when the object does not describe a server.
+ */
+export function serverFromJson(value: unknown): ServerAddress | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
+  const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const num = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : undefined);
+
+  const sock = str('sock');
+  let url = str('url');
+  if (sock) url = `http+unix://${encodeURIComponent(sock)}${str('base_url') ?? '/'}`;
+  if (!url) {
+    const hostname = str('hostname');
+    const port = num('port');
+    if (!hostname || port === undefined) return undefined;
+    const scheme = o.secure === true ? 'https' : 'http';
+    url = formatBaseUrl(scheme, hostname, port, normaliseBasePath(str('base_url')));
+  }
+  const notebookDir = str('notebook_dir');
+  const parsed = parseServerUrl(url, { printedByServer: true, kind: notebookDir !== undefined ? 'notebook' : 'jupyter-server' });
+  if (!parsed.ok) return undefined;
+  const server = parsed.address;
+
+  const token = str('token');
+  if (token) server.token = token;
+  const rootDir = str('root_dir') ?? notebookDir;
+  if (rootDir !== undefined) server.rootDir = rootDir;
+  if (typeof o.password === 'boolean') server.passwordRequired = o.password;
+  const version = str('version');
+  if (version !== undefined) {
+    server.version = version;
+    if (/^[0-5]\./.test(version) || /^6\./.test(version)) server.kind = 'notebook';
+  }
+  const pid = num('pid');
+  if (pid !== undefined) server.pid = pid;
+  const hostname = str('hostname');
+  if (hostname && isWildcardHost(hostname) && !server.warnings.some((w) => w.includes('listens on'))) {
+    server.warnings.push(
+      `The server listens on all interfaces (${hostname}) and names itself "${server.host}": ` +
+        'from another machine, use an address that machine can reach.',
+    );
+  }
+  return server;
+}
+
+function normaliseBasePath(basePath: string | undefined): string {
+  const segs = (basePath ?? '/').split('/').filter(Boolean);
+  return segs.length ? `/${segs.join('/')}/` : '/';
+}
+
+/** Kernel connection files look like JSON servers to a person; say what they are. */
+export function looksLikeKernelConnectionFile(value: unknown): boolean {
+  return !!value && typeof value === 'object' && 'shell_port' in value && 'iopub_port' in value;
+}
