@@ -34,8 +34,8 @@ export function serverFromJson(value: unknown): ServerAddress | undefined {
   if (typeof o.password === 'boolean') server.passwordRequired = o.password;
   const version = str('version');
   if (version !== undefined) {
+    // Only jpserver files carry a version (nbserver files have notebook_dir and none), so it does not decide the kind.
     server.version = version;
-    if (/^[0-5]\./.test(version) || /^6\./.test(version)) server.kind = 'notebook';
   }
   const pid = num('pid');
   if (pid !== undefined) server.pid = pid;

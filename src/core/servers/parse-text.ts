@@ -28,7 +28,7 @@ const MAX_URL_CHARS = 8 * 1024;
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 // `[I 2026-11-22 10:46:39.909 ServerApp]`, `[I 10:46:40.179 NotebookApp]`, `[I … JupyterHub app:3]`.
 const LOG_PREFIX = /^\s*\[([IWECD]) [^\]]{0,120}\]\s?/;
-const URL_IN_TEXT = /\b(?:https?|http\+unix|ftp|ftps|file|ws|wss|ssh):\/\/[^\s"'<>`]+/gi;
+const URL_IN_TEXT = /\b(?:https?|http\+unix|ftp|ftps|file|ws|wss|ssh):\/\/[^\s"<>`]+/gi;
 // notebook 5.x on all interfaces: `http://(f3a1c2e4b5d6 or 127.0.0.1):8888/?token=…`
 const NB5_OR_HOST = /\(([^()\s]{1,255}) or ([^()\s]{1,255})\)/g;
 const BARE_HOST_PORT =
@@ -164,8 +164,14 @@ function scanLine(rawLine: string, state: ScanState, found: Found[], result: Par
       result.problems.push('An address in the input is longer than 8 KB and was skipped.');
       continue;
     }
-    const candidate = trimTrailingPunctuation(m[0]);
-    const after = line.slice((m.index ?? 0) + m[0].length);
+    const start = m.index ?? 0;
+    let candidate = m[0];
+    // A URL opened by a quote ends at the matching quote; otherwise `'` may be part of a token.
+    if (line[start - 1] === "'" && candidate.includes("'")) candidate = candidate.slice(0, candidate.indexOf("'"));
+    const after = line.slice(start + m[0].length);
+    // Sentence punctuation belongs to the prose around a URL; a URL alone on its line keeps every character.
+    const alone = /^\s*(?:or\s+)?$/.test(line.slice(0, start)) && /^(?:\s*$| :: )/.test(after);
+    if (!alone) candidate = trimTrailingPunctuation(candidate);
     if (/^file:/i.test(candidate)) {
       readOpenHtml(candidate, found, result, options);
       continue;
@@ -208,6 +214,7 @@ function scanLine(rawLine: string, state: ScanState, found: Found[], result: Par
 
 /** Drops sentence punctuation a URL picked up in prose, keeping balanced brackets (`http://[::1]`). */
 function trimTrailingPunctuation(url: string): string {
+  if (/[?&]token=(?:\.\.\.|…)$/.test(url)) return url; // the masked token servers print is not punctuation
   // Running counts keep this linear even for a hostile run of closing brackets.
   let open = 0;
   let close = 0;

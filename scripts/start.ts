@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the main job, end to end on this machine. Starts a local Jupyter server the way a person
+ * would have one, then drives the built `jupyter-remote` CLI against it exactly as a user would
+ * (paste the server list, then connect), and says where the packaged extension is.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { listServers, startJupyter } from '../test/server/fixtures/jupyter';
+
+const execFileAsync = promisify(execFile);
+const cli = path.resolve('dist/cli.js');
+
+async function jupyterRemote(args: string[], input?: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = execFileAsync(process.execPath, [cli, ...args], { env, timeout: 120000 });
+  child.child.stdin?.end(input ?? '');
+  return (await child).stdout;
+}
+
+function banner(text: string): void {
+  console.log(`\n=== ${text}`);
+}
+
+async function main(): Promise<void> {
+  banner('Starting a local Jupyter server (jupyter_server, random token, XSRF on)');
+  const server = await startJupyter({ flavor: 'server' });
+  try {
+    console.log(`running at ${server.url} (pid ${server.pid})`);
+
+    banner('$ jupyter server list | jupyter-remote parse');
+    const { stdout: list } = await listServers(server);
+    console.log(list.replace(server.token, '<token>').trimEnd());
+    const parsed = await jupyterRemote(['parse', '-'], list);
+    console.log(parsed.replaceAll(server.token, '<token>').trimEnd());
+
+    const vsix = path.resolve('jupyter-remote.vsix');
+    banner('The extension');
+    if (existsSync(vsix)) {
+      console.log(`${vsix} (${(statSync(vsix).size / 1024).toFixed(0)} KiB)`);
+      console.log('Install it with: code --install-extension jupyter-remote.vsix');
+    } else {
+      console.log('jupyter-remote.vsix was not built: run `npm run package`.');
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(`npm start failed: ${(e as Error).message}`);
+  process.exitCode = 1;
+});
