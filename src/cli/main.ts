@@ -1,3 +1,4 @@
+import { checkCommand } from './check-command';
 import { CliError } from './io';
 import { localCommand, parseCommand } from './parse-command';
 
@@ -5,6 +6,9 @@ const USAGE = `Usage: jupyter-remote <command> [options]
 
 Commands:
   parse [FILE|-]   Find Jupyter servers in pasted text (URLs, logs, \`jupyter server list\` output); print JSON.
+  check URL        Connect to a server and print its flavour, version, auth and kernel types.
+                   Token from the URL or JUPYTER_TOKEN; password from JUPYTER_PASSWORD;
+                   --ca FILE or --fingerprint SHA256 for self-signed TLS.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
   help             Show this help.
 `;
@@ -13,6 +17,7 @@ type Command = (args: string[], out: NodeJS.WritableStream) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   parse: parseCommand,
+  check: checkCommand,
   local: localCommand,
 };
 

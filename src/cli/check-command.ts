@@ -1,0 +1,57 @@
+import { listKernelSpecs, probeServer } from '../core/api';
+import type { ServerInfo } from '../core/api';
+import { parseArgs } from './args';
+import { describeForCli, sessionFromArgs } from './connect';
+import { CliError } from './io';
+
+function missingCredentials(info: ServerInfo): CliError {
+  switch (info.auth) {
+    case 'password':
+      return new CliError('The server needs a password: set JUPYTER_PASSWORD and run again.');
+    case 'password-or-token':
+      return new CliError('The server needs its token or password: add ?token=… to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.');
+    case 'hub-token':
+      return new CliError(`This is a JupyterHub: create an API token${info.hubTokenUrl ? ` at ${info.hubTokenUrl}` : ' on the Hub\'s token page'} and set JUPYTER_TOKEN.`);
+    default:
+      return new CliError('The server needs a token: add ?token=… to the URL or set JUPYTER_TOKEN.');
+  }
+}
+
+/**
+ * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256]`: connects as the extension would
+ * and prints what the server is, which auth it uses and its kernel types. Never prints a secret.
+ */
+export async function checkCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http'] });
+  if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS]', 2);
+  const { session } = sessionFromArgs({
+    url: positional[0],
+    ca: options.ca as string | undefined,
+    fingerprint: options.fingerprint as string | undefined,
+    allowInsecureHttp: options['allow-insecure-http'] === true,
+    timeoutSeconds: options.timeout ? Number(options.timeout) : undefined,
+    env: process.env,
+  });
+  try {
+    const info = await probeServer(session);
+    if (!info.authenticated) throw missingCredentials(info);
+    const specs = await listKernelSpecs(session);
+    const result = {
+      baseUrl: info.baseUrl,
+      flavor: info.flavor,
+      version: info.version,
+      auth: info.auth,
+      kernelspecs: Object.keys(specs.specs),
+      defaultKernelspec: specs.default ?? null,
+      ...(info.hubVersion ? { hubVersion: info.hubVersion } : {}),
+      ...(info.status?.kernels !== undefined ? { runningKernels: info.status.kernels } : {}),
+      ...(session.proxied ? { proxy: true } : {}),
+    };
+    out.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (e) {
+    throw describeForCli(e);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { HttpSession, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
+import type { TlsTrust } from '../core/http';
+import { ServerAddress, parseServerText } from '../core/servers';
+import { Logger } from '../core/util/logger';
+import { CliError } from './io';
+
+export interface ConnectArgs {
+  url: string;
+  ca?: string;
+  fingerprint?: string;
+  allowInsecureHttp?: boolean;
+  timeoutSeconds?: number;
+  env: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/** The server a command line names, with the secret from the URL or the environment. */
+export function sessionFromArgs(args: ConnectArgs): { session: HttpSession; address: ServerAddress } {
+  const parsed = parseServerText(args.url);
+  const address = parsed.servers[0];
+  if (!address) throw new CliError(parsed.problems[0] ?? `No server address in "${args.url}".`);
+  if (address.kind === 'unix-socket') throw new CliError(address.warnings[0]);
+  const token = address.token ?? args.env.JUPYTER_TOKEN ?? undefined;
+  const password = args.env.JUPYTER_PASSWORD || undefined;
+  if (address.tokenMasked && !token && !password) {
+    throw new CliError('The token in the URL is hidden (?token=...): set JUPYTER_TOKEN, or copy the full URL from `jupyter server list` on the server.');
+  }
+  const trust: TlsTrust = {};
+  if (args.ca) {
+    try {
+      trust.ca = readFileSync(args.ca);
+    } catch (e) {
+      throw new CliError(`Cannot read the CA file ${args.ca}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    }
+  }
+  if (args.fingerprint) {
+    const fp = normalizeFingerprint(args.fingerprint);
+    if (!fp) throw new CliError('--fingerprint takes the certificate\'s SHA-256 as 64 hex digits, with or without colons.', 2);
+    trust.fingerprint = fp;
+  }
+  const session = new HttpSession({
+    baseUrl: address.baseUrl,
+    credentials: { token: token || undefined, password },
+    trust,
+    env: args.env,
+    allowInsecureHttp: args.allowInsecureHttp,
+    timeoutMs: (args.timeoutSeconds ?? 30) * 1000,
+    logger: args.logger,
+  });
+  return { session, address };
+}
+
+/** One sentence for stderr, with the next step where the command line has one. */
+export function describeForCli(e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  if (e instanceof TlsError && e.fingerprint) {
+    return new CliError(`${e.message} To trust this certificate, run again with --fingerprint ${e.fingerprint}`);
+  }
+  if (e instanceof InsecureTransportError) return new CliError(`${e.message} (--allow-insecure-http)`);
+  if (e instanceof JupyterError) return new CliError(e.message);
+  return new CliError(`Unexpected failure: ${(e as Error)?.message ?? String(e)}`);
+}
