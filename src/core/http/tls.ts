@@ -13,6 +13,8 @@ export interface TlsTrust {
   fingerprint?: string;
 }
 
+const HANDSHAKE_TIMEOUT_MS = 10000;
+
 /** `AB:CD:…` upper-case with colons, from any hex spelling; undefined when it is not 32 bytes of hex. */
 export function normalizeFingerprint(fp: string): string | undefined {
   const hex = fp.replace(/^sha256[:=]?/i, '').replace(/[\s:]/g, '').toUpperCase();
@@ -115,10 +117,18 @@ export function connectVerified(
       ALPNProtocols: ['http/1.1'],
       ...tlsConnectOptions(trust),
     });
+    // A plain-http server that receives a TLS hello often just waits for more (tornado does), so
+    // the handshake gets its own short limit and the hint that the scheme may be wrong.
+    const limitMs = Math.min(options.timeoutMs ?? HANDSHAKE_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TlsError(`The TLS handshake with ${options.host}:${options.port} did not finish in time.`, 'TIMEOUT'));
-    }, options.timeoutMs ?? 30000);
+      reject(
+        new TlsError(
+          `${options.host}:${options.port} did not complete a TLS handshake within ${Math.round(limitMs / 1000)} s: if the server does not use TLS, try http:// instead of https://.`,
+          'HANDSHAKE_TIMEOUT',
+        ),
+      );
+    }, limitMs);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       const pinError = checkPin(socket, trust);
