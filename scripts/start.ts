@@ -34,6 +34,10 @@ async function main(): Promise<void> {
     const parsed = await jupyterRemote(['parse', '-'], list);
     console.log(parsed.replaceAll(server.token, '<token>').trimEnd());
 
+    const servers = JSON.parse(parsed) as { baseUrl: string; token: string | null }[];
+    banner(`$ jupyter-remote check ${servers[0].baseUrl}  (token from JUPYTER_TOKEN)`);
+    console.log((await jupyterRemote(['check', servers[0].baseUrl], '', { ...process.env, JUPYTER_TOKEN: servers[0].token ?? '' })).trimEnd());
+
     const vsix = path.resolve('jupyter-remote.vsix');
     banner('The extension');
     if (existsSync(vsix)) {

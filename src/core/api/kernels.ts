@@ -58,6 +58,7 @@ export async function restartKernel(session: HttpSession, id: string, signal?: A
   return toKernelModel(jsonBody(expectStatus(res, [200], action), action));
 }
 
+/** Shuts a kernel down; one that is already gone (404) counts as shut down. */
 export async function shutdownKernel(session: HttpSession, id: string, signal?: AbortSignal): Promise<void> {
-  expectStatus(await session.request('DELETE', kernelPath(id), { signal }), [204, 200], 'shut the kernel down');
+  expectStatus(await session.request('DELETE', kernelPath(id), { signal }), [204, 200, 404], 'shut the kernel down');
 }

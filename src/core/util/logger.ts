@@ -11,7 +11,7 @@ export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}
 
 const PATTERNS: [RegExp, string][] = [
   // token, password and xsrf values in URLs, query strings and forms
-  [/([?&#;]\s*(?:token|password|_xsrf|access_token)=)[^&#\s"']+/gi, '$1<redacted>'],
+  [/((?:^|[?&#;\s"'])(?:token|password|new_password|_xsrf|access_token)=)[^&#\s"']+/gi, '$1<redacted>'],
   // Authorization: token …, Bearer …, Basic …
   [/(authorization["']?\s*[:=]\s*["']?(?:token|bearer|basic)\s+)[^\s"',}]+/gi, '$1<redacted>'],
   // Cookie and Set-Cookie values: keep names, hide values
