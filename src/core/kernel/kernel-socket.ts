@@ -1,0 +1,166 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { Logger } from '../util/logger';
+import { KernelMessage } from './messages';
+import { FrameError, V1_PROTOCOL, WireFormat, decodeFrame, encodeMessage } from './serialize';
+
+/** The kernel is gone from the server (404 on the channels URL). */
+export class KernelNotFoundError extends JupyterError {
+  override readonly name: string = 'KernelNotFoundError';
+}
+
+/** The server answered the WebSocket upgrade with an HTTP error: the same session_id must not be reused. */
+export class HandshakeRejectedError extends JupyterError {
+  override readonly name: string = 'HandshakeRejectedError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface KernelSocketOptions {
+  session: HttpSession;
+  kernelId: string;
+  /** Our client session id: the server buffers for it while we are away and replays on reconnect. */
+  sessionId: string;
+  /** `auto` offers v1 and falls back to legacy JSON where the server does not take it (notebook ≤ 6). */
+  format: 'auto' | WireFormat;
+  handshakeTimeoutMs: number;
+  log: Logger;
+  onMessage(msg: KernelMessage): void;
+  onClose(code: number, reason: string): void;
+}
+
+/**
+ * One open kernel WebSocket. It answers every turn of received frames with one unsolicited pong:
+ * jupyter_server never sets TCP_NODELAY, so its second small frame waits for our delayed ACK
+ * (40 ms on Linux, up to 200 ms on Windows); a pong makes our TCP stack acknowledge at once
+ * (measured: ~48 ms → ~9 ms per empty cell, DESIGN.md). A ping would do the opposite.
+ */
+export class KernelSocket {
+  private pongScheduled = false;
+  private closedByUs = false;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly format: WireFormat,
+    private readonly options: KernelSocketOptions,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('close', (code, reason) => options.onClose(code, reason.toString()));
+    ws.on('error', (e) => options.log.debug(`kernel socket error: ${e.message}`));
+  }
+
+  static async open(options: KernelSocketOptions): Promise<KernelSocket> {
+    if (options.format === 'legacy') return KernelSocket.attempt(options, 'legacy');
+    try {
+      return await KernelSocket.attempt(options, 'v1');
+    } catch (e) {
+      // notebook ≤ 6 completes the handshake without a protocol header and `ws` refuses it (PROTOCOL.md §5.2).
+      if (options.format === 'auto' && /no subprotocol/i.test((e as Error).message)) {
+        options.log.debug('The server does not offer the v1 kernel protocol; using legacy JSON frames');
+        return KernelSocket.attempt(options, 'legacy');
+      }
+      throw e;
+    }
+  }
+
+  private static async attempt(options: KernelSocketOptions, format: WireFormat): Promise<KernelSocket> {
+    const { session, kernelId, sessionId } = options;
+    const url = session.url(`api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`);
+    const wsUrl = url.toString().replace(/^http/, 'ws');
+    const headers = await session.websocketHeaders(url);
+    const socket = await session.connectSocket(options.handshakeTimeoutMs);
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(wsUrl, format === 'v1' ? [V1_PROTOCOL] : [], {
+        headers,
+        createConnection: () => socket,
+        handshakeTimeout: options.handshakeTimeoutMs,
+        perMessageDeflate: false,
+        maxPayload: 1024 * 1024 * 1024,
+        followRedirects: false,
+      });
+      ws.binaryType = 'nodebuffer';
+      let settled = false;
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        ws.removeAllListeners();
+        ws.on('error', () => undefined);
+        ws.terminate();
+        socket.destroy();
+        reject(e);
+      };
+      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        if (status === 404) fail(new KernelNotFoundError('The kernel no longer exists on the server: start a new one.'));
+        else if (status === 401 || status === 403) fail(new AuthError(`The server refused the kernel connection (HTTP ${status}): check the token or log in again.`, 'forbidden', status));
+        else fail(new HandshakeRejectedError(`The server refused the kernel connection (HTTP ${status}).`, status));
+      });
+      ws.once('error', (e) => fail(/timed out/i.test(e.message) ? new TimeoutError(`The kernel connection was not accepted within ${Math.round(options.handshakeTimeoutMs / 1000)} s.`) : e));
+      ws.once('open', () => {
+        if (settled) return;
+        settled = true;
+        ws.removeAllListeners();
+        socket.setNoDelay(true);
+        options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
+        resolve(new KernelSocket(ws, format, options));
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(msg: KernelMessage): void {
+    if (!this.isOpen) throw new JupyterError('The kernel connection is not open.');
+    this.ws.send(encodeMessage(msg, this.format));
+  }
+
+  /** Sends a WebSocket ping: a dead connection then shows as no pong. */
+  ping(): void {
+    if (this.isOpen) this.ws.ping();
+  }
+
+  onPong(listener: () => void): void {
+    this.ws.on('pong', listener);
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
+    setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+
+  /** Drops the connection at once, as a network failure would (used when it is found dead). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  get wasClosedByUs(): boolean {
+    return this.closedByUs;
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (!this.pongScheduled) {
+      this.pongScheduled = true;
+      setImmediate(() => {
+        this.pongScheduled = false;
+        if (this.isOpen) this.ws.pong();
+      });
+    }
+    let msg: KernelMessage;
+    try {
+      msg = decodeFrame(data, this.format, isBinary);
+    } catch (e) {
+      this.options.log.warn(`Ignored a malformed kernel message: ${e instanceof FrameError ? e.message : String(e)}`);
+      return;
+    }
+    this.options.onMessage(msg);
+  }
+}
