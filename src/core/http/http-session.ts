@@ -195,6 +195,13 @@ export class HttpSession {
     throw new AuthError(`Logging in failed: the server answered HTTP ${res.status} to the login form.`, 'forbidden', res.status);
   }
 
+  /** Forgets the login (an expired session seen elsewhere, e.g. a refused WebSocket) and logs in again. */
+  async relogin(signal?: AbortSignal): Promise<void> {
+    if (this.authKind !== 'password') return;
+    this.loggedIn = false;
+    await this.login(signal);
+  }
+
   /** Headers for the kernel WebSocket upgrade: the same credentials as REST. */
   async websocketHeaders(url: URL, signal?: AbortSignal): Promise<Record<string, string>> {
     this.assertSecretsMayTravel();

@@ -1,0 +1,10 @@
+export { ExecutionFailedError } from './execution';
+export type { ExecuteOptions, ExecuteResult, Execution, StdinRequest } from './execution';
+export { KernelConnection } from './kernel-connection';
+export type { KernelConnectionOptions, KernelStatus } from './kernel-connection';
+export { HandshakeRejectedError, KernelNotFoundError } from './kernel-socket';
+export type { KernelMessage } from './messages';
+export { CellOutputs, NotebookOutputs } from './output-model';
+export type { NbOutput, OutputChange } from './output-model';
+export { V1_PROTOCOL } from './serialize';
+export type { WireFormat } from './serialize';

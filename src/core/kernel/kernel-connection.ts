@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import { interruptKernel, restartKernel } from '../api/kernels';
+import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { Emitter } from '../util/events';
+import { Logger, nullLogger } from '../util/logger';
+import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
+import { HandshakeRejectedError, KernelNotFoundError, KernelSocket } from './kernel-socket';
+import { Channel, KernelMessage, makeMessage } from './messages';
+import { SequenceTracker } from './sequence-tracker';
+import { WireFormat } from './serialize';
+
+export type KernelStatus = 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'reconnecting' | 'closed';
+
+export interface KernelConnectionOptions {
+  session: HttpSession;
+  kernelId: string;
+  /** `auto` (default) offers v1 and falls back to legacy JSON. */
+  format?: 'auto' | WireFormat;
+  handshakeTimeoutMs?: number;
+  /** How often to check that the connection is alive (WebSocket ping); a silent one is dropped after 2 intervals. */
+  heartbeatMs?: number;
+  /** Reconnect attempts before giving up (default: 30, about 5 minutes with backoff). */
+  reconnectAttempts?: number;
+  reconnectBaseDelayMs?: number;
+  reconnectMaxDelayMs?: number;
+  log?: Logger;
+}
+
+type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void; timer?: NodeJS.Timeout };
+
+/**
+ * A live connection to one remote kernel: runs code, answers stdin, follows the kernel's status,
+ * and survives a dropped connection by reconnecting with the same session_id (so the server replays
+ * what it buffered) and proving what finished with a kernel_info_request (the kernel answers shell
+ * requests in order).
+ */
+export class KernelConnection {
+  readonly kernelId: string;
+  /** Our client session id; a new one only after a refused handshake (servers hang on a reused one). */
+  sessionId = randomUUID();
+  private socket: KernelSocket | undefined;
+  private statusValue: KernelStatus = 'connecting';
+  private readonly executions = new Map<string, Execution>();
+  private readonly replies = new Map<string, ReplyWaiter>();
+  private readonly sent = new Set<string>();
+  private readonly tracker = new SequenceTracker((id) => this.sent.has(id));
+  private readonly log: Logger;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private lastHeard = Date.now();
+  private reconnecting: Promise<void> | undefined;
+  private disposed = false;
+  private format: 'auto' | WireFormat;
+  kernelInfo: Record<string, unknown> | undefined;
+
+  private readonly statusEmitter = new Emitter<KernelStatus>();
+  readonly onStatus = this.statusEmitter.event;
+  private readonly iopubEmitter = new Emitter<KernelMessage>();
+  /** Every iopub message, including other clients' and comm traffic (for widgets). */
+  readonly onIOPub = this.iopubEmitter.event;
+  private readonly reconnectEmitter = new Emitter<{ replayed: boolean }>();
+  readonly onReconnected = this.reconnectEmitter.event;
+
+  private constructor(private readonly options: KernelConnectionOptions) {
+    this.kernelId = options.kernelId;
+    this.log = options.log ?? options.session.log ?? nullLogger;
+    this.format = options.format ?? 'auto';
+  }
+
+  /** Opens the connection and waits for the kernel's kernel_info_reply. */
+  static async connect(options: KernelConnectionOptions): Promise<KernelConnection> {
+    const connection = new KernelConnection(options);
+    try {
+      await connection.open();
+      const info = await connection.request('shell', 'kernel_info_request', {}, 60000);
+      connection.kernelInfo = info.content;
+    } catch (e) {
+      await connection.dispose();
+      throw e;
+    }
+    return connection;
+  }
+
+  get status(): KernelStatus {
+    return this.statusValue;
+  }
+
+  /** The negotiated wire format. */
+  get protocol(): WireFormat | undefined {
+    return this.socket?.format;
+  }
+
+  /** Runs code; the returned execution's `done` settles when both reply and idle have arrived. */
+  execute(code: string, options: ExecuteOptions = {}): Execution {
+    this.assertUsable();
+    const msg = makeMessage('shell', 'execute_request', {
+      code,
+      silent: options.silent ?? false,
+      store_history: options.storeHistory ?? !options.silent,
+      user_expressions: {},
+      allow_stdin: !!options.onStdin,
+      stop_on_error: options.stopOnError ?? true,
+    }, this.sessionId);
+    const execution = new Execution(msg.header.msg_id, code, options);
+    this.executions.set(execution.msgId, execution);
+    this.sent.add(execution.msgId);
+    this.send(msg);
+    void execution.done.finally(() => {
+      this.executions.delete(execution.msgId);
+      this.sent.delete(execution.msgId);
+    }).catch(() => undefined);
+    return execution;
+  }
+
+  /** A shell or control request and its reply (kernel_info, complete, inspect, comm_info …). */
+  request(channel: Channel, msgType: string, content: Record<string, unknown>, timeoutMs = 30000): Promise<KernelMessage> {
+    this.assertUsable();
+    const msg = makeMessage(channel, msgType, content, this.sessionId);
+    this.sent.add(msg.header.msg_id);
+    return new Promise<KernelMessage>((resolve, reject) => {
+      const waiter: ReplyWaiter = { resolve, reject };
+      waiter.timer = setTimeout(() => {
+        this.replies.delete(msg.header.msg_id);
+        reject(new TimeoutError(`The kernel did not answer ${msgType} within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      this.replies.set(msg.header.msg_id, waiter);
+      this.send(msg);
+    }).finally(() => {
+      const w = this.replies.get(msg.header.msg_id);
+      if (w?.timer) clearTimeout(w.timer);
+      this.replies.delete(msg.header.msg_id);
+      this.sent.delete(msg.header.msg_id);
+    });
+  }
+
+  /** Sends a raw message (comm_open, comm_msg …) under this connection's session. */
+  sendMessage(channel: Channel, msgType: string, content: Record<string, unknown>, buffers: Buffer[] = []): string {
+    this.assertUsable();
+    const msg = makeMessage(channel, msgType, content, this.sessionId, { buffers });
+    this.send(msg);
+    return msg.header.msg_id;
+  }
+
+  /** Interrupts through the REST API (works for signal and message interrupt modes). */
+  interrupt(signal?: AbortSignal): Promise<void> {
+    return interruptKernel(this.options.session, this.kernelId, signal);
+  }
+
+  /** Restarts the kernel; cells still running fail at once (the restart discards them). */
+  async restart(signal?: AbortSignal): Promise<void> {
+    this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
+    this.setStatus('restarting');
+    await restartKernel(this.options.session, this.kernelId, signal);
+  }
+
+  /** Closes the connection (the kernel keeps running; shutting it down is the caller's choice). */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.heartbeat);
+    this.failAll(new ExecutionFailedError('The connection to the kernel was closed.', 'disposed'));
+    for (const w of this.replies.values()) w.reject(new JupyterError('The connection to the kernel was closed.'));
+    this.replies.clear();
+    this.socket?.close();
+    this.setStatus('closed');
+    this.statusEmitter.dispose();
+    this.iopubEmitter.dispose();
+    this.reconnectEmitter.dispose();
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new JupyterError('The connection to the kernel was closed.');
+    if (this.statusValue === 'dead') throw new JupyterError('The kernel is dead: restart it or start a new one.');
+  }
+
+  private send(msg: KernelMessage): void {
+    // While reconnecting, requests wait in the socket's absence: they go out once it is back.
+    if (this.socket?.isOpen) this.socket.send(msg);
+    else this.queued.push(msg);
+  }
+
+  private readonly queued: KernelMessage[] = [];
+
+  private async open(): Promise<void> {
+    this.socket = await KernelSocket.open({
+      session: this.options.session,
+      kernelId: this.kernelId,
+      sessionId: this.sessionId,
+      format: this.format,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30000,
+      log: this.log,
+      onMessage: (msg) => this.receive(msg),
+      onClose: (code) => this.onSocketClosed(code),
+    });
+    this.format = this.socket.format; // keep what was negotiated for reconnects
+    this.lastHeard = Date.now();
+    this.socket.onPong(() => (this.lastHeard = Date.now()));
+    for (const msg of this.queued.splice(0)) this.socket.send(msg);
+    this.startHeartbeat();
+  }
+
+  private startHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    const every = this.options.heartbeatMs ?? 10000;
+    this.heartbeat = setInterval(() => {
+      if (!this.socket?.isOpen) return;
+      if (Date.now() - this.lastHeard > 2 * every) {
+        this.log.warn(`No answer from the kernel connection for ${Math.round((Date.now() - this.lastHeard) / 1000)} s; reconnecting`);
+        this.socket.terminate();
+        return;
+      }
+      this.socket.ping();
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private receive(msg: KernelMessage): void {
+    this.lastHeard = Date.now();
+    const parentId = msg.parent_header?.msg_id;
+    const type = msg.header.msg_type;
+    const state = type === 'status' ? (msg.content.execution_state as string | undefined) : undefined;
+    this.tracker.observe(msg.header.msg_id, parentId, state);
+
+    if (msg.channel === 'iopub') {
+      if (state) this.onKernelState(state, parentId);
+      if (type === 'shutdown_reply' && msg.content.restart === true) {
+        this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
+      }
+      const execution = parentId ? this.executions.get(parentId) : undefined;
+      if (execution) {
+        if (state === 'idle') {
+          execution.idle = true;
+          this.maybeFinish(execution);
+        } else if (!state) execution.handleIOPub(msg);
+      }
+      this.iopubEmitter.fire(msg);
+      if (state === 'idle' && parentId) this.onRequestIdle(parentId);
+      return;
+    }
+    if (!parentId) return;
+    if (msg.channel === 'stdin' && type === 'input_request') {
+      void this.answerStdin(msg, parentId);
+      return;
+    }
+    const execution = this.executions.get(parentId);
+    if (execution && type === 'execute_reply') {
+      execution.reply = msg.content;
+      this.maybeFinish(execution);
+      return;
+    }
+    const waiter = this.replies.get(parentId);
+    if (waiter) {
+      this.replies.delete(parentId);
+      waiter.resolve(msg);
+    }
+  }
+
+  private onKernelState(state: string, parentId: string | undefined): void {
+    if (state === 'restarting' && !parentId) {
+      // Server-made, empty parent: the kernel died and is being restarted (PROTOCOL.md §5.6).
+      this.failAll(new ExecutionFailedError('The kernel died while running this cell; it is being restarted.', 'died'));
+    } else if (state === 'dead') {
+      this.failAll(new ExecutionFailedError('The kernel died and could not be restarted.', 'died'));
+    }
+    if (state === 'busy' || state === 'idle' || state === 'starting' || state === 'restarting' || state === 'dead') this.setStatus(state);
+  }
+
+  private maybeFinish(execution: Execution): void {
+    if (!execution.complete || execution.finished) return;
+    if (execution.spannedDrop) this.settleLosses();
+    else this.tracker.checkpoint();
+    execution.finish();
+  }
+
+  /** After a reconnect, the idle of our kernel_info probe proves every earlier request finished. */
+  private onRequestIdle(parentId: string): void {
+    const probe = this.probes.get(parentId);
+    if (!probe) return;
+    this.probes.delete(parentId);
+    for (const execution of probe) {
+      if (execution.finished) continue;
+      // Its reply or idle was lost in the drop; the kernel has moved past it, so it has ended.
+      execution.possiblyIncomplete = true;
+      this.tracker.finish(execution.msgId);
+    }
+    this.settleLosses();
+    for (const execution of probe) if (!execution.finished) execution.finish();
+  }
+
+  private readonly probes = new Map<string, Execution[]>();
+
+  private settleLosses(): void {
+    const affected = this.tracker.settle();
+    if (!affected.size) return;
+    for (const execution of this.executions.values()) {
+      if (affected.has(execution.msgId) || (affected.has('') && execution.spannedDrop)) execution.possiblyIncomplete = true;
+    }
+  }
+
+  private async answerStdin(msg: KernelMessage, parentId: string): Promise<void> {
+    const execution = this.executions.get(parentId);
+    let value = '';
+    try {
+      const answer = await execution?.options.onStdin?.({ prompt: String(msg.content.prompt ?? ''), password: msg.content.password === true });
+      value = answer ?? '';
+    } catch (e) {
+      this.log.warn(`Answering input() failed: ${(e as Error).message}`);
+    }
+    if (this.disposed) return;
+    const reply = makeMessage('stdin', 'input_reply', { value }, this.sessionId, { parent: msg.header });
+    this.send(reply);
+  }
+
+  private failAll(error: ExecutionFailedError): void {
+    for (const execution of this.executions.values()) execution.fail(error);
+    this.executions.clear();
+  }
+
+  private setStatus(status: KernelStatus): void {
+    if (this.statusValue === status) return;
+    this.statusValue = status;
+    this.statusEmitter.fire(status);
+  }
+
+  private onSocketClosed(code: number): void {
+    clearInterval(this.heartbeat);
+    if (this.disposed || this.socket?.wasClosedByUs) return;
+    this.log.info(`The kernel connection dropped (code ${code}); reconnecting`);
+    this.tracker.markDrop();
+    for (const execution of this.executions.values()) execution.spannedDrop = true;
+    this.setStatus('disconnected');
+    this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
+  }
+
+  private async reconnect(): Promise<void> {
+    const attempts = this.options.reconnectAttempts ?? 30;
+    const base = this.options.reconnectBaseDelayMs ?? 250;
+    const max = this.options.reconnectMaxDelayMs ?? 10000;
+    let replayed = true;
+    for (let attempt = 1; attempt <= attempts && !this.disposed; attempt++) {
+      this.setStatus('reconnecting');
+      await new Promise((r) => setTimeout(r, Math.min(max, base * 2 ** (attempt - 1))));
+      if (this.disposed) return;
+      try {
+        await this.open();
+        this.log.info(`Reconnected to kernel ${this.kernelId}${replayed ? ' (the server replays what it buffered)' : ' with a new session'}`);
+        this.afterReconnect(replayed);
+        return;
+      } catch (e) {
+        if (e instanceof KernelNotFoundError) {
+          this.log.warn('The kernel is gone from the server');
+          this.setStatus('dead');
+          this.failAll(new ExecutionFailedError('The kernel is gone from the server (it was shut down, or the server restarted): start a new one.', 'died'));
+          return;
+        }
+        if (e instanceof HandshakeRejectedError || e instanceof AuthError) {
+          // A refused handshake poisons its session_id on jupyter_server 1.23 / notebook 6.4: take a new one.
+          this.sessionId = randomUUID();
+          replayed = false;
+          if (e instanceof AuthError) await this.options.session.relogin().catch(() => undefined);
+        }
+        this.log.debug(`Reconnect attempt ${attempt} failed: ${(e as Error).message}`);
+      }
+    }
+    if (this.disposed) return;
+    this.setStatus('disconnected');
+    this.failAll(new ExecutionFailedError('The connection to the kernel was lost and could not be restored.', 'disconnected'));
+  }
+
+  private afterReconnect(replayed: boolean): void {
+    const pending = [...this.executions.values()];
+    if (!replayed) for (const execution of pending) execution.possiblyIncomplete = true;
+    this.reconnectEmitter.fire({ replayed });
+    if (!pending.length) return;
+    // The kernel answers shell requests in order: this probe's idle proves the earlier ones ended.
+    const probe = makeMessage('shell', 'kernel_info_request', {}, this.sessionId);
+    this.sent.add(probe.header.msg_id);
+    this.probes.set(probe.header.msg_id, pending);
+    this.send(probe);
+  }
+}
