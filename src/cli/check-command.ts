@@ -1,21 +1,7 @@
 import { listKernelSpecs, probeServer } from '../core/api';
-import type { ServerInfo } from '../core/api';
 import { parseArgs } from './args';
-import { describeForCli, sessionFromArgs } from './connect';
+import { describeForCli, missingCredentials, sessionFromArgs } from './connect';
 import { CliError } from './io';
-
-function missingCredentials(info: ServerInfo): CliError {
-  switch (info.auth) {
-    case 'password':
-      return new CliError('The server needs a password: set JUPYTER_PASSWORD and run again.');
-    case 'password-or-token':
-      return new CliError('The server needs its token or password: add ?token=… to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.');
-    case 'hub-token':
-      return new CliError(`This is a JupyterHub: create an API token${info.hubTokenUrl ? ` at ${info.hubTokenUrl}` : ' on the Hub\'s token page'} and set JUPYTER_TOKEN.`);
-    default:
-      return new CliError('The server needs a token: add ?token=… to the URL or set JUPYTER_TOKEN.');
-  }
-}
 
 /**
  * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256]`: connects as the extension would

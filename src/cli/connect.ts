@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ServerInfo } from '../core/api';
 import { HttpSession, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
 import type { TlsTrust } from '../core/http';
 import { ServerAddress, parseServerText } from '../core/servers';
@@ -60,4 +61,18 @@ export function describeForCli(e: unknown): CliError {
   if (e instanceof InsecureTransportError) return new CliError(`${e.message} (--allow-insecure-http)`);
   if (e instanceof JupyterError) return new CliError(e.message);
   return new CliError(`Unexpected failure: ${(e as Error)?.message ?? String(e)}`);
+}
+
+/** What to set when the server wants credentials we were not given. */
+export function missingCredentials(info: ServerInfo): CliError {
+  switch (info.auth) {
+    case 'password':
+      return new CliError('The server needs a password: set JUPYTER_PASSWORD and run again.');
+    case 'password-or-token':
+      return new CliError('The server needs its token or password: add ?token=… to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.');
+    case 'hub-token':
+      return new CliError(`This is a JupyterHub: create an API token${info.hubTokenUrl ? ` at ${info.hubTokenUrl}` : ' on the Hub\'s token page'} and set JUPYTER_TOKEN.`);
+    default:
+      return new CliError('The server needs a token: add ?token=… to the URL or set JUPYTER_TOKEN.');
+  }
 }

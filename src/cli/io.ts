@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as tty from 'node:tty';
 
 /** A failure the user can act on: printed as one line on stderr, never with a stack. */
 export class CliError extends Error {
@@ -19,7 +20,7 @@ export async function readInput(file: string | undefined, stdin: NodeJS.ReadStre
       throw new CliError(code === 'ENOENT' ? `No such file: ${file}.` : `Cannot read ${file}: ${(e as Error).message}.`);
     }
   }
-  if (stdin.isTTY) {
+  if (tty.isatty(0)) {
     throw new CliError('Nothing to read: give a file, or pipe the text in (e.g. `jupyter server list | jupyter-remote parse`).', 2);
   }
   const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { checkCommand } from './check-command';
 import { CliError } from './io';
 import { localCommand, parseCommand } from './parse-command';
+import { runCommand } from './run-command';
 
 const USAGE = `Usage: jupyter-remote <command> [options]
 
@@ -9,6 +10,8 @@ Commands:
   check URL        Connect to a server and print its flavour, version, auth and kernel types.
                    Token from the URL or JUPYTER_TOKEN; password from JUPYTER_PASSWORD;
                    --ca FILE or --fingerprint SHA256 for self-signed TLS.
+  run NOTEBOOK --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]
+                   Run a notebook's code cells on a remote kernel; print outputs; write the executed notebook.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
   help             Show this help.
 `;
@@ -18,6 +21,7 @@ type Command = (args: string[], out: NodeJS.WritableStream) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   parse: parseCommand,
   check: checkCommand,
+  run: runCommand,
   local: localCommand,
 };
 

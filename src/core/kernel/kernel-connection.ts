@@ -26,7 +26,7 @@ export interface KernelConnectionOptions {
   log?: Logger;
 }
 
-type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void; timer?: NodeJS.Timeout };
+type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void };
 
 /**
  * A live connection to one remote kernel: runs code, answers stdin, follows the kernel's status,
@@ -116,17 +116,13 @@ export class KernelConnection {
     this.assertUsable();
     const msg = makeMessage(channel, msgType, content, this.sessionId);
     this.sent.add(msg.header.msg_id);
+    let timer: NodeJS.Timeout | undefined;
     return new Promise<KernelMessage>((resolve, reject) => {
-      const waiter: ReplyWaiter = { resolve, reject };
-      waiter.timer = setTimeout(() => {
-        this.replies.delete(msg.header.msg_id);
-        reject(new TimeoutError(`The kernel did not answer ${msgType} within ${Math.round(timeoutMs / 1000)} s.`));
-      }, timeoutMs);
-      this.replies.set(msg.header.msg_id, waiter);
+      timer = setTimeout(() => reject(new TimeoutError(`The kernel did not answer ${msgType} within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+      this.replies.set(msg.header.msg_id, { resolve, reject });
       this.send(msg);
     }).finally(() => {
-      const w = this.replies.get(msg.header.msg_id);
-      if (w?.timer) clearTimeout(w.timer);
+      clearTimeout(timer);
       this.replies.delete(msg.header.msg_id);
       this.sent.delete(msg.header.msg_id);
     });

@@ -1,0 +1,163 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import * as tty from 'node:tty';
+import { listKernelSpecs, probeServer, shutdownKernel, startKernel } from '../core/api';
+import { ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core/kernel';
+import type { NbOutput, StdinRequest } from '../core/kernel';
+import { NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
+import { parseArgs } from './args';
+import { describeForCli, missingCredentials, sessionFromArgs } from './connect';
+import { CliError } from './io';
+import { outputAsText } from './output-printer';
+
+const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]';
+
+/** Asks at the terminal, hiding what is typed for getpass(). */
+function askAtTerminal(request: StdinRequest): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (request.password) {
+      const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
+      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => (s.includes(request.prompt) ? write.call(rl, s) : undefined);
+    }
+    rl.question(request.prompt, (answer) => {
+      rl.close();
+      if (request.password) process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
+
+/** Writes next to the target, then renames: the executed notebook is never half-written. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  await fs.writeFile(tmp, text);
+  await fs.rename(tmp, file);
+}
+
+/**
+ * `jupyter-remote run`: starts a kernel on the server, runs the notebook's code cells in order,
+ * prints their outputs, writes the executed notebook, and shuts the kernel down. Ctrl-C interrupts
+ * the kernel, then shuts it down.
+ */
+export async function runCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http'] });
+  if (positional.length !== 1 || typeof options.url !== 'string') throw new CliError(USAGE, 2);
+  const timeoutSeconds = options.timeout === undefined ? undefined : Number(options.timeout);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new CliError('--timeout takes a number of seconds greater than 0.', 2);
+
+  let notebook: NotebookJson;
+  try {
+    notebook = parseNotebook(await fs.readFile(positional[0], 'utf8'));
+  } catch (e) {
+    if (e instanceof NotebookFormatError) throw new CliError(`${positional[0]}: ${e.message}`);
+    throw new CliError(`Cannot read ${positional[0]}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+  }
+
+  const { session } = sessionFromArgs({
+    url: options.url,
+    ca: options.ca as string | undefined,
+    fingerprint: options.fingerprint as string | undefined,
+    allowInsecureHttp: options['allow-insecure-http'] === true,
+    env: process.env,
+  });
+  let connection: KernelConnection | undefined;
+  let kernelId: string | undefined;
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C: leave now
+    interrupted = true;
+    process.stderr.write('\njupyter-remote: interrupting the kernel (Ctrl-C again to quit at once)\n');
+    void connection?.interrupt().catch(() => undefined);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const info = await probeServer(session);
+    if (!info.authenticated) throw missingCredentials(info);
+    const specs = await listKernelSpecs(session);
+    const wanted = (options.kernel as string | undefined) ?? ((notebook.metadata.kernelspec as { name?: string } | undefined)?.name);
+    const kernelName = wanted && specs.specs[wanted] ? wanted : options.kernel ? (options.kernel as string) : specs.default;
+    if (options.kernel && !specs.specs[options.kernel as string]) {
+      throw new CliError(`The server has no kernel "${options.kernel as string}"; it has: ${Object.keys(specs.specs).join(', ') || 'none'}.`);
+    }
+    const kernel = await startKernel(session, kernelName);
+    kernelId = kernel.id;
+    connection = await KernelConnection.connect({ session, kernelId });
+    // tty.isatty, not process.stdin.isTTY: touching process.stdin opens a handle that keeps a piped run alive.
+    const stdinAvailable = tty.isatty(0);
+    const outputs = new NotebookOutputs();
+    const color = out === process.stdout && tty.isatty(1);
+    let failed = false;
+    let ran = 0;
+
+    for (const [index, cell] of notebook.cells.entries()) {
+      if (cell.cell_type !== 'code' || failed || interrupted) continue;
+      const code = cellSource(cell);
+      if (!code.trim()) continue;
+      const area = outputs.cell(String(index));
+      const execution = connection.execute(code, {
+        outputs: area,
+        onStdin: stdinAvailable ? askAtTerminal : undefined,
+        onMessage: (msg) => {
+          if (msg.header.msg_type !== 'stream') return;
+          const target = msg.content.name === 'stderr' ? process.stderr : out;
+          target.write(String(msg.content.text ?? ''));
+        },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      if (timeoutSeconds) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          process.stderr.write(`jupyter-remote: cell ${index + 1} ran longer than ${timeoutSeconds} s; interrupting it\n`);
+          void connection?.interrupt().catch(() => undefined);
+        }, timeoutSeconds * 1000);
+      }
+      let status: string;
+      let possiblyIncomplete = false;
+      try {
+        const result = await execution.done;
+        status = result.status;
+        possiblyIncomplete = result.possiblyIncomplete;
+        cell.execution_count = result.executionCount;
+      } catch (e) {
+        if (!(e instanceof ExecutionFailedError)) throw e;
+        area.handle({ msg_type: 'error', content: { ename: 'KernelError', evalue: e.message, traceback: [] } });
+        status = 'error';
+        cell.execution_count = execution.executionCount;
+      } finally {
+        clearTimeout(timer);
+      }
+      ran++;
+      const produced: NbOutput[] = area.toJSON();
+      for (const o of produced) if (o.output_type !== 'stream') out.write(outputAsText(o, color));
+      cell.outputs = produced.map(outputForDisk) as unknown as NbOutput[];
+      if (possiblyIncomplete) {
+        process.stderr.write(`jupyter-remote: warning: cell ${index + 1}: output may be incomplete: the connection to the kernel dropped while it ran\n`);
+        cell.metadata = { ...cell.metadata, jupyter_remote: { possibly_incomplete: true } };
+      }
+      if (status !== 'ok' && !options['allow-errors']) failed = true;
+      if (timedOut) failed = true;
+    }
+
+    if (connection.kernelInfo?.language_info) notebook.metadata.language_info = connection.kernelInfo.language_info;
+    if (options.out) await writeAtomically(options.out as string, `${JSON.stringify(notebook, null, 1)}\n`);
+    if (interrupted) {
+      process.stderr.write('jupyter-remote: interrupted\n');
+      return 130;
+    }
+    if (failed) {
+      process.stderr.write(`jupyter-remote: a cell failed (${ran} run); use --allow-errors to run the rest anyway\n`);
+      return 1;
+    }
+    return 0;
+  } catch (e) {
+    throw describeForCli(e);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await connection?.dispose();
+    if (kernelId) await shutdownKernel(session, kernelId).catch(() => undefined);
+    await session.close();
+  }
+}
