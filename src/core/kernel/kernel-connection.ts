@@ -23,6 +23,8 @@ export interface KernelConnectionOptions {
   reconnectAttempts?: number;
   reconnectBaseDelayMs?: number;
   reconnectMaxDelayMs?: number;
+  /** How long after its reply a cell's idle may lag before a probe checks whether it was lost. */
+  lostIdleAfterMs?: number;
   log?: Logger;
 }
 
@@ -145,7 +147,13 @@ export class KernelConnection {
   async restart(signal?: AbortSignal): Promise<void> {
     this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
     this.setStatus('restarting');
-    await restartKernel(this.options.session, this.kernelId, signal);
+    this.kernelReady = false;
+    try {
+      await restartKernel(this.options.session, this.kernelId, signal);
+    } finally {
+      this.waitForKernel();
+    }
+    await this.readiness;
   }
 
   /** Closes the connection (the kernel keeps running; shutting it down is the caller's choice). */
@@ -168,13 +176,98 @@ export class KernelConnection {
     if (this.statusValue === 'dead') throw new JupyterError('The kernel is dead: restart it or start a new one.');
   }
 
-  private send(msg: KernelMessage): void {
-    // While reconnecting, requests wait in the socket's absence: they go out once it is back.
-    if (this.socket?.isOpen) this.socket.send(msg);
+  /**
+   * Requests wait while the socket is down (reconnecting) or the kernel is restarting: a request
+   * sent to a kernel that is being replaced is never answered, and its cell would hang.
+   */
+  private send(msg: KernelMessage, bypassGate = false): void {
+    if (this.socket?.isOpen && (this.kernelReady || bypassGate)) this.socket.send(msg);
     else this.queued.push(msg);
   }
 
+  private flushQueue(): void {
+    if (!this.socket?.isOpen || !this.kernelReady) return;
+    for (const msg of this.queued.splice(0)) this.socket.send(msg);
+  }
+
+  /** Probes with short kernel_info_requests until the (new) kernel answers, then lets requests through. */
+  private waitForKernel(): void {
+    if (!this.kernelReady && this.readiness) return;
+    this.kernelReady = false;
+    this.readiness = (async () => {
+      const deadline = Date.now() + 120000;
+      while (!this.disposed && Date.now() < deadline && this.statusValue !== 'dead') {
+        try {
+          await this.probe(2000);
+          this.kernelReady = true;
+          this.flushQueue();
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      if (this.disposed) return;
+      this.setStatus('dead');
+      this.failAll(new ExecutionFailedError('The kernel did not come back after restarting.', 'died'));
+      this.kernelReady = true; // let later requests fail fast in assertUsable instead of queueing
+    })().finally(() => (this.readiness = undefined));
+  }
+
+  /**
+   * One kernel_info round trip that skips the gate and counts only when both channels answer: its
+   * shell reply and its idle on iopub. After a restart the server re-subscribes iopub to the new
+   * kernel, and what the kernel publishes before that subscription takes hold is dropped (ZMQ's
+   * slow joiner): a reply alone does not prove that a cell's outputs and idle will arrive.
+   */
+  private probe(timeoutMs: number): Promise<void> {
+    const msg = makeMessage('shell', 'kernel_info_request', {}, this.sessionId);
+    const id = msg.header.msg_id;
+    this.sent.add(id);
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError('no kernel_info round trip')), timeoutMs);
+      this.probeWaiters.set(id, { reply: false, idle: false, resolve });
+      this.send(msg, true);
+    }).finally(() => {
+      clearTimeout(timer);
+      this.probeWaiters.delete(id);
+      this.sent.delete(id);
+    });
+  }
+
+  private readonly probeWaiters = new Map<string, { reply: boolean; idle: boolean; resolve(): void }>();
+
+  private probeHeard(parentId: string, part: 'reply' | 'idle'): boolean {
+    const w = this.probeWaiters.get(parentId);
+    if (!w) return false;
+    w[part] = true;
+    if (w.reply && w.idle) w.resolve();
+    return true;
+  }
+
+  /**
+   * A cell whose reply came but whose idle does not: after a pause, a probe that completes proves
+   * iopub works and the kernel moved on, so the idle was lost; the cell ends, flagged.
+   */
+  private watchForLostIdle(execution: Execution): void {
+    setTimeout(() => {
+      if (execution.finished || this.disposed) return;
+      void this.probe(10000).then(
+        () => {
+          if (execution.finished) return;
+          this.log.warn('A cell\'s idle status never arrived; finishing it as possibly incomplete');
+          execution.possiblyIncomplete = true;
+          execution.idle = true;
+          this.maybeFinish(execution);
+        },
+        () => undefined,
+      );
+    }, this.options.lostIdleAfterMs ?? 3000).unref();
+  }
+
   private readonly queued: KernelMessage[] = [];
+  private kernelReady = true;
+  private readiness: Promise<void> | undefined;
 
   private async open(): Promise<void> {
     this.socket = await KernelSocket.open({
@@ -190,7 +283,7 @@ export class KernelConnection {
     this.format = this.socket.format; // keep what was negotiated for reconnects
     this.lastHeard = Date.now();
     this.socket.onPong(() => (this.lastHeard = Date.now()));
-    for (const msg of this.queued.splice(0)) this.socket.send(msg);
+    this.flushQueue();
     this.startHeartbeat();
   }
 
@@ -221,6 +314,7 @@ export class KernelConnection {
       if (type === 'shutdown_reply' && msg.content.restart === true) {
         this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
       }
+      if (state === 'idle' && parentId) this.probeHeard(parentId, 'idle');
       const execution = parentId ? this.executions.get(parentId) : undefined;
       if (execution) {
         if (state === 'idle') {
@@ -237,10 +331,12 @@ export class KernelConnection {
       void this.answerStdin(msg, parentId);
       return;
     }
+    if (this.probeHeard(parentId, 'reply')) return;
     const execution = this.executions.get(parentId);
     if (execution && type === 'execute_reply') {
       execution.reply = msg.content;
       this.maybeFinish(execution);
+      if (!execution.finished) this.watchForLostIdle(execution);
       return;
     }
     const waiter = this.replies.get(parentId);
@@ -251,9 +347,10 @@ export class KernelConnection {
   }
 
   private onKernelState(state: string, parentId: string | undefined): void {
-    if (state === 'restarting' && !parentId) {
+    if ((state === 'restarting' || state === 'starting') && !parentId) {
       // Server-made, empty parent: the kernel died and is being restarted (PROTOCOL.md §5.6).
-      this.failAll(new ExecutionFailedError('The kernel died while running this cell; it is being restarted.', 'died'));
+      if (state === 'restarting') this.failAll(new ExecutionFailedError('The kernel died while running this cell; it is being restarted.', 'died'));
+      this.waitForKernel();
     } else if (state === 'dead') {
       this.failAll(new ExecutionFailedError('The kernel died and could not be restarted.', 'died'));
     }
