@@ -1,7 +1,8 @@
 /**
  * `npm start`: the main job, end to end on this machine. Starts a local Jupyter server the way a person
  * would have one, then drives the built `jupyter-remote` CLI against it exactly as a user would
- * (paste the server list, then connect), and says where the packaged extension is.
+ * (paste the server list, connect, run the example notebook on a remote kernel), and says where the
+ * packaged extension is.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
     const servers = JSON.parse(parsed) as { baseUrl: string; token: string | null }[];
     banner(`$ jupyter-remote check ${servers[0].baseUrl}  (token from JUPYTER_TOKEN)`);
     console.log((await jupyterRemote(['check', servers[0].baseUrl], '', { ...process.env, JUPYTER_TOKEN: servers[0].token ?? '' })).trimEnd());
+
+    const out = path.resolve('examples/demo.out.ipynb');
+    banner('$ jupyter-remote run examples/demo.ipynb --url <server> --out examples/demo.out.ipynb --allow-errors');
+    const run = await jupyterRemote(['run', 'examples/demo.ipynb', '--url', servers[0].baseUrl, '--out', out, '--allow-errors'], '', { ...process.env, JUPYTER_TOKEN: servers[0].token ?? '' });
+    console.log(run.trimEnd());
+    console.log(`(the executed notebook is ${out})`);
 
     const vsix = path.resolve('jupyter-remote.vsix');
     banner('The extension');
