@@ -20,6 +20,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The client library alone, for the benchmark adapter and other Node programs.
+  { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
 ];
 
 if (watch) {

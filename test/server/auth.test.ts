@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { request } from 'undici';
 import { listKernels, probeServer, shutdownKernel, startKernel } from '../../src/core/api';
 import { AuthError, HttpSession, InsecureTransportError } from '../../src/core/http';
 import { Flavor, RunningJupyter, startJupyter } from './fixtures/jupyter';
@@ -130,9 +129,9 @@ describe('authentication against real servers (XSRF and origin checks on)', func
       await session.login();
       const cookie = (await session.websocketHeaders(session.url('api/kernels'))).Cookie;
       assert.match(cookie, /username-127-0-0-1-\d+=/);
-      const raw = await request(`${server.url}api/kernels`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{"name":"python3"}' });
-      const rawBody = await raw.body.text();
-      assert.equal(raw.statusCode, 403);
+      const raw = await fetch(`${server.url}api/kernels`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{"name":"python3"}' });
+      const rawBody = await raw.text();
+      assert.equal(raw.status, 403);
       assert.match(rawBody, /_xsrf/);
       const kernel = await startKernel(session, 'python3');
       await shutdownKernel(session, kernel.id);
@@ -162,9 +161,9 @@ describe('authentication against real servers (XSRF and origin checks on)', func
   describe('no auth', () => {
     for (const key of ['jsNone', 'nbNone']) {
       it(`${key}: writes still need _xsrf, which the session fetches`, async () => {
-        const raw = await request(`${servers[key].url}api/kernels`, { method: 'POST', body: '{}' });
-        await raw.body.text();
-        assert.equal(raw.statusCode, 403, 'a bare POST is refused for XSRF');
+        const raw = await fetch(`${servers[key].url}api/kernels`, { method: 'POST', body: '{}' });
+        await raw.text();
+        assert.equal(raw.status, 403, 'a bare POST is refused for XSRF');
         const session = open(servers[key]);
         const kernel = await startKernel(session, 'python3');
         await shutdownKernel(session, kernel.id);

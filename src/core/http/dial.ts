@@ -19,7 +19,7 @@ export interface DialOptions {
 
 /**
  * Opens the byte stream to a server: directly or through an HTTP proxy's CONNECT tunnel, then TLS
- * verified by system trust, a CA or a pinned fingerprint. REST (undici) and the kernel WebSocket
+ * verified by system trust, a CA or a pinned fingerprint. REST (node:http) and the kernel WebSocket
  * (ws) both connect through here, so they share one set of trust and proxy rules, and no byte of a
  * request is written before the server is verified.
  */

@@ -25,7 +25,7 @@ function errorMessage(e: unknown): string {
 }
 
 /**
- * Turns what Node, OpenSSL or undici threw into one typed error whose message says what to do.
+ * Turns what Node or OpenSSL threw into one typed error whose message says what to do.
  * For an untrusted certificate it fetches the certificate (no data sent) to show its fingerprint.
  */
 export async function toConnectionError(e: unknown, url: URL, trust: TlsTrust | undefined): Promise<JupyterError> {

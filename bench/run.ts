@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: our client and @jupyterlab/services against the same real jupyter-server in one
+ * run (BENCH.md). Each measurement runs in a fresh process; the two clients alternate within each
+ * repetition; the table shows medians and the ratio ours/theirs.
+ * Server: jupyter_server 1.23 from Debian, IOPub rate limits off (iopub_data_rate_limit and
+ * iopub_msg_rate_limit set to 1e12), on a free loopback port.
+ */
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { shutdownKernel, startKernel } from '../src/core/api';
+import { HttpSession } from '../src/core/http';
+import { startJupyter } from '../test/server/fixtures/jupyter';
+
+const execFileAsync = promisify(execFile);
+const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
+const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency').split(',');
+
+type Result = { ms: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const server = await startJupyter({
+    flavor: 'server',
+    extraArgs: ['--ServerApp.iopub_data_rate_limit=1e12', '--ServerApp.iopub_msg_rate_limit=1e12'],
+  });
+  const session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+  const baseUrl = server.url.replace(/\/$/, '');
+  const rows: string[] = [];
+  try {
+    for (const workload of WORKLOADS) {
+      const results: Record<'ours' | 'theirs', Result[]> = { ours: [], theirs: [] };
+      for (let rep = 0; rep < REPS; rep++) {
+        const order = rep % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const);
+        for (const who of order) {
+          let kernelId = '';
+          if (workload === 'attach') {
+            kernelId = (await startKernel(session, 'python3')).id;
+            await new Promise((r) => setTimeout(r, 1500)); // let it finish starting: we time attaching, not booting
+          }
+          const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/worker.js'), ADAPTERS[who], workload, baseUrl, server.token, kernelId], { maxBuffer: 64 * 1024 * 1024, timeout: 600000 });
+          if (kernelId) await shutdownKernel(session, kernelId);
+          results[who].push(JSON.parse(stdout) as Result);
+          process.stderr.write('.');
+        }
+      }
+      const pick = (who: 'ours' | 'theirs', f: (r: Result) => number | undefined) => median(results[who].map((r) => f(r) ?? NaN));
+      const line = (label: string, f: (r: Result) => number | undefined, unit: string, digits = 1) => {
+        const o = pick('ours', f);
+        const t = pick('theirs', f);
+        rows.push(`| ${workload} | ${label} | ${o.toFixed(digits)} ${unit} | ${t.toFixed(digits)} ${unit} | ${(o / t).toFixed(2)}× |`);
+      };
+      if (workload === 'empty') {
+        line('median per cell', (r) => r.median, 'ms', 2);
+        line('min per cell', (r) => r.min, 'ms', 2);
+        line('p95 per cell', (r) => r.p95, 'ms', 2);
+        line('cells/s', (r) => r.cellsPerSecond, '', 0);
+      } else if (workload === 'concurrency') {
+        line('4 kernels × 250 cells, cells/s', (r) => r.cellsPerSecond, '', 0);
+      } else {
+        line(workload === 'connect' || workload === 'attach' ? 'time to kernel ready' : 'time to idle', (r) => r.ms, 'ms', 0);
+      }
+      if (['stream', 'display', 'png'].includes(workload)) line('client peak RSS', (r) => r.peakRssMb, 'MB', 0);
+      if (workload === 'connect') rows.push(`| connect | protocol | ${results.ours[0].protocol || 'legacy'} | ${results.theirs[0].protocol || 'legacy'} | |`);
+    }
+  } finally {
+    await session.close();
+    await server.stop();
+  }
+  process.stderr.write('\n');
+  console.log(`jupyter_server 1.23.3 (Debian), IOPub rate limits off, ${REPS} runs each, medians; ${new Date().toISOString()}`);
+  console.log('| workload | measure | jupyter-remote | @jupyterlab/services | ours/theirs |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+});

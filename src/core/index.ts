@@ -1,0 +1,7 @@
+/** The client library: what the CLI, the extension and the benchmark adapter build on. */
+export * from './api';
+export * from './http';
+export * from './kernel';
+export * from './servers';
+export { Redactor, nullLogger } from './util/logger';
+export type { Logger } from './util/logger';
