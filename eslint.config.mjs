@@ -10,6 +10,12 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmark workers and adapters are plain CommonJS scripts for Node (BENCH.md contract).
+    files: ['bench/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', process: 'readonly', console: 'readonly', performance: 'readonly', globalThis: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The layer rule of DESIGN.md: core runs in plain Node and is tested against real servers without VS Code.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -12,15 +12,20 @@ export class FrameError extends Error {}
 
 function lazyContent(msg: Omit<KernelMessage, 'content'>, parse: () => Record<string, unknown>): KernelMessage {
   let content: Record<string, unknown> | undefined;
+  let parser: (() => Record<string, unknown>) | undefined = parse;
   return Object.defineProperty(msg, 'content', {
     enumerable: true,
     configurable: true,
     get() {
-      content ??= parse();
+      if (parser) {
+        content = parser();
+        parser = undefined; // lets the frame's buffer go: a 50 MB output is not kept twice
+      }
       return content;
     },
     set(v: Record<string, unknown>) {
       content = v;
+      parser = undefined;
     },
   }) as KernelMessage;
 }

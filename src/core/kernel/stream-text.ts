@@ -46,6 +46,7 @@ export class StreamText {
 
   toString(): string {
     if (this.joined === undefined) {
+      if (!this.tail && this.settled.length === 1) return (this.joined = this.settled[0]);
       if (this.settled.length > 1) {
         const all = this.settled.join('');
         this.settled.length = 0;
