@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { listKernelSpecs, listKernels, probeServer } from '../../src/core/api';
+import { listKernelSpecs, listKernels, probeServer, shutdownKernel, startKernel } from '../../src/core/api';
+import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import {
   AbortedError,
   HubServerStoppedError,
@@ -55,6 +56,28 @@ describe('network: proxies, redirects, odd answers, time limits, IPv6', function
         assert.equal(direct.proxied, false);
         await listKernelSpecs(direct);
         assert.equal(proxy.tunnels.length, before, 'nothing went through the proxy');
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('the kernel WebSocket goes through the same proxy as REST', async () => {
+      const proxy = await startConnectProxy();
+      try {
+        const via = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url } });
+        const { id } = await startKernel(via, 'python3');
+        const conn = await KernelConnection.connect({ session: via, kernelId: id });
+        try {
+          const cell = new NotebookOutputs().cell();
+          await conn.execute('print("through the proxy")', { outputs: cell }).done;
+          assert.deepEqual(cell.toJSON(), [{ output_type: 'stream', name: 'stdout', text: 'through the proxy\n' }]);
+        } finally {
+          await conn.dispose();
+          await shutdownKernel(via, id);
+        }
+        // REST and the WebSocket upgrade both tunnelled: more than one connection, all to the server.
+        assert.ok(proxy.tunnels.length >= 2, proxy.tunnels.join());
+        assert.ok(proxy.tunnels.every((t) => t === `127.0.0.1:${server.port}`));
       } finally {
         await proxy.close();
       }

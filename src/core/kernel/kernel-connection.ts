@@ -52,6 +52,15 @@ export class KernelConnection {
   private reconnecting: Promise<void> | undefined;
   private disposed = false;
   private format: 'auto' | WireFormat;
+  /** Requests held while the socket is down or the kernel is restarting. */
+  private readonly queued: KernelMessage[] = [];
+  /** False from a restart or death until a probe has round-tripped on shell and iopub. */
+  private kernelReady = true;
+  private readiness: Promise<void> | undefined;
+  /** Our kernel_info probes in flight, waiting for both their reply and their idle. */
+  private readonly probeWaiters = new Map<string, { reply: boolean; idle: boolean; resolve(): void }>();
+  /** After a reconnect: the probe whose idle proves these executions ended. */
+  private readonly probes = new Map<string, Execution[]>();
   kernelInfo: Record<string, unknown> | undefined;
 
   private readonly statusEmitter = new Emitter<KernelStatus>();
@@ -235,8 +244,6 @@ export class KernelConnection {
     });
   }
 
-  private readonly probeWaiters = new Map<string, { reply: boolean; idle: boolean; resolve(): void }>();
-
   private probeHeard(parentId: string, part: 'reply' | 'idle'): boolean {
     const w = this.probeWaiters.get(parentId);
     if (!w) return false;
@@ -265,9 +272,6 @@ export class KernelConnection {
     }, this.options.lostIdleAfterMs ?? 3000).unref();
   }
 
-  private readonly queued: KernelMessage[] = [];
-  private kernelReady = true;
-  private readiness: Promise<void> | undefined;
 
   private async open(): Promise<void> {
     this.socket = await KernelSocket.open({
@@ -378,8 +382,6 @@ export class KernelConnection {
     this.settleLosses();
     for (const execution of probe) if (!execution.finished) execution.finish();
   }
-
-  private readonly probes = new Map<string, Execution[]>();
 
   private settleLosses(): void {
     const affected = this.tracker.settle();
