@@ -59,8 +59,6 @@ export class KernelConnection {
   private readiness: Promise<void> | undefined;
   /** Our kernel_info probes in flight, waiting for both their reply and their idle. */
   private readonly probeWaiters = new Map<string, { reply: boolean; idle: boolean; resolve(): void }>();
-  /** After a reconnect: the probe whose idle proves these executions ended. */
-  private readonly probes = new Map<string, Execution[]>();
   kernelInfo: Record<string, unknown> | undefined;
 
   private readonly statusEmitter = new Emitter<KernelStatus>();
@@ -228,15 +226,15 @@ export class KernelConnection {
    * kernel, and what the kernel publishes before that subscription takes hold is dropped (ZMQ's
    * slow joiner): a reply alone does not prove that a cell's outputs and idle will arrive.
    */
-  private probe(timeoutMs: number): Promise<void> {
+  private probe(timeoutMs: number, bypassGate = true): Promise<void> {
     const msg = makeMessage('shell', 'kernel_info_request', {}, this.sessionId);
     const id = msg.header.msg_id;
     this.sent.add(id);
     let timer: NodeJS.Timeout | undefined;
     return new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError('no kernel_info round trip')), timeoutMs);
+      if (timeoutMs > 0) timer = setTimeout(() => reject(new TimeoutError('no kernel_info round trip')), timeoutMs);
       this.probeWaiters.set(id, { reply: false, idle: false, resolve });
-      this.send(msg, true);
+      this.send(msg, bypassGate);
     }).finally(() => {
       clearTimeout(timer);
       this.probeWaiters.delete(id);
@@ -327,7 +325,6 @@ export class KernelConnection {
         } else if (!state) execution.handleIOPub(msg);
       }
       this.iopubEmitter.fire(msg);
-      if (state === 'idle' && parentId) this.onRequestIdle(parentId);
       return;
     }
     if (!parentId) return;
@@ -366,21 +363,6 @@ export class KernelConnection {
     if (execution.spannedDrop) this.settleLosses();
     else this.tracker.checkpoint();
     execution.finish();
-  }
-
-  /** After a reconnect, the idle of our kernel_info probe proves every earlier request finished. */
-  private onRequestIdle(parentId: string): void {
-    const probe = this.probes.get(parentId);
-    if (!probe) return;
-    this.probes.delete(parentId);
-    for (const execution of probe) {
-      if (execution.finished) continue;
-      // Its reply or idle was lost in the drop; the kernel has moved past it, so it has ended.
-      execution.possiblyIncomplete = true;
-      this.tracker.finish(execution.msgId);
-    }
-    this.settleLosses();
-    for (const execution of probe) if (!execution.finished) execution.finish();
   }
 
   private settleLosses(): void {
@@ -466,10 +448,17 @@ export class KernelConnection {
     if (!replayed) for (const execution of pending) execution.possiblyIncomplete = true;
     this.reconnectEmitter.fire({ replayed });
     if (!pending.length) return;
-    // The kernel answers shell requests in order: this probe's idle proves the earlier ones ended.
-    const probe = makeMessage('shell', 'kernel_info_request', {}, this.sessionId);
-    this.sent.add(probe.header.msg_id);
-    this.probes.set(probe.header.msg_id, pending);
-    this.send(probe);
+    // The kernel answers shell requests in order, so this probe's reply proves the earlier replies came
+    // (or were lost), and its idle that their iopub messages did. It may wait behind a long cell: no limit.
+    void this.probe(0, false).then(() => {
+      for (const execution of pending) {
+        if (execution.finished) continue;
+        // Its reply or idle was lost in the drop; the kernel has moved past it, so it has ended.
+        execution.possiblyIncomplete = true;
+        this.tracker.finish(execution.msgId);
+      }
+      this.settleLosses();
+      for (const execution of pending) if (!execution.finished) execution.finish();
+    }, () => undefined);
   }
 }
