@@ -17,7 +17,7 @@ const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve(
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
 const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency').split(',');
 
-type Result = { ms: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
+type Result = { ms: number; cpuMs?: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -62,7 +62,10 @@ async function main(): Promise<void> {
       } else {
         line(workload === 'connect' || workload === 'attach' ? 'time to kernel ready' : 'time to idle', (r) => r.ms, 'ms', 0);
       }
-      if (['stream', 'display', 'png'].includes(workload)) line('client peak RSS', (r) => r.peakRssMb, 'MB', 0);
+      if (['stream', 'display', 'png'].includes(workload)) {
+        line('client CPU', (r) => r.cpuMs, 'ms', 0);
+        line('client peak RSS', (r) => r.peakRssMb, 'MB', 0);
+      }
       if (workload === 'connect') rows.push(`| connect | protocol | ${results.ours[0].protocol || 'legacy'} | ${results.theirs[0].protocol || 'legacy'} | |`);
     }
   } finally {

@@ -55,8 +55,11 @@ async function main() {
       result.ms = result.median;
     } else {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const r = await session.execute(w.code);
       result.ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      result.cpuMs = (cpu.user + cpu.system) / 1000; // the client's own work, apart from waiting on the server
       result.status = r.status;
       result.counts = r.counts;
       result.outputs = r.outputs.length;

@@ -137,7 +137,10 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
         process.stderr.write(`jupyter-remote: warning: cell ${index + 1}: output may be incomplete: the connection to the kernel dropped while it ran\n`);
         cell.metadata = { ...cell.metadata, jupyter_remote: { possibly_incomplete: true } };
       }
-      if (status !== 'ok' && !options['allow-errors']) failed = true;
+      // `unknown`: the reply was lost in a dropped connection. It failed if an error output arrived;
+      // otherwise nothing says it did, and the warning above already names the cell.
+      const errored = status === 'unknown' ? produced.some((o) => o.output_type === 'error') : status !== 'ok';
+      if (errored && !options['allow-errors']) failed = true;
       if (timedOut) failed = true;
     }
 

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, KernelStatus, NotebookOutputs } from '../../src/core/kernel';
@@ -78,6 +82,46 @@ describe('reconnect through a faulty network (loopback TCP proxy)', function () 
       assert.equal(t.duplicates, 0);
       if (t.lost > 0) assert.equal(result.possiblyIncomplete, true);
     }, 300);
+  });
+
+  it('output written into a stalled connection that is then cut is lost, and the cell says so', async () => {
+    await withKernel(async (conn) => {
+      const cell = new NotebookOutputs().cell();
+      const execution = conn.execute(numbered(300, 5), { outputs: cell });
+      setTimeout(() => proxy.stall(/\/channels/), 300);
+      setTimeout(() => proxy.cut(), 900); // ~120 lines sit in the stalled pipe by now
+      const result = await execution.done;
+      const t = tally(cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''), 300);
+      assert.ok(t.lost > 0, 'lines were lost');
+      assert.equal(result.possiblyIncomplete, true);
+      assert.equal(t.duplicates, 0);
+      assert.ok(t.ordered);
+    });
+  });
+
+  it('`jupyter-remote run` names the cell whose output may be incomplete', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jr-cut-'));
+    const nb = path.join(dir, 'nb.ipynb');
+    writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: ['print("first")', numbered(300, 5)].map((source) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null })) }));
+    const child = spawn(process.execPath, [path.resolve('dist/cli.js'), 'run', nb, '--url', `http://127.0.0.1:${proxy.port}/?token=${server.token}`, '--out', path.join(dir, 'out.ipynb')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let scheduled = false;
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!scheduled && stdout.includes('L10\n')) {
+        scheduled = true;
+        setTimeout(() => proxy.stall(/\/channels/), 100);
+        setTimeout(() => proxy.cut(), 700);
+      }
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /warning: cell 2: output may be incomplete/);
+    assert.ok(!/cell 1:/.test(stderr), 'the first cell lost nothing and is not named');
+    const out = JSON.parse(readFileSync(path.join(dir, 'out.ipynb'), 'utf8'));
+    assert.deepEqual(out.cells[1].metadata.jupyter_remote, { possibly_incomplete: true });
   });
 
   it('random cuts over many cells: no line lost unflagged, no duplicate, no hang (figures printed)', async () => {

@@ -107,6 +107,8 @@ export class KernelSocket {
         settled = true;
         ws.removeAllListeners();
         socket.setNoDelay(true);
+        // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
+        ws.pong();
         options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
         resolve(new KernelSocket(ws, format, options));
       });
