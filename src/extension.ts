@@ -1,13 +1,70 @@
 import * as vscode from 'vscode';
+import { Redactor, redactingLogger } from './core/util/logger';
+import { registerCommands, reportError } from './vscode/commands';
+import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
+import { ServerConnections } from './vscode/server-connections';
+import { ServerStore } from './vscode/server-store';
+import { ServerStatusBar } from './vscode/status-bar';
 
 /**
- * Composition root: builds the parts and owns their disposal. It stays thin (DESIGN.md): features
- * are created by factories in src/vscode/ over the VS Code-free core in src/core/.
+ * Composition root: builds the parts and owns their disposal; features live in src/vscode/ over
+ * the VS Code-free core. Activation sends no request: servers are checked when a Jupyter notebook
+ * is open (their kernel types fill the kernel picker) or when a command asks.
  */
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Jupyter Remote', { log: true });
-  context.subscriptions.push(log);
-  log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated`);
+export function activate(context: vscode.ExtensionContext): { store: ServerStore; connections: ServerConnections; controllers: KernelControllers; statusBar: ServerStatusBar } | undefined {
+  const started = performance.now();
+  const channel = vscode.window.createOutputChannel('Jupyter Remote', { log: true });
+  context.subscriptions.push(channel);
+  const redactor = new Redactor();
+  const log = redactingLogger(channel, redactor);
+  const showLog = () => channel.show(true);
+  try {
+    const config = () => vscode.workspace.getConfiguration('jupyterRemote');
+    const store = new ServerStore(context.globalState, context.secrets);
+    const connections = new ServerConnections(store, {
+      logger: log,
+      redactor,
+      proxy: () => vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
+    });
+    const controllers = new KernelControllers({
+      store,
+      connections,
+      log,
+      showError: (message) => void vscode.window.showErrorMessage(redactor.redact(message), 'Show Log').then((a) => (a ? showLog() : undefined)),
+      keepKernelOnClose: () => config().get<boolean>('keepKernelOnClose', false),
+    });
+    const statusBar = new ServerStatusBar(store, connections, controllers);
+    const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: () => vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined });
+
+    // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
+    context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, statusBar, ...commands);
+
+    const setContext = () => void vscode.commands.executeCommand('setContext', 'jupyterRemote.hasServers', store.list().length > 0);
+    const storeSub = store.onDidChange(setContext);
+    context.subscriptions.push({ dispose: () => storeSub.dispose() });
+    setContext();
+    const servers = store.list();
+    if (store.problems.length) {
+      log.warn(`Skipped ${store.problems.length} unreadable server entr${store.problems.length === 1 ? 'y' : 'ies'}: ${store.problems.join('; ')}`);
+      void vscode.window.showWarningMessage(`Jupyter Remote skipped ${store.problems.length} unreadable saved server entr${store.problems.length === 1 ? 'y' : 'ies'}; the others are fine.`, 'Show Log').then((a) => (a ? showLog() : undefined));
+    }
+
+    let checked = false;
+    const checkServers = () => {
+      if (checked) return;
+      checked = true;
+      for (const s of store.list()) void connections.check(s.id);
+    };
+    const isJupyter = (nb: vscode.NotebookDocument) => nb.notebookType === NOTEBOOK_TYPE;
+    context.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument((nb) => (isJupyter(nb) ? checkServers() : undefined)));
+    if (vscode.workspace.notebookDocuments.some(isJupyter)) setTimeout(checkServers, 0);
+
+    log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.length} saved server(s)`);
+    return { store, connections, controllers, statusBar };
+  } catch (e) {
+    reportError({ log, redactor, showLog }, 'Jupyter Remote could not start', e);
+    return undefined;
+  }
 }
 
 export function deactivate(): void {

@@ -170,6 +170,12 @@ export class CellOutputs {
     return o.output_type === 'stream' ? { output_type: 'stream', name: o.name, text: o.text.toString() } : strip(o);
   }
 
+  /** A stream output's name (`stdout`, `stderr`), without joining its text. */
+  streamNameOf(index: number): string | undefined {
+    const o = this.stored[index];
+    return o?.output_type === 'stream' ? o.name : undefined;
+  }
+
   /** The display_id an output shows, if any. */
   displayIdOf(index: number): string | undefined {
     const o = this.stored[index];

@@ -61,8 +61,12 @@ export function parseServerText(input: string, options: ParseOptions = {}): Pars
     }
   }
 
-  const lines = text.split(/\r\n|\n|\r/);
-  const state: ScanState = { inServerList: false, onlyLine: !/[\r\n]/.test(trimmed) };
+  const onlyLine = !/[\r\n]/.test(trimmed);
+  // An input box drops the line breaks of a pasted `jupyter server list`: the next URL runs into the
+  // previous line's root dir (`… :: /home/xhttp://…`) or follows it after a space. Break it up again.
+  const unfolded = onlyLine && trimmed.includes(' :: ') ? trimmed.replace(/(?<=\S)\s*(?=https?:\/\/)/gi, '\n') : text;
+  const lines = unfolded.split(/\r\n|\n|\r/);
+  const state: ScanState = { inServerList: false, onlyLine };
   for (let i = 0; i < lines.length && found.length < MAX_SERVERS; i++) {
     scanLine(lines[i], state, found, result, options);
   }
@@ -176,7 +180,9 @@ function scanLine(rawLine: string, state: ScanState, found: Found[], result: Par
       readOpenHtml(candidate, found, result, options);
       continue;
     }
-    const parsed = parseServerUrl(candidate, context);
+    // A list line (`URL :: root dir`, or under `Currently running servers:`) prints the base URL itself.
+    const listLine = state.inServerList || /^ :: /.test(after);
+    const parsed = parseServerUrl(candidate, listLine ? { ...context, pathIsBaseUrl: true } : context);
     if (!parsed.ok) {
       result.problems.push(parsed.reason);
       continue;

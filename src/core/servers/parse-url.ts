@@ -20,6 +20,11 @@ export interface UrlContext {
   printedByServer?: boolean;
   /** The kind the surrounding text told (e.g. a `NotebookApp` log prefix). */
   kind?: ServerKind;
+  /**
+   * The path is exactly the server's base_url (a `jupyter server list` line prints its `url`):
+   * `/team/lab/` is then a base_url, not the JupyterLab route under `/team/`.
+   */
+  pathIsBaseUrl?: boolean;
 }
 
 export type UrlParse = { ok: true; address: ServerAddress } | { ok: false; reason: string };
@@ -87,7 +92,7 @@ export function parseServerUrl(raw: string, context: UrlContext = {}): UrlParse 
   }
   if (zone) warnings.push(`The IPv6 zone id %${zone} only makes sense on the machine that printed this address.`);
 
-  const route = splitPath(url.pathname, !!context.printedByServer);
+  const route = context.pathIsBaseUrl ? { baseSegments: url.pathname.split('/').filter((x) => x.length > 0) } : splitPath(url.pathname, !!context.printedByServer);
   const tokenParam = url.searchParams.get('token');
   const tokenMasked = tokenParam !== null && MASKED_TOKENS.has(tokenParam.trim());
   const token = tokenParam && !tokenMasked ? tokenParam : null;

@@ -135,6 +135,17 @@ describe('parseServerText: server lists (PROTOCOL.md §10.1)', () => {
     });
   });
 
+  it('reads a server list whose line breaks an input box dropped (joined by a space or by nothing)', () => {
+    const list = 'Currently running servers:\nhttp://127.0.0.1:8888/?token=abc123 :: /home/me/my work\nhttp://127.0.0.1:8889/lab/?token=def456 :: /tmp';
+    for (const joined of [list.replace(/\n/g, ' '), list.replace(/\n/g, '')]) {
+      const { servers } = parseServerText(joined);
+      assert.deepEqual(servers.map((s) => [s.baseUrl, s.token, s.rootDir]), [
+        ['http://127.0.0.1:8888/', 'abc123', '/home/me/my work'],
+        ['http://127.0.0.1:8889/lab/', 'def456', '/tmp'], // a list line prints the base_url itself
+      ], JSON.stringify(joined));
+    }
+  });
+
   it('flags a unix socket server', () => {
     const s = one('Currently running servers:\nhttp+unix://%2Ftmp%2Fjupyter.sock/ :: /srv');
     assert.equal(s.kind, 'unix-socket');

@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import type { CellOutputs, OutputChange } from '../core/kernel';
+import { MappedOutput, streamItem, toOutputItems } from './output-items';
+
+/** How long output changes are gathered before the editor is told: a cell printing 100 000 lines sends a few dozen edits, not 100 000. */
+const FLUSH_MS = 50;
+
+function toCellOutput(mapped: MappedOutput): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput(
+    mapped.items.map((i) => new vscode.NotebookCellOutputItem(i.data, i.mime)),
+    mapped.metadata,
+  );
+}
+
+/**
+ * Keeps one cell's outputs in the editor in step with the core's output model. Changes are
+ * coalesced and applied in order: appended stream text is appended (VS Code joins stream items),
+ * a rewritten output (`\r`, display update) is replaced, `clear_output` clears. Outside its own
+ * execution (a display updated from a later cell) it applies changes through a short execution
+ * that keeps the cell's order, result and timing.
+ */
+export class CellOutputView {
+  private shown: vscode.NotebookCellOutput[] = [];
+  private cleared = false;
+  private readonly dirty = new Set<number>();
+  private readonly appended = new Map<number, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private execution: vscode.NotebookCellExecution | undefined;
+
+  constructor(
+    readonly cell: vscode.NotebookCell,
+    readonly area: CellOutputs,
+    private readonly controller: vscode.NotebookController,
+    private readonly onError: (e: unknown) => void,
+  ) {}
+
+  /** The cell's own execution, while it runs. */
+  attach(execution: vscode.NotebookCellExecution | undefined): void {
+    this.execution = execution;
+  }
+
+  onChange(change: OutputChange): void {
+    switch (change.kind) {
+      case 'clear':
+        this.cleared = true;
+        this.dirty.clear();
+        this.appended.clear();
+        break;
+      case 'stream':
+        // `\r` and backspace rewrite text already shown: replace that output instead of appending.
+        if (change.index < this.shown.length && !this.cleared && !/[\r\b]/.test(change.appended) && !this.dirty.has(change.index)) {
+          this.appended.set(change.index, (this.appended.get(change.index) ?? '') + change.appended);
+        } else {
+          this.dirty.add(change.index);
+        }
+        break;
+      case 'add':
+      case 'update':
+        this.dirty.add(change.index);
+        break;
+    }
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
+  }
+
+  /** Applies what changed; resolves when the editor has it. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const step = this.chain.then(() => this.apply()).catch((e) => this.onError(e));
+    this.chain = step;
+    return step;
+  }
+
+  private async apply(): Promise<void> {
+    if (!this.cleared && !this.dirty.size && !this.appended.size) return;
+    const ownExecution = this.execution;
+    let execution = ownExecution;
+    if (!execution) {
+      if (this.cell.notebook.isClosed) return;
+      // A display updated after its cell finished: a brief execution that keeps what the cell showed.
+      const summary = this.cell.executionSummary;
+      execution = this.controller.createNotebookCellExecution(this.cell);
+      execution.executionOrder = summary?.executionOrder;
+      execution.start(summary?.timing?.startTime);
+    }
+    try {
+      await this.applyTo(execution);
+    } finally {
+      if (!ownExecution) {
+        const summary = this.cell.executionSummary;
+        execution.end(summary?.success, summary?.timing?.endTime);
+      }
+    }
+  }
+
+  private async applyTo(execution: vscode.NotebookCellExecution): Promise<void> {
+    const count = this.area.length;
+    const replaceAll = this.cleared || count < this.shown.length;
+    const dirty = new Set(this.dirty);
+    const appended = new Map(this.appended);
+    this.cleared = false;
+    this.dirty.clear();
+    this.appended.clear();
+
+    if (replaceAll) {
+      const outputs: vscode.NotebookCellOutput[] = [];
+      for (let i = 0; i < count; i++) outputs.push(toCellOutput(toOutputItems(this.area.output(i)!)));
+      this.shown = outputs;
+      await execution.replaceOutput(outputs);
+      return;
+    }
+    for (let i = 0; i < this.shown.length; i++) {
+      if (dirty.has(i)) {
+        const next = toCellOutput(toOutputItems(this.area.output(i)!));
+        await execution.replaceOutputItems(next.items, this.shown[i]);
+      } else {
+        const text = appended.get(i);
+        if (text !== undefined) {
+          const item = streamItem(this.area.streamNameOf(i) ?? 'stdout', text);
+          await execution.appendOutputItems(new vscode.NotebookCellOutputItem(item.data, item.mime), this.shown[i]);
+        }
+      }
+    }
+    if (count > this.shown.length) {
+      const added: vscode.NotebookCellOutput[] = [];
+      for (let i = this.shown.length; i < count; i++) added.push(toCellOutput(toOutputItems(this.area.output(i)!)));
+      this.shown.push(...added);
+      await execution.appendOutput(added);
+    }
+  }
+}

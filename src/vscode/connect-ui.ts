@@ -1,0 +1,131 @@
+import * as vscode from 'vscode';
+import { AbortedError } from '../core/http';
+import type { ServerAddress } from '../core/servers';
+import { redactForMessage } from '../core/servers';
+import { CertificateRequest, ConnectUi, SecretRequest } from './connect-flow';
+
+/** Where the server came from, for the first pick. */
+export interface ServerChoice {
+  label: string;
+  description?: string;
+  detail?: string;
+  /** Text to parse (a URL, or a whole server list). */
+  text: string;
+}
+
+function describeAddress(s: ServerAddress): vscode.QuickPickItem & { address: ServerAddress } {
+  const url = new URL(s.baseUrl);
+  return {
+    label: `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
+    description: `base_url ${s.basePath}${s.token ? ' · token given' : s.tokenMasked ? ' · token hidden' : ''}`,
+    detail: s.rootDir ? `root ${s.rootDir}` : redactForMessage(s.baseUrl),
+    address: s,
+  };
+}
+
+/**
+ * The first question of Connect to Server: one box that takes a URL or a whole pasted server list
+ * (line breaks the input box drops are recovered by the parser), with servers found on this machine
+ * and in the clipboard offered as picks. Resolves the text to parse, or undefined when cancelled.
+ */
+export function askForServerText(choices: ServerChoice[], prefill: string | undefined): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { text?: string }>();
+    pick.title = 'Connect to a Jupyter Server';
+    pick.placeholder = 'Paste a URL (http://host:8888/?token=…) or the output of `jupyter server list`';
+    pick.ignoreFocusOut = true;
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    const base = choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, text: c.text, alwaysShow: true }));
+    pick.items = base;
+    if (prefill) pick.value = prefill;
+    let done = false;
+    const finish = (value: string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      pick.dispose();
+    };
+    pick.onDidAccept(() => {
+      const typed = pick.value.trim();
+      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      // What was typed or pasted wins over a highlighted suggestion.
+      if (typed && !(chosen?.text && chosen.label === typed)) finish(pick.value);
+      else if (chosen?.text) finish(chosen.text);
+    });
+    pick.onDidHide(() => finish(undefined));
+    pick.show();
+  });
+}
+
+/** The questions of the connect flow as VS Code input boxes, quick picks and modal dialogs. */
+export class VsCodeConnectUi implements ConnectUi {
+  async pickServer(servers: ServerAddress[]): Promise<ServerAddress | undefined> {
+    const picked = await vscode.window.showQuickPick(servers.map(describeAddress), {
+      title: `${servers.length} servers found: which one?`,
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return picked?.address;
+  }
+
+  askSecret(request: SecretRequest): Promise<string | undefined> {
+    const what = {
+      token: 'token',
+      'hub-token': 'JupyterHub API token',
+      password: 'password',
+      'password-or-token': 'password or token',
+    }[request.kind];
+    return Promise.resolve(
+      vscode.window.showInputBox({
+        title: `${request.server} needs its ${what}`,
+        prompt: request.reason ?? `Enter the ${what} of ${request.server}. It is kept in the OS keychain.`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : `The ${what} cannot be empty.`),
+      }),
+    );
+  }
+
+  async trustCertificate(request: CertificateRequest): Promise<boolean> {
+    const trust = 'Trust This Certificate';
+    const detail = [
+      request.changed
+        ? `${request.server} presented a DIFFERENT certificate from the one you trusted before. This can mean the server's certificate was renewed, or that someone is intercepting the connection.`
+        : `${request.server} presented a certificate that is not signed by an authority this machine trusts (for example, a self-signed one).`,
+      `SHA-256 fingerprint:\n${request.fingerprint}`,
+      request.subject ? `Subject: ${request.subject}` : '',
+      'Compare it with the fingerprint on the server (openssl x509 -noout -fingerprint -sha256 -in CERT). Trusting pins this one certificate for this server only.',
+    ].filter(Boolean).join('\n\n');
+    const answer = await vscode.window.showWarningMessage(request.changed ? 'The server\'s certificate changed' : 'Untrusted certificate', { modal: true, detail }, trust);
+    return answer === trust;
+  }
+
+  async allowInsecureHttp(host: string): Promise<boolean> {
+    const send = 'Send Over HTTP';
+    const answer = await vscode.window.showWarningMessage(
+      `${host} uses plain http`,
+      { modal: true, detail: `Your token or password would cross the network unencrypted to ${host}, where anyone on the way can read it. Prefer https or an SSH tunnel (ssh -L 8888:localhost:8888 ${host}). Send it anyway for this server?` },
+      send,
+    );
+    return answer === send;
+  }
+
+  askName(suggested: string): Promise<string | undefined> {
+    return Promise.resolve(
+      vscode.window.showInputBox({ title: 'Name this server', value: suggested, prompt: 'Shown in the status bar and the kernel picker.', ignoreFocusOut: true }),
+    );
+  }
+
+  progress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort(new AbortedError('Cancelled.')));
+        return work(controller.signal).finally(() => sub.dispose());
+      }),
+    );
+  }
+}
+

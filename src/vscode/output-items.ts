@@ -1,0 +1,68 @@
+import type { NbOutput } from '../core/kernel';
+
+/**
+ * nbformat outputs as VS Code output items (mime + bytes), without touching `vscode`, so the
+ * mapping is unit-tested in plain Node; `kernel-controllers.ts` wraps them in NotebookCellOutput.
+ */
+export interface OutputItemData {
+  mime: string;
+  data: Uint8Array;
+}
+
+export interface MappedOutput {
+  items: OutputItemData[];
+  /** The nbformat fields VS Code has no place for, under the keys the Jupyter extension uses. */
+  metadata: Record<string, unknown>;
+}
+
+export const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
+export const STDERR_MIME = 'application/vnd.code.notebook.stderr';
+export const ERROR_MIME = 'application/vnd.code.notebook.error';
+
+/** Images arrive base64-encoded in the bundle; SVG is text. */
+const BASE64_MIMES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'application/pdf']);
+
+const encoder = new TextEncoder();
+
+export function streamItem(name: string, text: string): OutputItemData {
+  return { mime: name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(text) };
+}
+
+function isJsonMime(mime: string): boolean {
+  return mime === 'application/json' || mime.endsWith('+json');
+}
+
+/** One MIME bundle entry as bytes; undefined for a value that cannot be shown (skipped, not fatal). */
+export function bundleItem(mime: string, value: unknown): OutputItemData | undefined {
+  if (BASE64_MIMES.has(mime)) {
+    const text = Array.isArray(value) ? value.join('') : value;
+    if (typeof text !== 'string') return undefined;
+    return { mime, data: Buffer.from(text.replace(/\s+/g, ''), 'base64') };
+  }
+  if (isJsonMime(mime) && typeof value !== 'string') return { mime, data: encoder.encode(JSON.stringify(value) ?? 'null') };
+  if (typeof value === 'string') return { mime, data: encoder.encode(value) };
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return { mime, data: encoder.encode(value.join('')) };
+  return undefined;
+}
+
+export function toOutputItems(output: NbOutput): MappedOutput {
+  switch (output.output_type) {
+    case 'stream':
+      return { items: [streamItem(output.name, output.text)], metadata: { outputType: 'stream' } };
+    case 'error':
+      return {
+        items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify({ name: output.ename, message: output.evalue, stack: output.traceback.join('\n') })) }],
+        metadata: { outputType: 'error', originalError: { ename: output.ename, evalue: output.evalue, traceback: output.traceback } },
+      };
+    default: {
+      const items: OutputItemData[] = [];
+      for (const [mime, value] of Object.entries(output.data)) {
+        const item = bundleItem(mime, value);
+        if (item) items.push(item);
+      }
+      const metadata: Record<string, unknown> = { outputType: output.output_type, metadata: output.metadata };
+      if (output.output_type === 'execute_result') metadata.executionCount = output.execution_count;
+      return { items, metadata };
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import { readFile } from 'node:fs/promises';
+import { listKernelSpecs, listKernels, probeServer } from '../core/api';
+import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
+import { AuthError, HttpSession, JupyterError } from '../core/http';
+import { Emitter } from '../core/util/events';
+import { Logger, Redactor } from '../core/util/logger';
+import { ServerRecord, ServerStore } from './server-store';
+
+/** What the status bar shows for a server. */
+export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed';
+
+export interface ServerStatus {
+  state: ServerState;
+  /** Why it is unreachable or needs a login: one sentence, no secret. */
+  message?: string;
+  info?: ServerInfo;
+  specs?: KernelSpecs;
+  /** Kernels running on the server when it was last checked (to attach to). */
+  kernels?: KernelModel[];
+}
+
+export interface ServerConnectionsOptions {
+  logger: Logger;
+  redactor: Redactor;
+  env?: NodeJS.ProcessEnv;
+  /** `http.proxy` from the settings, read each time a session is made. */
+  proxy?: () => string | null | undefined;
+  /** How long a check may take before the server counts as unreachable (default 15 s). */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * The live side of the stored servers: one HttpSession per server (built from its record and its
+ * secret), and what the last check found (reachable? which kernel types?). Checks run lazily and
+ * in parallel; a dead server times out without holding up the others. A server removed from the
+ * store has its session closed, so nothing can send it another request.
+ */
+export class ServerConnections {
+  private readonly sessions = new Map<string, Promise<HttpSession>>();
+  private readonly statuses = new Map<string, ServerStatus>();
+  private readonly checks = new Map<string, Promise<ServerStatus>>();
+  private readonly changed = new Emitter<string>();
+  /** Fires with a server id when its status changed. */
+  readonly onDidChange = this.changed.event;
+  private readonly storeListener: { dispose(): void };
+  private disposed = false;
+
+  constructor(
+    private readonly store: ServerStore,
+    private readonly options: ServerConnectionsOptions,
+  ) {
+    this.storeListener = store.onDidChange(() => this.dropRemoved());
+  }
+
+  status(id: string): ServerStatus {
+    return this.statuses.get(id) ?? { state: 'unchecked' };
+  }
+
+  /** The session for a stored server, made on first use. */
+  session(id: string): Promise<HttpSession> {
+    if (this.disposed) return Promise.reject(new JupyterError('Jupyter Remote is shutting down.'));
+    let session = this.sessions.get(id);
+    if (!session) {
+      session = this.createSession(id);
+      this.sessions.set(id, session);
+      session.catch(() => this.sessions.delete(id));
+    }
+    return session;
+  }
+
+  /** Takes over a session that just connected (Connect to Server), so it is not logged in twice. */
+  adopt(record: ServerRecord, session: HttpSession, info: ServerInfo): void {
+    const old = this.sessions.get(record.id);
+    this.sessions.set(record.id, Promise.resolve(session));
+    if (old) void old.then((s) => (s === session ? undefined : s.close())).catch(() => undefined);
+    this.setStatus(record.id, { state: 'connecting', info });
+  }
+
+  /**
+   * Checks a server: reachable, logged in, its kernel types and running kernels. Concurrent calls
+   * share one check; `force` starts a new one (Reconnect).
+   */
+  check(id: string, force = false): Promise<ServerStatus> {
+    const running = this.checks.get(id);
+    if (running && !force) return running;
+    const check = this.runCheck(id).finally(() => {
+      if (this.checks.get(id) === check) this.checks.delete(id);
+    });
+    this.checks.set(id, check);
+    return check;
+  }
+
+  /** Forgets a server's session (new credentials, or Reconnect): the next use logs in afresh. */
+  async reset(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    this.sessions.delete(id);
+    this.statuses.delete(id);
+    this.checks.delete(id);
+    if (session) await session.then((s) => s.close()).catch(() => undefined);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.storeListener.dispose();
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    this.changed.dispose();
+    await Promise.all(sessions.map((s) => s.then((x) => x.close()).catch(() => undefined)));
+  }
+
+  private async runCheck(id: string): Promise<ServerStatus> {
+    const previous = this.statuses.get(id);
+    this.setStatus(id, { ...previous, state: 'connecting', message: undefined });
+    const signal = AbortSignal.timeout(this.options.checkTimeoutMs ?? 15000);
+    let status: ServerStatus;
+    try {
+      const session = await this.session(id);
+      const info = await probeServer(session, signal);
+      if (!info.authenticated) {
+        status = { state: 'auth-needed', info, message: 'The server wants a login that is not stored: connect to it again.' };
+      } else {
+        const [specs, kernels] = await Promise.all([listKernelSpecs(session, signal), listKernels(session, signal).catch(() => [])]);
+        status = { state: 'connected', info, specs, kernels };
+      }
+    } catch (e) {
+      const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);
+      const state = e instanceof AuthError ? 'auth-needed' : 'unreachable';
+      status = { state, message: this.options.redactor.redact(message), specs: previous?.specs };
+      this.options.logger.warn(`Server check failed: ${status.message}`);
+    }
+    if (!this.store.get(id)) return { state: 'unchecked' }; // removed while checking
+    this.setStatus(id, status);
+    return status;
+  }
+
+  private async createSession(id: string): Promise<HttpSession> {
+    const record = this.store.get(id);
+    if (!record) throw new JupyterError('This server was removed.');
+    const secret = (await this.store.secret(id)) ?? {};
+    if (record.auth !== 'none' && !secret.token && !secret.password) {
+      throw new AuthError(`The ${record.auth} for ${record.name} is not in the keychain any more: connect to it again.`, 'credentials-needed');
+    }
+    this.options.redactor.add(secret.token);
+    this.options.redactor.add(secret.password);
+    let ca: Buffer | undefined;
+    if (record.caFile) {
+      try {
+        ca = await readFile(record.caFile);
+      } catch (e) {
+        throw new JupyterError(`Cannot read the CA file ${record.caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+      }
+    }
+    return new HttpSession({
+      baseUrl: record.baseUrl,
+      credentials: record.auth === 'token' ? { token: secret.token } : record.auth === 'password' ? { password: secret.password } : {},
+      trust: { ca, fingerprint: record.fingerprint },
+      proxy: this.options.proxy?.() ?? undefined,
+      env: this.options.env,
+      allowInsecureHttp: record.allowInsecureHttp,
+      logger: this.options.logger,
+      redactor: this.options.redactor,
+    });
+  }
+
+  private setStatus(id: string, status: ServerStatus): void {
+    this.statuses.set(id, status);
+    this.changed.fire(id);
+  }
+
+  private dropRemoved(): void {
+    const known = new Set(this.store.list().map((s) => s.id));
+    for (const id of [...this.sessions.keys(), ...this.statuses.keys()]) {
+      if (known.has(id)) continue;
+      const session = this.sessions.get(id);
+      this.sessions.delete(id);
+      this.statuses.delete(id);
+      this.checks.delete(id);
+      if (session) void session.then((s) => s.close()).catch(() => undefined);
+      this.changed.fire(id);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
+import { ServerConnections } from './server-connections';
+import { statusBarText } from './status-text';
+import { ServerStore } from './server-store';
+
+/**
+ * One status bar item: the active server (or the one the open notebook runs on) and its state,
+ * and the notebook's kernel state. Hidden until a server has been added.
+ */
+export class ServerStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('jupyterRemote.server', vscode.StatusBarAlignment.Left, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: ServerStore,
+    private readonly connections: ServerConnections,
+    private readonly controllers: KernelControllers,
+  ) {
+    this.item.name = 'Jupyter Remote Server';
+    this.item.command = 'jupyterRemote.showServerMenu';
+    const subs = [store.onDidChange(() => this.update()), connections.onDidChange(() => this.update()), controllers.onDidChangeKernelStatus(() => this.update())];
+    this.disposables.push({ dispose: () => subs.forEach((s) => s.dispose()) });
+    this.disposables.push(vscode.window.onDidChangeActiveNotebookEditor(() => this.update()));
+    this.update();
+  }
+
+  update(): void {
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    const onNotebook = notebook && notebook.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
+    const serverId = (onNotebook && this.controllers.serverOf(onNotebook)) ?? this.store.activeId ?? this.store.list()[0]?.id;
+    const record = serverId ? this.store.get(serverId) : undefined;
+    if (!record) {
+      this.item.hide();
+      return;
+    }
+    const kernel = onNotebook ? this.controllers.statusOf(onNotebook) : undefined;
+    const view = statusBarText(record.name, this.connections.status(record.id).state, kernel);
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  /** For tests: what a person sees. */
+  get shown(): { text: string; visible: boolean } {
+    return { text: this.item.text, visible: this.visible };
+  }
+
+  private get visible(): boolean {
+    return !!this.store.list().length;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+    this.item.dispose();
+  }
+}

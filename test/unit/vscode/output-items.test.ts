@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, toOutputItems } from '../../../src/vscode/output-items';
+import { statusBarText } from '../../../src/vscode/status-text';
+import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
+
+const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
+
+describe('output items: nbformat outputs as VS Code output items', () => {
+  it('streams go to the stdout and stderr mimes VS Code joins', () => {
+    assert.deepEqual(toOutputItems({ output_type: 'stream', name: 'stdout', text: 'a\n' }).items.map((i) => [i.mime, text(i.data)]), [[STDOUT_MIME, 'a\n']]);
+    assert.equal(toOutputItems({ output_type: 'stream', name: 'stderr', text: 'x' }).items[0].mime, STDERR_MIME);
+  });
+
+  it('errors keep the ANSI traceback as the stack', () => {
+    const mapped = toOutputItems({ output_type: 'error', ename: 'ZeroDivisionError', evalue: 'division by zero', traceback: ['\u001b[0;31mTraceback\u001b[0m', 'line 1'] });
+    const error = JSON.parse(text(mapped.items[0].data));
+    assert.equal(mapped.items[0].mime, ERROR_MIME);
+    assert.deepEqual(error, { name: 'ZeroDivisionError', message: 'division by zero', stack: '\u001b[0;31mTraceback\u001b[0m\nline 1' });
+  });
+
+  it('keeps every MIME type of a bundle: base64 images decoded, JSON serialised, text joined', () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64');
+    const mapped = toOutputItems({
+      output_type: 'execute_result',
+      execution_count: 3,
+      metadata: { 'image/png': { width: 10 } },
+      data: { 'text/plain': ['<Figure ', 'size>'], 'image/png': `${png}\n`, 'application/json': { a: 1 }, 'application/vnd.custom+json': [1, 2], 'text/html': '<b>x</b>', 'image/svg+xml': '<svg/>' },
+    });
+    const byMime = Object.fromEntries(mapped.items.map((i) => [i.mime, i.data]));
+    assert.equal(text(byMime['text/plain']), '<Figure size>');
+    assert.deepEqual([...byMime['image/png']], [0x89, 0x50, 0x4e, 0x47]);
+    assert.deepEqual(JSON.parse(text(byMime['application/json'])), { a: 1 });
+    assert.deepEqual(JSON.parse(text(byMime['application/vnd.custom+json'])), [1, 2]);
+    assert.equal(text(byMime['text/html']), '<b>x</b>');
+    assert.equal(text(byMime['image/svg+xml']), '<svg/>');
+    assert.equal(mapped.metadata.executionCount, 3);
+    assert.deepEqual(mapped.metadata.metadata, { 'image/png': { width: 10 } });
+  });
+
+  it('skips a bundle value it cannot show instead of failing the cell', () => {
+    const mapped = toOutputItems({ output_type: 'display_data', metadata: {}, data: { 'text/plain': 'ok', 'image/png': 42, 'text/html': { no: 1 } } });
+    assert.deepEqual(mapped.items.map((i) => i.mime), ['text/plain']);
+  });
+});
+
+describe('status bar wording', () => {
+  it('names the server, its state and the kernel state', () => {
+    assert.equal(statusBarText('lab', 'connected', undefined).text, '$(server) lab');
+    assert.equal(statusBarText('lab', 'connected', 'busy').text, '$(server) lab · $(circle-filled) busy');
+    assert.equal(statusBarText('lab', 'unreachable', undefined).text, '$(debug-disconnect) lab (unreachable)');
+    assert.equal(statusBarText('lab', 'auth-needed', undefined).warning, true);
+    assert.equal(statusBarText('lab', 'connected', 'dead').warning, true);
+    assert.match(statusBarText('lab', 'connected', 'reconnecting').text, /reconnecting/);
+  });
+});
+
+describe('connect flow, the parts without a server', () => {
+  it('names a server by host and base_url', () => {
+    assert.equal(defaultServerName({ baseUrl: 'http://127.0.0.1:8888/' }), '127.0.0.1:8888');
+    assert.equal(defaultServerName({ baseUrl: 'https://hub.example.org/user/alice/' }), 'hub.example.org/user/alice');
+  });
+
+  it('says what to paste when the text holds no server, without repeating a secret', () => {
+    assert.throws(() => serversInPaste('hello world'), /Paste a URL|No Jupyter server/);
+    assert.throws(() => serversInPaste('ftp://x/?token=sekret123'), (e: Error) => !e.message.includes('sekret123'));
+  });
+});
