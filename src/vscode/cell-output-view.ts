@@ -79,10 +79,11 @@ export class CellOutputView {
     if (!this.cleared && !this.dirty.size && !this.appended.size) return;
     const ownExecution = this.execution;
     let execution = ownExecution;
+    // Read before a brief execution starts: starting one clears the cell's timing and result.
+    const summary = this.cell.executionSummary;
     if (!execution) {
       if (this.cell.notebook.isClosed) return;
       // A display updated after its cell finished: a brief execution that keeps what the cell showed.
-      const summary = this.cell.executionSummary;
       execution = this.controller.createNotebookCellExecution(this.cell);
       execution.executionOrder = summary?.executionOrder;
       execution.start(summary?.timing?.startTime);
@@ -90,10 +91,7 @@ export class CellOutputView {
     try {
       await this.applyTo(execution);
     } finally {
-      if (!ownExecution) {
-        const summary = this.cell.executionSummary;
-        execution.end(summary?.success, summary?.timing?.endTime);
-      }
+      if (!ownExecution) execution.end(summary?.success, summary?.timing?.endTime);
     }
   }
 

@@ -54,6 +54,11 @@ export class KernelControllers implements vscode.Disposable {
     this.disposables.push(vscode.workspace.onDidCloseNotebookDocument((doc) => void this.closeNotebook(doc, !options.keepKernelOnClose())));
   }
 
+  /** The ids of the controllers shown now (diagnostics and tests). */
+  controllerIds(): string[] {
+    return [...this.controllers.keys()];
+  }
+
   /** The state of the kernel a notebook runs on, if it has one of ours. */
   statusOf(notebook: vscode.NotebookDocument): KernelStatus | undefined {
     return this.kernelStatus.get(notebook);

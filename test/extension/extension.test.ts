@@ -1,0 +1,206 @@
+// Extension-host tests: inside a real VS Code (code-server), against real Jupyter servers the runner
+// started (JR_TEST_SERVERS). They drive the extension through its commands and VS Code's notebook API.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { activate } from '../../src/extension';
+
+type Api = NonNullable<ReturnType<typeof activate>>;
+interface TestServer {
+  url: string;
+  token: string;
+  flavor: string;
+}
+const servers = JSON.parse(process.env.JR_TEST_SERVERS ?? '{}') as Record<string, TestServer>;
+const EXTENSION_ID = 'jupyter-remote.jupyter-remote';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Runs a command that asks questions in input boxes, accepting each box's default answer. */
+async function runAccepting(command: string, ...args: unknown[]): Promise<void> {
+  let settled = false;
+  const run = Promise.resolve(vscode.commands.executeCommand(command, ...args)).finally(() => (settled = true));
+  while (!settled) {
+    await sleep(300);
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  await run;
+}
+
+function stdoutOf(cell: vscode.NotebookCell): string {
+  return cell.outputs
+    .flatMap((o) => o.items)
+    .filter((i) => i.mime === 'application/vnd.code.notebook.stdout')
+    .map((i) => Buffer.from(i.data).toString('utf8'))
+    .join('');
+}
+
+function mimesOf(cell: vscode.NotebookCell): string[] {
+  return cell.outputs.flatMap((o) => o.items.map((i) => i.mime));
+}
+
+async function runCells(notebook: vscode.NotebookDocument, start: number, end: number): Promise<void> {
+  const before = new Map(notebook.getCells().map((c) => [c.index, c.executionSummary?.timing?.endTime]));
+  await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start, end }], document: notebook.uri });
+  const cells = () => notebook.getCells(new vscode.NotebookRange(start, end));
+  await until(`cells ${start}..${end - 1} to finish`, () => cells().every((c) => c.executionSummary?.timing?.endTime && c.executionSummary.timing.endTime !== before.get(c.index)), 60000).catch((e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(cells().map((c) => ({ index: c.index, summary: c.executionSummary, outputs: mimesOf(c) })))}`);
+  });
+}
+
+function writeNotebook(file: string, sources: string[]): vscode.Uri {
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: sources.map((s, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source: s })),
+  };
+  fs.writeFileSync(file, JSON.stringify(nb));
+  return vscode.Uri.file(file);
+}
+
+describe('Jupyter Remote inside VS Code', function () {
+  let api: Api;
+  let notebook: vscode.NotebookDocument;
+  const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
+    assert.ok(ext, 'the extension is installed in this VS Code');
+    const started = Date.now();
+    api = await ext.activate();
+    console.log(`activation returned after ${Date.now() - started} ms`);
+    assert.ok(api?.store, 'activation succeeded');
+  });
+
+  it('contributes its commands under the Jupyter Remote category', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['jupyterRemote.connect', 'jupyterRemote.showServerMenu', 'jupyterRemote.restartKernel', 'jupyterRemote.interruptKernel', 'jupyterRemote.removeServer']) {
+      assert.ok(all.includes(id), id);
+    }
+    assert.equal(api.statusBar.shown.visible, false, 'no status bar item before a server is added');
+  });
+
+  it('connects to a pasted token URL: the token goes to SecretStorage, the list keeps none', async () => {
+    const s = servers.token;
+    await runAccepting('jupyterRemote.connect', `${s.url}lab?token=${s.token}`);
+    const [record] = api.store.list();
+    assert.ok(record, 'the server was saved');
+    assert.equal(record.baseUrl, s.url);
+    assert.equal(record.auth, 'token');
+    assert.ok(!JSON.stringify(api.store.list()).includes(s.token), 'no token in globalState');
+    assert.deepEqual(await api.store.secret(record.id), { token: s.token }, 'the token is in SecretStorage');
+    await until('the server to be checked', () => api.connections.status(record.id).state === 'connected');
+    assert.ok(api.controllers.controllerIds().includes(`jupyterRemote.${record.id}.spec.python3`), 'a controller for its python3 kernelspec');
+    assert.equal(api.statusBar.shown.visible, true);
+    assert.match(api.statusBar.shown.text, new RegExp(record.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  });
+
+  it('runs cells on the remote kernel: stream, rich output, display updates across cells, clear_output(wait), errors', async () => {
+    const uri = writeNotebook(path.join(workspace, 'outputs.ipynb'), [
+      "print('hello from the remote kernel')\nimport os; print(os.getpid() != 0)",
+      "from IPython.display import display, HTML, Image\nh = display(HTML('<b>first</b>'), display_id=True)\nimport base64\npng = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==')\ndisplay(Image(data=png))",
+      "h.update(HTML('<i>updated from the next cell</i>'))\nprint('done')",
+      "from IPython.display import clear_output\nfor i in range(5):\n    clear_output(wait=True)\n    print(f'step {i}')",
+      '1/0',
+    ]);
+    notebook = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(notebook);
+    const [record] = api.store.list();
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: `jupyterRemote.${record.id}.spec.python3`, extension: EXTENSION_ID });
+    await runCells(notebook, 0, 4);
+    const [c0, c1, c2, c3] = notebook.getCells();
+    assert.equal(stdoutOf(c0), 'hello from the remote kernel\nTrue\n');
+    assert.equal(c0.executionSummary?.success, true);
+    assert.equal(c0.executionSummary?.executionOrder, 1);
+    assert.deepEqual(mimesOf(c1).sort(), ['image/png', 'text/html', 'text/plain', 'text/plain'].sort());
+    const html = c1.outputs[0].items.find((i) => i.mime === 'text/html');
+    await until('the display in cell 2 to show the update from cell 3', () => {
+      const now = notebook.cellAt(1).outputs[0]?.items.find((i) => i.mime === 'text/html');
+      return now && Buffer.from(now.data).toString().includes('updated from the next cell');
+    });
+    assert.ok(html);
+    assert.equal(stdoutOf(c2), 'done\n');
+    assert.equal(stdoutOf(c3), 'step 4\n', 'clear_output(wait=True) leaves only the last step');
+    assert.equal(notebook.cellAt(1).executionSummary?.executionOrder, 2, 'the updated cell keeps its execution order');
+
+    await runCells(notebook, 4, 5);
+    const c4 = notebook.cellAt(4);
+    assert.equal(c4.executionSummary?.success, false);
+    const error = c4.outputs[0].items.find((i) => i.mime === 'application/vnd.code.notebook.error');
+    assert.ok(error, 'an error output');
+    const parsed = JSON.parse(Buffer.from(error.data).toString());
+    assert.equal(parsed.name, 'ZeroDivisionError');
+    assert.match(parsed.stack, /ZeroDivisionError/);
+    assert.match(api.statusBar.shown.text, /idle/, 'the status bar shows the kernel idle');
+  });
+
+  it('a cell printing 100 000 lines: every line arrives, in a few dozen editor updates', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(5, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "for i in range(100000):\n    print(f'line {i}')", 'python')])]);
+    await vscode.workspace.applyEdit(edit);
+    const started = Date.now();
+    await runCells(notebook, 5, 6);
+    const text = stdoutOf(notebook.cellAt(5));
+    const lines = text.split('\n').filter(Boolean);
+    console.log(`100 000 lines: cell done after ${Date.now() - started} ms in ${notebook.cellAt(5).outputs[0].items.length} output items`);
+    assert.equal(lines.length, 100000);
+    assert.equal(lines[0], 'line 0');
+    assert.equal(lines[99999], 'line 99999');
+    assert.ok(notebook.cellAt(5).outputs[0].items.length < 2000, 'coalesced, not one update per message');
+  });
+
+  it('input() whose box is cancelled gets an empty answer, and the cell goes on', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(6, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "x = input('your name? ')\nprint(f'got [{x}]')", 'python')])]);
+    await vscode.workspace.applyEdit(edit);
+    const done = runCells(notebook, 6, 7);
+    await sleep(1500);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await done;
+    assert.equal(stdoutOf(notebook.cellAt(6)), 'got []\n');
+    assert.equal(notebook.cellAt(6).executionSummary?.success, true);
+  });
+
+  it('interrupts a running cell, and restarts the kernel: the execution count starts again', async () => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(7, [
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import time\ntime.sleep(60)', 'python'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "print('after restart')", 'python'),
+    ])]);
+    await vscode.workspace.applyEdit(edit);
+    const started = Date.now();
+    const done = runCells(notebook, 7, 8);
+    await until('the kernel to be busy', () => /busy/.test(api.statusBar.shown.text));
+    await vscode.commands.executeCommand('jupyterRemote.interruptKernel');
+    await done;
+    assert.ok(Date.now() - started < 30000, 'interrupted long before the 60 s sleep ended');
+    const cell = notebook.cellAt(7);
+    assert.equal(cell.executionSummary?.success, false);
+    assert.match(Buffer.from(cell.outputs[0].items[0].data).toString(), /KeyboardInterrupt/);
+
+    await vscode.commands.executeCommand('jupyterRemote.restartKernel');
+    await runCells(notebook, 8, 9);
+    assert.equal(notebook.cellAt(8).executionSummary?.executionOrder, 1, 'a restarted kernel counts from 1');
+    assert.equal(stdoutOf(notebook.cellAt(8)), 'after restart\n');
+  });
+
+  it('removing the server removes its controllers and its secret', async () => {
+    const [record] = api.store.list();
+    await api.store.remove(record.id);
+    await until('its controllers to go', () => !api.controllers.controllerIds().some((id) => id.includes(record.id)));
+    assert.equal(await api.store.secret(record.id), undefined);
+    assert.equal(api.statusBar.shown.visible, false);
+  });
+});
