@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import { Logger, Redactor, nullLogger, redactingLogger } from '../util/logger';
 import { isLoopbackHost } from '../servers/server-address';
 import { dial } from './dial';
@@ -68,7 +68,7 @@ const USER_AGENT = 'jupyter-remote';
 export class HttpSession {
   readonly baseUrl: URL;
   readonly log: Logger;
-  private readonly jar = new CookieJar();
+  private jarValue: CookieJar | undefined;
   private readonly agent: http.Agent;
   private readonly credentials: Credentials;
   private readonly timeoutMs: number;
@@ -105,6 +105,19 @@ export class HttpSession {
       return undefined;
     };
     this.agent = agent;
+  }
+
+  /**
+   * The cookie jar, made on first use: tough-cookie takes ~24 ms to load (measured), which the
+   * extension should not pay at activation, before any server is contacted.
+   */
+  private get jar(): CookieJar {
+    if (!this.jarValue) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+      const { CookieJar: Jar } = require('tough-cookie') as typeof import('tough-cookie');
+      this.jarValue = new Jar();
+    }
+    return this.jarValue;
   }
 
   get authKind(): 'token' | 'password' | 'none' {
