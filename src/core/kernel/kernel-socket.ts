@@ -34,6 +34,9 @@ export interface KernelSocketOptions {
   onClose(code: number, reason: string): void;
 }
 
+// 2 ms: fewer pongs on heavy output (client CPU on 2000 display updates 515 → 427 ms) with no cost to an empty cell; 5 ms cost it 2–3 ms.
+const PONG_GAP_MS = 2;
+
 /**
  * One open kernel WebSocket. It answers every turn of received frames with one unsolicited pong:
  * jupyter_server never sets TCP_NODELAY, so its second small frame waits for our delayed ACK
@@ -42,6 +45,7 @@ export interface KernelSocketOptions {
  */
 export class KernelSocket {
   private pongScheduled = false;
+  private lastPongAt = -Infinity;
   private closedByUs = false;
 
   private constructor(
@@ -151,10 +155,16 @@ export class KernelSocket {
   private receive(data: Buffer, isBinary: boolean): void {
     if (!this.pongScheduled) {
       this.pongScheduled = true;
-      setImmediate(() => {
+      // At most one pong per PONG_GAP_MS: a burst of output (thousands of frames) is not answered
+      // with thousands of pongs the server must read; a trailing one still acknowledges the last frames.
+      const wait = this.lastPongAt + PONG_GAP_MS - performance.now();
+      const send = () => {
         this.pongScheduled = false;
+        this.lastPongAt = performance.now();
         if (this.isOpen) this.ws.pong();
-      });
+      };
+      if (wait <= 0) setImmediate(send);
+      else setTimeout(send, wait);
     }
     let msg: KernelMessage;
     try {
