@@ -92,7 +92,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const reconnect = async (record?: ServerRecord): Promise<void> => {
     const target = record ?? (store.activeId ? store.get(store.activeId) : undefined) ?? (await pickServer('Reconnect to which server?'));
     if (!target) return;
-    await connections.reset(target.id);
+    connections.reset(target.id);
     const status = await connections.check(target.id, true);
     if (status.state === 'auth-needed') {
       const again = 'Connect Again';

@@ -90,13 +90,14 @@ export class ServerConnections {
     return check;
   }
 
-  /** Forgets a server's session (new credentials, or Reconnect): the next use logs in afresh. */
-  async reset(id: string): Promise<void> {
-    const session = this.sessions.get(id);
+  /**
+   * Forgets a server's session (Reconnect): the next use logs in afresh. The old session is not
+   * closed: kernels already running on it keep using it (their WebSockets reconnect through it).
+   */
+  reset(id: string): void {
     this.sessions.delete(id);
     this.statuses.delete(id);
     this.checks.delete(id);
-    if (session) await session.then((s) => s.close()).catch(() => undefined);
   }
 
   async dispose(): Promise<void> {
