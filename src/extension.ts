@@ -20,11 +20,12 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
   const showLog = () => channel.show(true);
   try {
     const config = () => vscode.workspace.getConfiguration('jupyterRemote');
+    const httpProxy = () => vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined;
     const store = new ServerStore(context.globalState, context.secrets);
     const connections = new ServerConnections(store, {
       logger: log,
       redactor,
-      proxy: () => vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined,
+      proxy: httpProxy,
     });
     const controllers = new KernelControllers({
       store,
@@ -34,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
       keepKernelOnClose: () => config().get<boolean>('keepKernelOnClose', false),
     });
     const statusBar = new ServerStatusBar(store, connections, controllers);
-    const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: () => vscode.workspace.getConfiguration('http').get<string>('proxy') || undefined });
+    const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
     context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, statusBar, ...commands);

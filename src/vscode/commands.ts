@@ -81,8 +81,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       proxy: deps.proxy() ?? undefined,
     });
     if (!connected) return;
-    connections.adopt(connected.record, connected.session, connected.info);
-    const status = await connections.check(connected.record.id, true);
+    const status = await connections.adopt(connected.record, connected.session, connected.info);
     const kinds = Object.values(status.specs?.specs ?? {}).map((s) => s.displayName);
     void vscode.window.showInformationMessage(
       `Connected to ${connected.record.name}${kinds.length ? `: pick ${kinds.length === 1 ? `"${kinds[0]}"` : 'one of its kernels'} in a notebook's kernel picker.` : '.'}`,

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { probeServer } from '../core/api';
 import type { ServerInfo } from '../core/api';
 import { AuthError, HttpSession, InsecureTransportError, JupyterError, TlsError } from '../core/http';
-import type { TlsTrust } from '../core/http';
 import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../core/servers';
-import { Logger, Redactor } from '../core/util/logger';
+import { SessionContext, openSession, readCaFile } from './server-connections';
 import { ServerAuth, ServerRecord, ServerSecret, ServerStore } from './server-store';
 
 /**
@@ -41,14 +39,9 @@ export interface CertificateRequest {
   changed: boolean;
 }
 
-export interface ConnectDeps {
+export interface ConnectDeps extends SessionContext {
   ui: ConnectUi;
   store: ServerStore;
-  logger: Logger;
-  redactor: Redactor;
-  env?: NodeJS.ProcessEnv;
-  /** `http.proxy` from VS Code's settings, when set. */
-  proxy?: string | null;
 }
 
 export interface Connected {
@@ -100,14 +93,7 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
   let fingerprint = existing?.fingerprint;
   const caFile = existing?.caFile;
   let allowInsecureHttp = existing?.allowInsecureHttp ?? false;
-  let ca: Buffer | undefined;
-  if (caFile) {
-    try {
-      ca = await readFile(caFile);
-    } catch (e) {
-      throw new ConnectError(`Cannot read the CA file ${caFile} for ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
-    }
-  }
+  const ca = caFile ? await readCaFile(caFile, display) : undefined;
 
   if (address.tokenMasked && !secret.token && !secret.password) {
     const token = await ui.askSecret({ kind: 'token', server: display, reason: 'The pasted address hides its token (?token=...).' });
@@ -116,24 +102,12 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
   }
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    deps.redactor.add(secret.token);
-    deps.redactor.add(secret.password);
     const hasSecret = !!(secret.token || secret.password);
     if (hasSecret && address.scheme === 'http' && !isLoopbackHost(address.host) && !allowInsecureHttp) {
       if (!(await ui.allowInsecureHttp(address.host))) return undefined;
       allowInsecureHttp = true;
     }
-    const trust: TlsTrust = { ca, fingerprint };
-    const session = new HttpSession({
-      baseUrl: address.baseUrl,
-      credentials: { token: secret.token, password: secret.password },
-      trust,
-      env: deps.env,
-      proxy: deps.proxy,
-      allowInsecureHttp,
-      logger,
-      redactor: deps.redactor,
-    });
+    const session = openSession({ baseUrl: address.baseUrl, secret, ca, fingerprint, allowInsecureHttp }, deps);
     let info: ServerInfo;
     try {
       info = await ui.progress(`Connecting to ${display}`, (signal) => probeServer(session, signal));

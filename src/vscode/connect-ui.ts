@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { AbortedError } from '../core/http';
 import type { ServerAddress } from '../core/servers';
-import { redactForMessage } from '../core/servers';
+import { hostForUrl, redactForMessage } from '../core/servers';
 import { CertificateRequest, ConnectUi, SecretRequest } from './connect-flow';
 
 /** Where the server came from, for the first pick. */
@@ -14,9 +14,8 @@ export interface ServerChoice {
 }
 
 function describeAddress(s: ServerAddress): vscode.QuickPickItem & { address: ServerAddress } {
-  const url = new URL(s.baseUrl);
   return {
-    label: `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`,
+    label: `${hostForUrl(s.host)}:${s.port}`,
     description: `base_url ${s.basePath}${s.token ? ' · token given' : s.tokenMasked ? ' · token hidden' : ''}`,
     detail: s.rootDir ? `root ${s.rootDir}` : redactForMessage(s.baseUrl),
     address: s,
@@ -47,10 +46,9 @@ export function askForServerText(choices: ServerChoice[], prefill: string | unde
       pick.dispose();
     };
     pick.onDidAccept(() => {
-      const typed = pick.value.trim();
-      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
       // What was typed or pasted wins over a highlighted suggestion.
-      if (typed && !(chosen?.text && chosen.label === typed)) finish(pick.value);
+      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (pick.value.trim()) finish(pick.value);
       else if (chosen?.text) finish(chosen.text);
     });
     pick.onDidHide(() => finish(undefined));

@@ -12,7 +12,7 @@ import { ServerRecord, ServerStore } from './server-store';
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
 
 /** What a controller runs on: a new kernel of a kernelspec, or a kernel already running. */
-type Target = { serverId: string; specName: string; kernelId?: undefined } | { serverId: string; kernelId: string; specName: string };
+type Target = { serverId: string; specName: string; kernelId?: string };
 
 interface NotebookState {
   controllerId: string;

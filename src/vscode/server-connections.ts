@@ -4,7 +4,45 @@ import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
 import { AuthError, HttpSession, JupyterError } from '../core/http';
 import { Emitter } from '../core/util/events';
 import { Logger, Redactor } from '../core/util/logger';
-import { ServerRecord, ServerStore } from './server-store';
+import { ServerRecord, ServerSecret, ServerStore } from './server-store';
+
+/** What every session to a server is made with, besides the server's own record. */
+export interface SessionContext {
+  logger: Logger;
+  /** Every secret a session is given is registered here, so no log line or message shows it. */
+  redactor: Redactor;
+  env?: NodeJS.ProcessEnv;
+  /** `http.proxy` when set. */
+  proxy?: string | null;
+}
+
+/** An HttpSession to a stored (or about to be stored) server, its secret registered for redaction. */
+export function openSession(
+  target: Pick<ServerRecord, 'baseUrl' | 'fingerprint' | 'allowInsecureHttp'> & { secret: ServerSecret; ca?: Buffer },
+  context: SessionContext,
+): HttpSession {
+  context.redactor.add(target.secret.token);
+  context.redactor.add(target.secret.password);
+  return new HttpSession({
+    baseUrl: target.baseUrl,
+    credentials: { token: target.secret.token, password: target.secret.password },
+    trust: { ca: target.ca, fingerprint: target.fingerprint },
+    proxy: context.proxy,
+    env: context.env,
+    allowInsecureHttp: target.allowInsecureHttp,
+    logger: context.logger,
+    redactor: context.redactor,
+  });
+}
+
+/** A server's CA bundle, or one sentence saying why it cannot be read. */
+export async function readCaFile(file: string, server: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    throw new JupyterError(`Cannot read the CA file ${file} for ${server}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+}
 
 /** What the status bar shows for a server. */
 export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed';
@@ -68,12 +106,15 @@ export class ServerConnections {
     return session;
   }
 
-  /** Takes over a session that just connected (Connect to Server), so it is not logged in twice. */
-  adopt(record: ServerRecord, session: HttpSession, info: ServerInfo): void {
+  /**
+   * Takes over a session that just connected (Connect to Server) and lists what the server offers:
+   * it is neither logged in nor probed a second time.
+   */
+  adopt(record: ServerRecord, session: HttpSession, info: ServerInfo): Promise<ServerStatus> {
     const old = this.sessions.get(record.id);
     this.sessions.set(record.id, Promise.resolve(session));
     if (old) void old.then((s) => (s === session ? undefined : s.close())).catch(() => undefined);
-    this.setStatus(record.id, { state: 'connecting', info });
+    return this.track(record.id, this.runCheck(record.id, info));
   }
 
   /**
@@ -83,7 +124,12 @@ export class ServerConnections {
   check(id: string, force = false): Promise<ServerStatus> {
     const running = this.checks.get(id);
     if (running && !force) return running;
-    const check = this.runCheck(id).finally(() => {
+    return this.track(id, this.runCheck(id));
+  }
+
+  /** Makes `check` share a check in flight. */
+  private track(id: string, running: Promise<ServerStatus>): Promise<ServerStatus> {
+    const check = running.finally(() => {
       if (this.checks.get(id) === check) this.checks.delete(id);
     });
     this.checks.set(id, check);
@@ -109,14 +155,15 @@ export class ServerConnections {
     await Promise.all(sessions.map((s) => s.then((x) => x.close()).catch(() => undefined)));
   }
 
-  private async runCheck(id: string): Promise<ServerStatus> {
+  /** Probes the server (unless `known` says what it is) and lists its kernel types and running kernels. */
+  private async runCheck(id: string, known?: ServerInfo): Promise<ServerStatus> {
     const previous = this.statuses.get(id);
     this.setStatus(id, { ...previous, state: 'connecting', message: undefined });
     const signal = AbortSignal.timeout(this.options.checkTimeoutMs ?? 15000);
     let status: ServerStatus;
     try {
       const session = await this.session(id);
-      const info = await probeServer(session, signal);
+      const info = known ?? (await probeServer(session, signal));
       if (!info.authenticated) {
         status = { state: 'auth-needed', info, message: 'The server wants a login that is not stored: connect to it again.' };
       } else {
@@ -141,26 +188,9 @@ export class ServerConnections {
     if (record.auth !== 'none' && !secret.token && !secret.password) {
       throw new AuthError(`The ${record.auth} for ${record.name} is not in the keychain any more: connect to it again.`, 'credentials-needed');
     }
-    this.options.redactor.add(secret.token);
-    this.options.redactor.add(secret.password);
-    let ca: Buffer | undefined;
-    if (record.caFile) {
-      try {
-        ca = await readFile(record.caFile);
-      } catch (e) {
-        throw new JupyterError(`Cannot read the CA file ${record.caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
-      }
-    }
-    return new HttpSession({
-      baseUrl: record.baseUrl,
-      credentials: record.auth === 'token' ? { token: secret.token } : record.auth === 'password' ? { password: secret.password } : {},
-      trust: { ca, fingerprint: record.fingerprint },
-      proxy: this.options.proxy?.() ?? undefined,
-      env: this.options.env,
-      allowInsecureHttp: record.allowInsecureHttp,
-      logger: this.options.logger,
-      redactor: this.options.redactor,
-    });
+    const credentials = record.auth === 'token' ? { token: secret.token } : record.auth === 'password' ? { password: secret.password } : {};
+    const ca = record.caFile ? await readCaFile(record.caFile, record.name) : undefined;
+    return openSession({ ...record, secret: credentials, ca }, { ...this.options, proxy: this.options.proxy?.() ?? undefined });
   }
 
   private setStatus(id: string, status: ServerStatus): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isObject } from '../core/api/validate';
 import { Emitter } from '../core/util/events';
 
 /**
@@ -54,13 +55,9 @@ export function secretKey(id: string): string {
   return `${SECRET_PREFIX}${id}`;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** A stored entry as a ServerRecord, or the reason it is not one. */
 export function validateRecord(v: unknown): ServerRecord | string {
-  if (!isRecord(v)) return 'an entry that is not an object';
+  if (!isObject(v)) return 'an entry that is not an object';
   const { id, name, baseUrl, auth, fingerprint, caFile, allowInsecureHttp, addedAt, lastUsedAt } = v;
   if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id)) return 'an entry without a valid id';
   if (typeof name !== 'string' || !name.trim()) return `entry ${id} has no name`;
@@ -100,7 +97,7 @@ export function parseSecret(text: string | undefined): ServerSecret | undefined 
   } catch {
     return undefined;
   }
-  if (!isRecord(v)) return undefined;
+  if (!isObject(v)) return undefined;
   const secret: ServerSecret = {};
   if (typeof v.token === 'string' && v.token) secret.token = v.token;
   if (typeof v.password === 'string' && v.password) secret.password = v.password;
@@ -166,7 +163,7 @@ export class ServerStore {
     if (secret && (secret.token || secret.password)) await this.secrets.store(secretKey(record.id), JSON.stringify(secret));
     else await this.secrets.delete(secretKey(record.id));
     try {
-      await this.writeList([...this.rawEntries().filter((e) => !isRecord(e) || e.id !== record.id), checked]);
+      await this.writeList([...this.rawEntries().filter((e) => !isObject(e) || e.id !== record.id), checked]);
     } catch (e) {
       if (!existing) await Promise.resolve(this.secrets.delete(secretKey(record.id))).catch(() => undefined);
       throw e;
@@ -176,7 +173,7 @@ export class ServerStore {
 
   async update(id: string, patch: Partial<Pick<ServerRecord, 'name' | 'fingerprint' | 'caFile' | 'allowInsecureHttp' | 'lastUsedAt' | 'auth'>>): Promise<void> {
     const entries = this.rawEntries();
-    const index = entries.findIndex((e) => isRecord(e) && e.id === id);
+    const index = entries.findIndex((e) => isObject(e) && e.id === id);
     if (index < 0) return;
     const next = validateRecord({ ...(entries[index] as object), ...patch });
     if (typeof next === 'string') throw new Error(`Cannot update the server: ${next}.`);
@@ -186,7 +183,7 @@ export class ServerStore {
 
   /** Forgets a server: first from the list (so nothing uses it any more), then its secret. */
   async remove(id: string): Promise<void> {
-    await this.writeList(this.rawEntries().filter((e) => !isRecord(e) || e.id !== id));
+    await this.writeList(this.rawEntries().filter((e) => !isObject(e) || e.id !== id));
     if (this.state.get<unknown>(ACTIVE_KEY) === id) await this.state.update(ACTIVE_KEY, undefined);
     await this.secrets.delete(secretKey(id));
     this.changed.fire();
@@ -194,10 +191,6 @@ export class ServerStore {
 
   async secret(id: string): Promise<ServerSecret | undefined> {
     return parseSecret(await this.secrets.get(secretKey(id)));
-  }
-
-  async setSecret(id: string, secret: ServerSecret): Promise<void> {
-    await this.secrets.store(secretKey(id), JSON.stringify(secret));
   }
 
   /** The stored entries as they are, corrupt ones included: a write keeps what it does not understand. */

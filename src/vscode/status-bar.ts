@@ -11,6 +11,7 @@ import { ServerStore } from './server-store';
 export class ServerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('jupyterRemote.server', vscode.StatusBarAlignment.Left, 100);
   private readonly disposables: vscode.Disposable[] = [];
+  private visible = false;
 
   constructor(
     private readonly store: ServerStore,
@@ -25,11 +26,15 @@ export class ServerStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** Runs on every kernel status change (twice a cell): one read of the server list. */
   update(): void {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const onNotebook = notebook && notebook.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
-    const serverId = (onNotebook && this.controllers.serverOf(onNotebook)) ?? this.store.activeId ?? this.store.list()[0]?.id;
-    const record = serverId ? this.store.get(serverId) : undefined;
+    const servers = this.store.list();
+    const activeId = this.store.activeId;
+    const notebookServer = onNotebook && this.controllers.serverOf(onNotebook);
+    const record = servers.find((s) => s.id === notebookServer) ?? servers.find((s) => s.id === activeId) ?? servers[0];
+    this.visible = !!record;
     if (!record) {
       this.item.hide();
       return;
@@ -45,10 +50,6 @@ export class ServerStatusBar implements vscode.Disposable {
   /** For tests: what a person sees. */
   get shown(): { text: string; visible: boolean } {
     return { text: this.item.text, visible: this.visible };
-  }
-
-  private get visible(): boolean {
-    return !!this.store.list().length;
   }
 
   dispose(): void {

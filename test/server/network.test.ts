@@ -31,12 +31,21 @@ describe('network: proxies, redirects, odd answers, time limits, IPv6', function
     return f;
   };
 
+  const proxies: Awaited<ReturnType<typeof startConnectProxy>>[] = [];
+  /** A CONNECT proxy, closed after the test. */
+  const startProxy = async () => {
+    const proxy = await startConnectProxy();
+    proxies.push(proxy);
+    return proxy;
+  };
+
   before(async () => {
     server = await startJupyter({ flavor: 'server' });
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.close()));
     await Promise.all(fakes.splice(0).map((f) => f.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
   });
   after(async () => {
     await server?.stop();
@@ -44,57 +53,45 @@ describe('network: proxies, redirects, odd answers, time limits, IPv6', function
 
   describe('proxies', () => {
     it('HTTP_PROXY carries REST through the proxy; NO_PROXY naming the server goes direct', async () => {
-      const proxy = await startConnectProxy();
-      try {
-        const via = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url } });
-        assert.equal(via.proxied, true);
-        assert.deepEqual(Object.keys((await listKernelSpecs(via)).specs), ['python3']);
-        assert.deepEqual([...new Set(proxy.tunnels)], [`127.0.0.1:${server.port}`]);
+      const proxy = await startProxy();
+      const via = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url } });
+      assert.equal(via.proxied, true);
+      assert.deepEqual(Object.keys((await listKernelSpecs(via)).specs), ['python3']);
+      assert.deepEqual([...new Set(proxy.tunnels)], [`127.0.0.1:${server.port}`]);
 
-        const before = proxy.tunnels.length;
-        const direct = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
-        assert.equal(direct.proxied, false);
-        await listKernelSpecs(direct);
-        assert.equal(proxy.tunnels.length, before, 'nothing went through the proxy');
-      } finally {
-        await proxy.close();
-      }
+      const before = proxy.tunnels.length;
+      const direct = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' } });
+      assert.equal(direct.proxied, false);
+      await listKernelSpecs(direct);
+      assert.equal(proxy.tunnels.length, before, 'nothing went through the proxy');
     });
 
     it('the kernel WebSocket goes through the same proxy as REST', async () => {
-      const proxy = await startConnectProxy();
+      const proxy = await startProxy();
+      const via = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url } });
+      const { id } = await startKernel(via, 'python3');
+      const conn = await KernelConnection.connect({ session: via, kernelId: id });
       try {
-        const via = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url } });
-        const { id } = await startKernel(via, 'python3');
-        const conn = await KernelConnection.connect({ session: via, kernelId: id });
-        try {
-          const cell = new NotebookOutputs().cell();
-          await conn.execute('print("through the proxy")', { outputs: cell }).done;
-          assert.deepEqual(cell.toJSON(), [{ output_type: 'stream', name: 'stdout', text: 'through the proxy\n' }]);
-        } finally {
-          await conn.dispose();
-          await shutdownKernel(via, id);
-        }
-        // REST and the WebSocket upgrade both tunnelled: more than one connection, all to the server.
-        assert.ok(proxy.tunnels.length >= 2, proxy.tunnels.join());
-        assert.ok(proxy.tunnels.every((t) => t === `127.0.0.1:${server.port}`));
+        const cell = new NotebookOutputs().cell();
+        await conn.execute('print("through the proxy")', { outputs: cell }).done;
+        assert.deepEqual(cell.toJSON(), [{ output_type: 'stream', name: 'stdout', text: 'through the proxy\n' }]);
       } finally {
-        await proxy.close();
+        await conn.dispose();
+        await shutdownKernel(via, id);
       }
+      // REST and the WebSocket upgrade both tunnelled: more than one connection, all to the server.
+      assert.ok(proxy.tunnels.length >= 2, proxy.tunnels.join());
+      assert.ok(proxy.tunnels.every((t) => t === `127.0.0.1:${server.port}`));
     });
 
     it('an https server goes through HTTPS_PROXY only, and lower-case names count', async () => {
-      const proxy = await startConnectProxy();
-      try {
-        const httpOnly = open({ baseUrl: server.url, credentials: { token: server.token }, env: { https_proxy: proxy.url } });
-        assert.equal(httpOnly.proxied, false, 'an http server ignores HTTPS_PROXY');
-        const explicitNone = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url }, proxy: null });
-        assert.equal(explicitNone.proxied, false);
-        await listKernels(explicitNone);
-        assert.deepEqual(proxy.tunnels, []);
-      } finally {
-        await proxy.close();
-      }
+      const proxy = await startProxy();
+      const httpOnly = open({ baseUrl: server.url, credentials: { token: server.token }, env: { https_proxy: proxy.url } });
+      assert.equal(httpOnly.proxied, false, 'an http server ignores HTTPS_PROXY');
+      const explicitNone = open({ baseUrl: server.url, credentials: { token: server.token }, env: { HTTP_PROXY: proxy.url }, proxy: null });
+      assert.equal(explicitNone.proxied, false);
+      await listKernels(explicitNone);
+      assert.deepEqual(proxy.tunnels, []);
     });
 
     it('a proxy that wants credentials says so', async () => {

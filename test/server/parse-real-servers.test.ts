@@ -9,9 +9,8 @@ import { RunningJupyter, listServers, startJupyter } from './fixtures/jupyter';
 const execFileAsync = promisify(execFile);
 
 /** Waits until the server's log has printed its URLs (they come after the port is bound). */
-async function logWithUrls(server: RunningJupyter): Promise<string> {
-  for (let i = 0; i < 50 && !/Control-C/.test(server.log()); i++) await new Promise((r) => setTimeout(r, 100));
-  return server.log();
+function logWithUrls(server: RunningJupyter): Promise<string> {
+  return server.logMatching(/Control-C/);
 }
 
 describe('parser against what real servers print', function () {

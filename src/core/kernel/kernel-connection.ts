@@ -270,7 +270,6 @@ export class KernelConnection {
     }, this.options.lostIdleAfterMs ?? 3000).unref();
   }
 
-
   private async open(): Promise<void> {
     this.socket = await KernelSocket.open({
       session: this.options.session,
