@@ -1,10 +1,12 @@
 // Installs code-server (a real VS Code with a Node extension host) and Debian's chromium for the
 // extension-host tests and UI journeys, offline except for npm and Debian (shared/E2E.md), and caches
-// the install outside the clone. Prints the code-server entry point. Plain Node, no dependencies.
+// the install outside the clone; starts code-server and chromium for them. Plain Node, no dependencies
+// (playwright-core is imported only by launchChromium).
 //
-//   node scripts/code-server.mjs          install if needed, print the path of bin/code-server
-import { spawnSync } from 'node:child_process';
+//   node scripts/code-server.mjs          install if needed, print the path of code-server's entry point
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -67,6 +69,90 @@ export function installCodeServer() {
   }
   writeFileSync(doneMarker, `${version.stdout.trim()}\n`);
   return codeServerBin;
+}
+
+/** A free loopback port. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts code-server on a free loopback port without auth, telemetry, update checks, workspace trust
+ * or the welcome page, with its own user-data and extensions dirs and XDG dirs under `stateDir`.
+ * Resolves once `/healthz` answers.
+ */
+export async function startCodeServer({ stateDir, userDataDir, extensionsDir, env = {}, folder }) {
+  const entry = installCodeServer();
+  const port = await freePort();
+  mkdirSync(stateDir, { recursive: true });
+  const args = [
+    entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', userDataDir ?? path.join(stateDir, 'user-data'),
+    '--extensions-dir', extensionsDir ?? path.join(stateDir, 'extensions'),
+  ];
+  if (folder) args.push(folder);
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(stateDir, 'config'), XDG_DATA_HOME: path.join(stateDir, 'data'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  const collect = (d) => {
+    log += d.toString();
+    if (log.length > 200000) log = log.slice(-100000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  const stop = () => {
+    if (exited || !child.pid) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const end = Date.now() + 60000;
+  for (;;) {
+    if (exited) throw new Error(`code-server exited at start:\n${log.slice(-3000)}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) {
+      stop();
+      throw new Error(`code-server did not answer /healthz on port ${port} within 60 s:\n${log.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { port, origin: `http://127.0.0.1:${port}`, pid: child.pid, log: () => log, stop };
+}
+
+/** The workbench URL for a folder, with optional settings of the kind the desktop takes on its command line. */
+export function workbenchUrl(origin, folder, payload) {
+  let url = `${origin}/?folder=${encodeURIComponent(folder)}`;
+  if (payload?.length) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+/** Debian's chromium through playwright-core (no browser download). */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
