@@ -25,6 +25,8 @@ export function startCodeServer(options: {
   extensionsDir?: string;
   env?: NodeJS.ProcessEnv;
   folder?: string;
+  /** Written to the user's settings.json. */
+  settings?: Record<string, unknown>;
 }): Promise<CodeServer>;
 
 export function workbenchUrl(origin: string, folder: string, payload?: [string, string][]): string;

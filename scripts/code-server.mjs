@@ -86,17 +86,22 @@ export function freePort() {
 
 /**
  * Starts code-server on a free loopback port without auth, telemetry, update checks, workspace trust
- * or the welcome page, with its own user-data and extensions dirs and XDG dirs under `stateDir`.
+ * or the welcome page, with its own user-data and extensions dirs and XDG dirs under `stateDir`, and
+ * the given user settings.
  * Resolves once `/healthz` answers.
  */
-export async function startCodeServer({ stateDir, userDataDir, extensionsDir, env = {}, folder }) {
+export async function startCodeServer({ stateDir, userDataDir = path.join(stateDir, 'user-data'), extensionsDir, env = {}, folder, settings }) {
   const entry = installCodeServer();
   const port = await freePort();
   mkdirSync(stateDir, { recursive: true });
+  if (settings) {
+    mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  }
   const args = [
     entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', userDataDir ?? path.join(stateDir, 'user-data'),
+    '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir ?? path.join(stateDir, 'extensions'),
   ];
   if (folder) args.push(folder);

@@ -59,18 +59,23 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const connect = async (text?: string): Promise<void> => {
     let input = typeof text === 'string' ? text : undefined;
     if (input === undefined) {
-      const choices: ServerChoice[] = [];
-      const clipboard = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
-      const inClipboard = clipboard.length < 1_000_000 ? parseServerText(clipboard).servers : [];
-      // A multi-line server list in the clipboard keeps its line breaks this way.
-      if (inClipboard.length > 1) choices.push({ label: `$(clippy) The ${inClipboard.length} servers in the clipboard`, text: clipboard });
-      const local = await discoverLocalServers().catch(() => ({ servers: [] }));
-      for (const s of local.servers) {
-        const url = s.token ? `${s.baseUrl}?token=${encodeURIComponent(s.token)}` : s.baseUrl;
-        choices.push({ label: `$(vm) ${new URL(s.baseUrl).host}${s.basePath}`, description: 'running on this machine', detail: s.rootDir, text: url });
-      }
-      const prefill = inClipboard.length === 1 ? clipboard.trim() : undefined;
-      input = await askForServerText(choices, prefill);
+      // The box opens at once; what the clipboard and this machine offer is added when known.
+      const offers = (async () => {
+        const choices: ServerChoice[] = [];
+        // In a browser (VS Code for the Web, code-server) reading the clipboard asks for a permission
+        // or fails with an error toast: not worth it for a convenience; the person pastes instead.
+        const clipboard = vscode.env.uiKind === vscode.UIKind.Web ? '' : await withTimeout(Promise.resolve(vscode.env.clipboard.readText()), 1500, '');
+        const inClipboard = clipboard.length < 1_000_000 ? parseServerText(clipboard).servers : [];
+        // A multi-line server list in the clipboard keeps its line breaks this way.
+        if (inClipboard.length > 1) choices.push({ label: `$(clippy) The ${inClipboard.length} servers in the clipboard`, text: clipboard });
+        const local = await withTimeout(discoverLocalServers().then((l) => l.servers), 3000, []);
+        for (const s of local) {
+          const url = s.token ? `${s.baseUrl}?token=${encodeURIComponent(s.token)}` : s.baseUrl;
+          choices.push({ label: `$(vm) ${new URL(s.baseUrl).host}${s.basePath}`, description: 'running on this machine', detail: s.rootDir, text: url });
+        }
+        return { choices, prefill: inClipboard.length === 1 ? clipboard.trim() : undefined };
+      })();
+      input = await askForServerText(offers);
       if (input === undefined) return;
     }
     const connected = await connectToServer(input, {
@@ -197,4 +202,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
     vscode.commands.registerCommand('jupyterRemote.showLog', () => deps.showLog()),
   ];
+}
+
+/** The promise's value, or `fallback` if it fails or takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
 }

@@ -24,10 +24,12 @@ function describeAddress(s: ServerAddress): vscode.QuickPickItem & { address: Se
 
 /**
  * The first question of Connect to Server: one box that takes a URL or a whole pasted server list
- * (line breaks the input box drops are recovered by the parser), with servers found on this machine
- * and in the clipboard offered as picks. Resolves the text to parse, or undefined when cancelled.
+ * (line breaks the input box drops are recovered by the parser). It opens at once; servers found on
+ * this machine and in the clipboard are offered as picks when `offers` resolves, and a single URL in
+ * the clipboard is filled in unless something was typed already. Resolves the text to parse, or
+ * undefined when cancelled.
  */
-export function askForServerText(choices: ServerChoice[], prefill: string | undefined): Promise<string | undefined> {
+export function askForServerText(offers: Promise<{ choices: ServerChoice[]; prefill?: string }>): Promise<string | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { text?: string }>();
     pick.title = 'Connect to a Jupyter Server';
@@ -35,9 +37,7 @@ export function askForServerText(choices: ServerChoice[], prefill: string | unde
     pick.ignoreFocusOut = true;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
-    const base = choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, text: c.text, alwaysShow: true }));
-    pick.items = base;
-    if (prefill) pick.value = prefill;
+    pick.busy = true;
     let done = false;
     const finish = (value: string | undefined) => {
       if (done) return;
@@ -45,6 +45,15 @@ export function askForServerText(choices: ServerChoice[], prefill: string | unde
       resolve(value);
       pick.dispose();
     };
+    void offers.then(
+      ({ choices, prefill }) => {
+        if (done) return;
+        pick.items = choices.map((c) => ({ label: c.label, description: c.description, detail: c.detail, text: c.text, alwaysShow: true }));
+        if (prefill && !pick.value) pick.value = prefill;
+        pick.busy = false;
+      },
+      () => (pick.busy = false),
+    );
     pick.onDidAccept(() => {
       // What was typed or pasted wins over a highlighted suggestion.
       const chosen = pick.selectedItems[0] ?? pick.activeItems[0];

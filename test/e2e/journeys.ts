@@ -1,0 +1,149 @@
+// The journeys of issue 6, each as a person does it, checking what the screen shows.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CodeServer } from '../../scripts/code-server.mjs';
+import { makeSelfSignedCert } from '../server/fixtures/certs';
+import { listServers, RunningJupyter, startJupyter } from '../server/fixtures/jupyter';
+import { sleep, until, Workbench } from './workbench';
+
+export interface Journey {
+  id: number;
+  slug: string;
+  name: string;
+  /** Journeys that set up what this one uses (run first when only this one is asked for). */
+  needs?: number[];
+  run(world: World, t: { step(name: string): void; note(text: string): void }): Promise<void>;
+}
+
+/** A notebook file of code cells. */
+function notebookJson(cells: string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+  }, null, 1);
+}
+
+export class World {
+  readonly workspace: string;
+  servers: Record<'a' | 'b' | 'password' | 'tls', RunningJupyter> = {} as never;
+  tlsFingerprint = '';
+  private wbRef?: Workbench;
+  private codeServer?: CodeServer;
+  private load?: () => Promise<unknown>;
+
+  constructor(readonly tmp: string, readonly root: string) {
+    this.workspace = path.join(tmp, 'workspace');
+  }
+
+  get wb(): Workbench {
+    if (!this.wbRef) throw new Error('no workbench');
+    return this.wbRef;
+  }
+
+  bind(wb: Workbench, codeServer: CodeServer, load: () => Promise<unknown>): void {
+    this.wbRef = wb;
+    this.codeServer = codeServer;
+    this.load = load;
+  }
+
+  /** Loads (or reloads) the workbench and waits until it is ready for keystrokes. */
+  async open(): Promise<void> {
+    await this.load!();
+    await this.wb.waitForWorkbench();
+    await this.wb.focus();
+  }
+
+  async startServers(): Promise<void> {
+    mkdirSync(this.workspace, { recursive: true });
+    const cert = makeSelfSignedCert();
+    this.tlsFingerprint = cert.fingerprint;
+    const [a, b, password, tls] = await Promise.all([
+      startJupyter({ flavor: 'server' }),
+      startJupyter({ flavor: 'notebook' }),
+      startJupyter({ flavor: 'server', token: '', password: 'correct horse battery' }),
+      startJupyter({ flavor: 'server', certfile: cert.certfile, keyfile: cert.keyfile, extraArgs: ['--debug'] }),
+    ]);
+    this.servers = { a, b, password, tls };
+    const write = (name: string, cells: string[]) => writeFileSync(path.join(this.workspace, name), notebookJson(cells));
+    write('hello.ipynb', ["import os\nprint('hello from', os.getcwd())"]);
+    write('second.ipynb', ["import os\nprint('second server at', os.getcwd())"]);
+    write('password.ipynb', ["print('behind a password:', 6 * 7)"]);
+    write('rich.ipynb', [
+      "import base64\nfrom IPython.display import Image, HTML, display, clear_output\nimport time\n" +
+        "png = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAHklEQVR4nGP8z8DAwMDAxMDAwMDIwMDAxMDAwAAAMgMBAbmfz0gAAAAASUVORK5CYII=')\n" +
+        'Image(data=png)',
+      "HTML('<table id=\"squares\"><tr><th>n</th><th>n squared</th></tr>' + ''.join(f'<tr><td>{i}</td><td>{i*i}</td></tr>' for i in range(5)) + '</table>')",
+      "h = display('step 0 of 3', display_id=True)\nfor step in range(1, 4):\n    time.sleep(0.1)\n    h.update(f'step {step} of 3')",
+      "for pct in range(0, 101, 20):\n    clear_output(wait=True)\n    print(f'progress {pct}%')\n    time.sleep(0.05)",
+      'def inner():\n    return 1 / 0\ninner()',
+    ]);
+    write('input.ipynb', ["name = input('What is your name?')\nprint(f'hello, {name}!')"]);
+    write('sleep.ipynb', ['import time\ntime.sleep(60)', "print('count after restart')"]);
+    write('tls.ipynb', ["import ssl\nprint('over TLS:', 2 ** 10)"]);
+    write('big.ipynb', ["for i in range(100000):\n    print(f'line {i}')"]);
+  }
+
+  async stopServers(): Promise<void> {
+    await Promise.all(Object.values(this.servers).map((s) => s.stop()));
+  }
+
+  /** `jupyter server list` as printed on the server's machine, for several servers in one paste. */
+  async serverListOf(...servers: RunningJupyter[]): Promise<string> {
+    const lines = ['Currently running servers:'];
+    for (const s of servers) {
+      const { stdout } = await listServers(s);
+      lines.push(...stdout.split('\n').filter((l) => l.includes('://')));
+    }
+    return lines.join('\n');
+  }
+
+  get code(): CodeServer {
+    return this.codeServer!;
+  }
+}
+
+/** Connect to Server with the given text, naming the server; waits until the status bar shows it. */
+async function connect(world: World, t: { step(name: string): void }, text: string, name: string, opts: { paste?: boolean } = {}): Promise<void> {
+  const { wb } = world;
+  t.step('run "Jupyter Remote: Connect to Server" from the command palette');
+  await wb.runCommand('Jupyter Remote: Connect to Server');
+  await wb.waitForQuickInput('Connect to a Jupyter Server');
+  t.step('paste the server text');
+  await wb.answer(text, { paste: opts.paste ?? true });
+  t.step('name the server');
+  await wb.waitForQuickInput('Name this server', 30000);
+  await wb.answer(name);
+}
+
+async function runAll(world: World): Promise<void> {
+  await world.wb.runCommand('Notebook: Run All');
+}
+
+export const journeys: Journey[] = [
+  {
+    id: 1,
+    slug: 'token-url',
+    name: 'Connect by pasting a token URL, pick the kernel, run a cell',
+    async run(world, t) {
+      const { wb } = world;
+      const a = world.servers.a;
+      await connect(world, t, `${a.url}lab?token=${a.token}`, 'Lab A');
+      t.step('the status bar shows the server');
+      await until('the status bar to show "Lab A"', async () => (await wb.statusBarTexts()).some((s) => s.includes('Lab A')));
+      t.step('open hello.ipynb');
+      await wb.openFile('hello.ipynb');
+      t.step('pick the remote kernel "Python 3" on Lab A');
+      await wb.selectKernel('Python 3', 'Lab A');
+      t.step('run the cell');
+      await runAll(world);
+      t.step('the output shows');
+      await wb.waitForOutput([`hello from ${a.rootDir}`]);
+      const bar = await wb.statusBarTexts();
+      assert.ok(bar.some((s) => s.includes('Lab A')), `status bar: ${bar.join(' | ')}`);
+      await sleep(300);
+    },
+  },
+];

@@ -1,0 +1,124 @@
+// UI journeys in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) with headless chromium: the
+// packaged .vsix is installed into a fresh code-server, real Jupyter servers are started, and each
+// journey is driven as a person would drive it (command palette, input boxes, quick picks, dialogs,
+// status bar, notebook toolbar), checking what the screen shows. Each journey's end state is saved
+// as test-results/e2e/NN-name.png; a failure names the journey and step and keeps its screenshot.
+//
+//   npm run e2e                       (packages the .vsix, then runs this)
+//   JR_E2E_ONLY=1,4 npm run e2e       only some journeys (their set-up journeys are run first)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { CodeServer } from '../../scripts/code-server.mjs';
+import { journeys, World } from './journeys';
+import { Workbench } from './workbench';
+
+const root = path.resolve(__dirname, '../..');
+const resultsDir = path.join(root, 'test-results', 'e2e');
+
+interface Outcome {
+  id: number;
+  name: string;
+  ms: number;
+  screenshot: string;
+  error?: string;
+  notes: string[];
+}
+
+async function main(): Promise<number> {
+  const vsix = path.join(root, 'jupyter-remote.vsix');
+  if (!existsSync(vsix)) throw new Error('jupyter-remote.vsix is missing: run `npm run package` first (`npm run e2e` does).');
+  const cs = (await import(path.join(root, 'scripts', 'code-server.mjs'))) as typeof import('../../scripts/code-server.mjs');
+  const entry = cs.installCodeServer();
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'jr-e2e-'));
+  const extensionsDir = path.join(tmp, 'extensions');
+  const installed = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--extensions-dir', extensionsDir], { encoding: 'utf8' });
+  if (installed.status !== 0 || !/successfully installed/i.test(installed.stdout + installed.stderr)) {
+    throw new Error(`installing the .vsix into code-server failed:\n${installed.stdout}${installed.stderr}`);
+  }
+  console.log(`e2e: installed ${path.basename(vsix)} into a fresh code-server ${cs.CODE_SERVER_VERSION}`);
+
+  const world = new World(tmp, root);
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const outcomes: Outcome[] = [];
+  try {
+    await world.startServers();
+    server = await cs.startCodeServer({ stateDir: path.join(tmp, 'code-server'), extensionsDir,
+      folder: world.workspace,
+      // What a person who has used VS Code for a day has: no welcome page, no tips in the way.
+      settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'notebook.output.textLineLimit': 30 },
+    });
+    browser = await cs.launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20000);
+    const wb = new Workbench(page);
+    world.bind(wb, server, () => page.goto(cs.workbenchUrl(server!.origin, world.workspace)));
+    await world.open();
+
+    const only = (process.env.JR_E2E_ONLY ?? '').split(',').filter(Boolean).map(Number);
+    const wanted = new Set(only.length ? journeys.filter((j) => only.includes(j.id)).flatMap((j) => [...(j.needs ?? []), j.id]) : journeys.map((j) => j.id));
+    for (const journey of journeys) {
+      if (!wanted.has(journey.id)) continue;
+      const slug = `${String(journey.id).padStart(2, '0')}-${journey.slug}`;
+      const outcome: Outcome = { id: journey.id, name: journey.name, ms: 0, screenshot: `${slug}.png`, notes: [] };
+      outcomes.push(outcome);
+      console.log(`\njourney ${journey.id}: ${journey.name}`);
+      const started = performance.now();
+      let step = 'start';
+      try {
+        await journey.run(world, {
+          step: (name: string) => {
+            step = name;
+            console.log(`  · ${name}`);
+          },
+          note: (text: string) => {
+            outcome.notes.push(text);
+            console.log(`  = ${text}`);
+          },
+        });
+        outcome.ms = performance.now() - started;
+      } catch (e) {
+        outcome.ms = performance.now() - started;
+        outcome.error = `step "${step}": ${(e as Error).message}`;
+        outcome.screenshot = `${slug}-FAILED.png`;
+      }
+      await wb.screenshot(path.join(resultsDir, outcome.screenshot)).catch(() => undefined);
+      console.log(outcome.error ? `  ✗ FAILED at ${outcome.error}` : `  ✔ ${(outcome.ms / 1000).toFixed(1)} s`);
+      if (outcome.error) break;
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (outcomes.some((o) => o.error) && server) console.error(`\ncode-server's log (end):\n${server.log().slice(-3000)}`);
+    server?.stop();
+    await world.stopServers();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  console.log('\njourney                                                             time     screenshot');
+  for (const o of outcomes) {
+    console.log(`${o.error ? '✗' : '✔'} ${`${o.id}. ${o.name}`.padEnd(66).slice(0, 66)} ${`${(o.ms / 1000).toFixed(1)} s`.padStart(7)}  test-results/e2e/${o.screenshot}`);
+  }
+  for (const o of outcomes.filter((x) => x.notes.length)) console.log(`${o.id}. ${o.notes.join('; ')}`);
+  const failed = outcomes.filter((o) => o.error);
+  if (failed.length) {
+    for (const o of failed) console.error(`\ne2e: journey ${o.id} (${o.name}) failed at ${o.error}\n    screenshot: test-results/e2e/${o.screenshot}`);
+    return 1;
+  }
+  console.log(`\ne2e: ${outcomes.length} journeys passed`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`e2e: ${(e as Error).stack ?? String(e)}`);
+    process.exit(1);
+  },
+);

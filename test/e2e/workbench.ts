@@ -1,0 +1,229 @@
+// Drives code-server's workbench the way a person does: the command palette, quick picks, input boxes,
+// modal dialogs, the status bar, the notebook editor and its outputs (shared/E2E.md). Every wait is on
+// what the screen shows, with a bounded time.
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(what: string, fn: () => T | undefined | false | null | Promise<T | undefined | false | null>, timeoutMs = 20000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (${(last as Error).message.split('\n')[0]})` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Keystrokes go nowhere until something in the workbench has focus. */
+  async focus(): Promise<void> {
+    await this.page.locator('.part.statusbar').click({ position: { x: 700, y: 5 } });
+  }
+
+  async waitForWorkbench(): Promise<void> {
+    await this.page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60000 });
+    await this.page.locator('.monaco-workbench .part.editor').waitFor({ timeout: 60000 });
+  }
+
+  async escapeAll(): Promise<void> {
+    for (let i = 0; i < 3 && (await this.quickInput.isVisible()); i++) {
+      await this.page.keyboard.press('Escape');
+      await sleep(100);
+    }
+  }
+
+  /**
+   * Runs a command from the palette by its title. Contributed commands appear only once the extension
+   * host runs, so the palette is reopened until the command is listed.
+   */
+  async runCommand(title: string, timeoutMs = 30000): Promise<void> {
+    await until(`"${title}" in the command palette`, async () => {
+      await this.escapeAll();
+      await this.focus();
+      await this.page.keyboard.press('F1');
+      await this.quickInput.locator('input').waitFor({ state: 'visible', timeout: 5000 });
+      await this.quickInput.locator('input').fill(`>${title}`);
+      const row = this.quickInput.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: title }) }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        return false;
+      }
+      // The row whose label is exactly the title (the palette also lists partial matches).
+      const rows = this.quickInput.locator('.monaco-list-row');
+      const count = await rows.count();
+      for (let i = 0; i < count; i++) {
+        const label = (await rows.nth(i).locator('.label-name').first().innerText()).trim();
+        if (label === title) {
+          await rows.nth(i).click();
+          return true;
+        }
+      }
+      return false;
+    }, timeoutMs, 500);
+  }
+
+  /** The title of the quick input shown now ('' when none). */
+  async quickInputTitle(): Promise<string> {
+    if (!(await this.quickInput.isVisible())) return '';
+    return (await this.quickInput.locator('.quick-input-title').innerText().catch(() => '')).trim();
+  }
+
+  async waitForQuickInput(titlePart: string | RegExp, timeoutMs = 20000): Promise<void> {
+    await until(`a box titled ${titlePart}`, async () => {
+      const title = await this.quickInputTitle();
+      return typeof titlePart === 'string' ? title.includes(titlePart) : titlePart.test(title);
+    }, timeoutMs);
+  }
+
+  /** Types (or "pastes": line breaks are dropped as the one-line box does) into the open quick input, then Enter. */
+  async answer(text: string, { paste = false } = {}): Promise<void> {
+    const input = this.quickInput.locator('input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill('');
+    if (paste) {
+      await input.focus();
+      await this.page.keyboard.insertText(text);
+    } else {
+      await input.fill(text);
+    }
+    await sleep(150);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The labels of the rows of the open quick pick. */
+  async quickPickLabels(): Promise<string[]> {
+    const rows = this.quickInput.locator('.monaco-list-row .label-name');
+    return (await rows.allInnerTexts()).map((s) => s.trim());
+  }
+
+  /** Clicks the quick pick row whose label contains `label` (and whose description contains `description`, if given). */
+  async pick(label: string | RegExp, description?: string | RegExp, timeoutMs = 20000): Promise<void> {
+    await until(`a pick "${label}"${description ? ` / "${description}"` : ''}`, async () => {
+      const rows = this.quickInput.locator('.monaco-list-row');
+      const count = await rows.count();
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        const name = (await row.locator('.label-name').first().innerText().catch(() => '')).trim();
+        const desc = (await row.locator('.label-description').first().innerText().catch(() => '')).trim();
+        const matches = (want: string | RegExp, got: string) => (typeof want === 'string' ? got.includes(want) : want.test(got));
+        if (matches(label, name) && (!description || matches(description, desc))) {
+          await row.click();
+          return true;
+        }
+      }
+      return false;
+    }, timeoutMs, 250);
+  }
+
+  /** A modal dialog's message and detail. */
+  async dialogText(timeoutMs = 20000): Promise<string> {
+    const box = this.page.locator('.monaco-dialog-box');
+    await box.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await box.innerText()).trim();
+  }
+
+  async dialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first().click();
+    await this.page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+  }
+
+  /** Texts of the notification toasts shown now. */
+  async notifications(): Promise<string[]> {
+    return (await this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts()).map((s) => s.trim());
+  }
+
+  /** The status bar entries' texts. */
+  async statusBarTexts(): Promise<string[]> {
+    return (await this.page.locator('.part.statusbar .statusbar-item').allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+  }
+
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  }
+
+  /** Opens a workspace file by name through Quick Open; for a notebook, waits for its cells. */
+  async openFile(name: string): Promise<void> {
+    await this.escapeAll();
+    await this.focus();
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.locator('input').waitFor({ state: 'visible' });
+    await this.quickInput.locator('input').fill(name);
+    await this.quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    if (name.endsWith('.ipynb')) await this.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
+  }
+
+  /** The notebook editor in front. */
+  get notebook(): Locator {
+    return this.page.locator('.notebook-editor:visible').first();
+  }
+
+  /** The rendered outputs of the notebook in front (two iframes deep). */
+  get outputs(): FrameLocator {
+    return this.page.locator('.notebook-editor:visible').first().frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async outputText(): Promise<string> {
+    return (await this.outputs.locator('body').innerText({ timeout: 5000 }).catch(() => '')) ?? '';
+  }
+
+  /** Waits until the notebook's outputs contain each text. */
+  async waitForOutput(texts: (string | RegExp)[], timeoutMs = 30000): Promise<string> {
+    let text = '';
+    await until(`outputs showing ${texts.map(String).join(', ')}`, async () => {
+      text = await this.outputText();
+      return texts.every((t) => (typeof t === 'string' ? text.includes(t) : t.test(text)));
+    }, timeoutMs, 250).catch((e: Error) => {
+      throw new Error(`${e.message}; the outputs show: ${JSON.stringify(text.slice(0, 600))}`);
+    });
+    return text;
+  }
+
+  /** Picks a kernel for the notebook in front: the kernel picker, then Jupyter Remote's controller. */
+  async selectKernel(label: string | RegExp, serverName: string): Promise<void> {
+    await this.runCommand('Notebook: Select Notebook Kernel');
+    await until('the kernel picker', async () => (await this.quickPickLabels()).length > 0);
+    const labels = await this.quickPickLabels();
+    const direct = labels.some((l) => (typeof label === 'string' ? l.includes(label) : label.test(l)));
+    if (!direct) {
+      // Two levels: "Select Another Kernel…", then the extension, then its controllers.
+      if (labels.some((l) => /Select Another Kernel/.test(l))) await this.pick(/Select Another Kernel/);
+      await this.pick('Jupyter Remote');
+    }
+    await this.pick(label, serverName);
+    await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));
+  }
+
+  /** The execution counts shown left of each code cell ('' for a cell never run). */
+  async executionCounts(): Promise<string[]> {
+    const cells = this.notebook.locator('.code-cell-row');
+    const n = await cells.count();
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push((await cells.nth(i).locator('.execution-count-label').innerText().catch(() => '')).trim());
+    }
+    return out;
+  }
+
+  /** Text of each code cell's status bar (success/failure and duration). */
+  async cellStatus(index: number): Promise<string> {
+    return (await this.notebook.locator('.code-cell-row').nth(index).locator('.cell-statusbar-container').innerText().catch(() => '')).trim();
+  }
+
+  async screenshot(file: string): Promise<void> {
+    await this.page.screenshot({ path: file });
+  }
+}
