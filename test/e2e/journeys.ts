@@ -146,4 +146,80 @@ export const journeys: Journey[] = [
       await sleep(300);
     },
   },
+  {
+    id: 2,
+    slug: 'server-list',
+    name: 'Connect by pasting a `jupyter server list` of two servers, pick the second',
+    async run(world, t) {
+      const { wb } = world;
+      const { a, b } = world.servers;
+      const list = await world.serverListOf(a, b);
+      t.step('run "Jupyter Remote: Connect to Server"');
+      await wb.runCommand('Jupyter Remote: Connect to Server');
+      await wb.waitForQuickInput('Connect to a Jupyter Server');
+      t.step('paste the two-server list (the one-line box drops its line breaks)');
+      await wb.answer(list, { paste: true });
+      t.step('both servers are offered; pick the second');
+      await wb.waitForQuickInput('2 servers found');
+      const labels = await wb.quickPickLabels();
+      assert.deepEqual(labels, [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`]);
+      await wb.pick(`127.0.0.1:${b.port}`);
+      t.step('name it');
+      await wb.waitForQuickInput('Name this server', 30000);
+      await wb.answer('Notebook B');
+      t.step('open second.ipynb and pick Python 3 on Notebook B');
+      await until('the status bar to show "Notebook B"', async () => (await wb.statusBarTexts()).some((s) => s.includes('Notebook B')));
+      await wb.openFile('second.ipynb');
+      await wb.selectKernel('Python 3', 'Notebook B');
+      t.step('run the cell on the second server');
+      await runAll(world);
+      await wb.waitForOutput([`second server at ${b.rootDir}`]);
+    },
+  },
+  {
+    id: 3,
+    slug: 'password',
+    name: 'A password server: asked once; after a window reload, not asked again',
+    async run(world, t) {
+      const { wb } = world;
+      const server = world.servers.password;
+      t.step('connect to the password server by its URL');
+      await wb.runCommand('Jupyter Remote: Connect to Server');
+      await wb.waitForQuickInput('Connect to a Jupyter Server');
+      await wb.answer(server.url, { paste: true });
+      t.step('the password is asked');
+      await wb.waitForQuickInput(/needs its password/, 30000);
+      assert.equal(await wb.quickInput.locator('input[type="password"]').count(), 1, 'the password box hides what is typed');
+      await wb.answer(server.password!);
+      await wb.waitForQuickInput('Name this server', 30000);
+      await wb.answer('Password Lab');
+      t.step('run a cell on it');
+      await wb.openFile('password.ipynb');
+      await wb.selectKernel('Python 3', 'Password Lab');
+      await runAll(world);
+      await wb.waitForOutput(['behind a password: 42']);
+
+      const logins = () => (server.log().match(/POST \/login/g) ?? []).length;
+      const loginsBefore = logins();
+      t.step('reload the window (Developer: Reload Window)');
+      await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
+      await wb.waitForWorkbench();
+      const asked: string[] = [];
+      const watch = setInterval(() => void wb.quickInputTitle().then((title) => (/needs its/.test(title) ? asked.push(title) : undefined), () => undefined), 150);
+      try {
+        t.step('after the reload: the notebook (reopened without outputs) runs on the same kernel type, with no password prompt');
+        await wb.openFile('password.ipynb');
+        await until('the notebook to show no outputs', async () => !(await wb.outputText()).includes('behind a password'));
+        await until('the kernel picker to show the remote kernel again', async () => /Python 3/.test(await wb.kernelLabel()));
+        await runAll(world);
+        await wb.waitForOutput(['behind a password: 42']);
+      } finally {
+        clearInterval(watch);
+      }
+      assert.deepEqual(asked, [], 'no password prompt after the reload');
+      const loginsAfter = (await server.logMatching(/POST \/login[\s\S]*POST \/login/)).match(/POST \/login/g)?.length ?? 0;
+      assert.ok(loginsAfter > loginsBefore, `the reloaded extension logged in with the stored password (server log: ${loginsBefore} → ${loginsAfter} logins)`);
+      t.note(`after the reload the extension logged in again with the password from the secret store (server log: ${loginsBefore} → ${loginsAfter} POST /login), no prompt`);
+    },
+  },
 ];

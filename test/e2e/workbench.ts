@@ -105,8 +105,11 @@ export class Workbench {
 
   /** The labels of the rows of the open quick pick. */
   async quickPickLabels(): Promise<string[]> {
-    const rows = this.quickInput.locator('.monaco-list-row .label-name');
-    return (await rows.allInnerTexts()).map((s) => s.trim());
+    // Each row's first label is its name (the detail line has one too).
+    const rows = this.quickInput.locator('.monaco-list-row');
+    const labels: string[] = [];
+    for (let i = 0, n = await rows.count(); i < n; i++) labels.push((await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim());
+    return labels;
   }
 
   /** Clicks the quick pick row whose label contains `label` (and whose description contains `description`, if given). */
@@ -205,6 +208,11 @@ export class Workbench {
     }
     await this.pick(label, serverName);
     await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));
+  }
+
+  /** The kernel shown at the notebook toolbar's right ('' when none is selected). */
+  async kernelLabel(): Promise<string> {
+    return (await this.notebook.locator('.kernel-label').first().innerText().catch(() => '')).trim();
   }
 
   /** The execution counts shown left of each code cell ('' for a cell never run). */
