@@ -72,9 +72,15 @@ export class World {
     write('second.ipynb', ["import os\nprint('second server at', os.getcwd())"]);
     write('password.ipynb', ["print('behind a password:', 6 * 7)"]);
     write('rich.ipynb', [
-      "import base64\nfrom IPython.display import Image, HTML, display, clear_output\nimport time\n" +
-        "png = base64.b64decode('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAHklEQVR4nGP8z8DAwMDAxMDAwMDIwMDAxMDAwAAAMgMBAbmfz0gAAAAASUVORK5CYII=')\n" +
-        'Image(data=png)',
+      [
+        'import zlib, struct, time',
+        'from IPython.display import Image, HTML, display, clear_output',
+        'def png(w, h):',
+        "    rows = b''.join(b'\\x00' + bytes(c for x in range(w) for c in (x * 255 // w, y * 255 // h, 160)) for y in range(h))",
+        "    chunk = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))",
+        "    return b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b'')",
+        'Image(data=png(64, 48))',
+      ].join('\n'),
       "HTML('<table id=\"squares\"><tr><th>n</th><th>n squared</th></tr>' + ''.join(f'<tr><td>{i}</td><td>{i*i}</td></tr>' for i in range(5)) + '</table>')",
       "h = display('step 0 of 3', display_id=True)\nfor step in range(1, 4):\n    time.sleep(0.1)\n    h.update(f'step {step} of 3')",
       "for pct in range(0, 101, 20):\n    clear_output(wait=True)\n    print(f'progress {pct}%')\n    time.sleep(0.05)",
@@ -220,6 +226,97 @@ export const journeys: Journey[] = [
       const loginsAfter = (await server.logMatching(/POST \/login[\s\S]*POST \/login/)).match(/POST \/login/g)?.length ?? 0;
       assert.ok(loginsAfter > loginsBefore, `the reloaded extension logged in with the stored password (server log: ${loginsBefore} → ${loginsAfter} logins)`);
       t.note(`after the reload the extension logged in again with the password from the secret store (server log: ${loginsBefore} → ${loginsAfter} POST /login), no prompt`);
+    },
+  },
+  {
+    id: 4,
+    slug: 'rich-outputs',
+    name: 'Rich outputs: image, HTML table, display updated in place, clear_output progress, traceback',
+    needs: [1],
+    async run(world, t) {
+      const { wb } = world;
+      t.step('open rich.ipynb, pick Python 3 on Lab A');
+      await wb.openFile('rich.ipynb');
+      await wb.selectKernel('Python 3', 'Lab A');
+      t.step('click Run All on the notebook toolbar');
+      await wb.notebookToolbarButton('Run All').click();
+      t.step('every output shows (scrolling down to the last cell)');
+      let text = await wb.waitForOutput(['step 3 of 3', 'progress 100%'], 60000);
+      await until('the kernel to be idle', async () => /idle/.test(await wb.serverStatus.innerText()), 30000);
+      await wb.scrollNotebook('bottom');
+      text += await wb.waitForOutput(['ZeroDivisionError'], 30000);
+      await wb.scrollNotebook('top');
+      t.step('the image is rendered');
+      await until('an <img> in the outputs', async () => (await wb.outputs.locator('img').count()) >= 1);
+      const size = await wb.outputs.locator('img').first().evaluate((img: { naturalWidth: number; naturalHeight: number }) => [img.naturalWidth, img.naturalHeight]);
+      assert.deepEqual(size, [64, 48], 'the 64×48 PNG decoded');
+      t.step('the HTML table is a real table');
+      assert.equal(await wb.outputs.locator('table#squares tr').count(), 6);
+      assert.equal((await wb.outputs.locator('table#squares tr').nth(5).innerText()).replace(/\s+/g, ' ').trim(), '4 16');
+      t.step('the display was updated in place and the progress replaced');
+      for (const stale of ['step 0 of 3', 'step 1 of 3', 'step 2 of 3', 'progress 0%', 'progress 80%']) assert.ok(!text.includes(stale), `"${stale}" should have been replaced`);
+      t.step('the error shows its traceback');
+      assert.match(text, /inner\(\)/);
+      assert.match(text, /1 \/ 0/);
+      await wb.scrollNotebook('bottom');
+      await until('the last cell marked failed', async () => (await wb.notebook.locator('.code-cell-row').last().locator('.codicon-notebook-state-error').count()) > 0);
+      assert.equal((await wb.executionCounts()).at(-1), '[5]');
+    },
+  },
+  {
+    id: 5,
+    slug: 'input',
+    name: 'input() answered through the input box',
+    needs: [1],
+    async run(world, t) {
+      const { wb } = world;
+      t.step('open input.ipynb, pick Python 3 on Lab A, run');
+      await wb.openFile('input.ipynb');
+      await wb.selectKernel('Python 3', 'Lab A');
+      await runAll(world);
+      t.step('an input box asks the cell\'s question');
+      await wb.waitForQuickInput('Cell 1 asks for input', 30000);
+      const prompt = (await wb.quickInput.innerText()).trim();
+      assert.match(prompt, /What is your name\?/);
+      t.step('answer it');
+      await wb.answer('Ada Lovelace');
+      await wb.waitForOutput(['hello, Ada Lovelace!']);
+    },
+  },
+  {
+    id: 6,
+    slug: 'interrupt-restart',
+    name: 'Interrupt time.sleep(60) with the stop button; restart from the status bar; the count starts again',
+    needs: [1],
+    async run(world, t) {
+      const { wb } = world;
+      t.step('open sleep.ipynb, pick Python 3 on Lab A');
+      await wb.openFile('sleep.ipynb');
+      await wb.selectKernel('Python 3', 'Lab A');
+      t.step('run the time.sleep(60) cell');
+      await wb.runCell(0);
+      await until('the status bar to show the kernel busy', async () => /busy/.test(await wb.serverStatus.innerText()));
+      t.step('click the cell\'s stop button');
+      const started = Date.now();
+      await wb.cellRunButton(0).hover();
+      await until('the run button to become a stop button', async () => /Stop|Interrupt/i.test((await wb.cellRunButton(0).getAttribute('aria-label')) ?? ''));
+      await wb.cellRunButton(0).click();
+      await wb.waitForOutput(['KeyboardInterrupt'], 20000);
+      t.note(`interrupted ${((Date.now() - started) / 1000).toFixed(1)} s after the click (the cell would have slept 60 s)`);
+      await until('the status bar to show the kernel idle', async () => /idle/.test(await wb.serverStatus.innerText()));
+      const before = await wb.executionCounts();
+      assert.equal(before[0], '[1]');
+      t.step('restart from the status bar menu');
+      await wb.serverStatus.click();
+      await wb.waitForQuickInput('Jupyter Remote');
+      t.step('pick Restart');
+      await wb.pick('Restart the Kernel');
+      t.step('wait for the restart');
+      await until('the restart to finish', async () => /idle/.test(await wb.serverStatus.innerText()) && !(await wb.notifications()).some((n) => /Restarting/.test(n)), 30000);
+      t.step('run the second cell: its execution count is 1 again');
+      await wb.runCell(1);
+      await wb.waitForOutput(['count after restart']);
+      await until('the second cell\'s count', async () => (await wb.executionCounts())[1] === '[1]');
     },
   },
 ];

@@ -76,7 +76,7 @@ async function main(): Promise<number> {
         await journey.run(world, {
           step: (name: string) => {
             step = name;
-            console.log(`  · ${name}`);
+            console.log(`  · ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s  ${name}`);
           },
           note: (text: string) => {
             outcome.notes.push(text);

@@ -103,31 +103,28 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  /** The labels of the rows of the open quick pick. */
+  /** Name (first label: the detail line has one too) and description of each row of the open quick pick. */
+  async quickPickRows(): Promise<{ label: string; description: string }[]> {
+    return this.quickInput.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((row) => ({
+        label: (row.querySelector('.label-name')?.textContent ?? '').trim(),
+        description: (row.querySelector('.label-description')?.textContent ?? '').trim(),
+      })),
+    );
+  }
+
   async quickPickLabels(): Promise<string[]> {
-    // Each row's first label is its name (the detail line has one too).
-    const rows = this.quickInput.locator('.monaco-list-row');
-    const labels: string[] = [];
-    for (let i = 0, n = await rows.count(); i < n; i++) labels.push((await rows.nth(i).locator('.label-name').first().innerText().catch(() => '')).trim());
-    return labels;
+    return (await this.quickPickRows()).map((r) => r.label);
   }
 
   /** Clicks the quick pick row whose label contains `label` (and whose description contains `description`, if given). */
   async pick(label: string | RegExp, description?: string | RegExp, timeoutMs = 20000): Promise<void> {
+    const matches = (want: string | RegExp, got: string) => (typeof want === 'string' ? got.includes(want) : want.test(got));
     await until(`a pick "${label}"${description ? ` / "${description}"` : ''}`, async () => {
-      const rows = this.quickInput.locator('.monaco-list-row');
-      const count = await rows.count();
-      for (let i = 0; i < count; i++) {
-        const row = rows.nth(i);
-        const name = (await row.locator('.label-name').first().innerText().catch(() => '')).trim();
-        const desc = (await row.locator('.label-description').first().innerText().catch(() => '')).trim();
-        const matches = (want: string | RegExp, got: string) => (typeof want === 'string' ? got.includes(want) : want.test(got));
-        if (matches(label, name) && (!description || matches(description, desc))) {
-          await row.click();
-          return true;
-        }
-      }
-      return false;
+      const index = (await this.quickPickRows()).findIndex((r) => matches(label, r.label) && (!description || matches(description, r.description)));
+      if (index < 0) return false;
+      await this.quickInput.locator('.monaco-list-row').nth(index).click({ timeout: 3000 });
+      return true;
     }, timeoutMs, 250);
   }
 
@@ -208,6 +205,44 @@ export class Workbench {
     }
     await this.pick(label, serverName);
     await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));
+  }
+
+  /** Jupyter Remote's status bar entry. */
+  get serverStatus(): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item[id$="jupyterRemote.server"]').first();
+  }
+
+  /** A button of the notebook toolbar (Run All, Clear All Outputs, Restart Remote Kernel…). */
+  notebookToolbarButton(label: string): Locator {
+    return this.page.locator('.notebook-toolbar-container:visible').getByRole('button', { name: label }).first();
+  }
+
+  /** Scrolls the notebook with the mouse wheel (the outputs webview renders only what is near the viewport). */
+  async scrollNotebook(to: 'top' | 'bottom'): Promise<void> {
+    const box = await this.notebook.boundingBox();
+    if (!box) throw new Error('no notebook editor to scroll');
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 10; i++) {
+      await this.page.mouse.wheel(0, to === 'top' ? -2000 : 2000);
+      await sleep(50);
+    }
+    await sleep(300);
+  }
+
+  /** Puts the cursor in a code cell's editor. */
+  async focusCell(index: number): Promise<void> {
+    await this.notebook.locator('.code-cell-row').nth(index).locator('.monaco-editor .view-lines').first().click();
+  }
+
+  /** Runs one cell with the run button left of it. */
+  async runCell(index: number): Promise<void> {
+    await this.notebook.locator('.code-cell-row').nth(index).hover();
+    await this.cellRunButton(index).click();
+  }
+
+  /** The run button left of a cell (a stop button while it runs). */
+  cellRunButton(index: number): Locator {
+    return this.notebook.locator('.code-cell-row').nth(index).locator('.run-button-container .action-label').first();
   }
 
   /** The kernel shown at the notebook toolbar's right ('' when none is selected). */
