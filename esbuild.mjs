@@ -1,8 +1,25 @@
 // Bundles the extension and the CLI. `--production` minifies and drops sourcemaps; `--watch` rebuilds.
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+/**
+ * `ws` gets http/https modules whose request() is Node's own ClientRequest: inside VS Code the real
+ * http.request/https.request are replaced for extensions and drop the verified socket we hand to ws
+ * (src/core/http/unpatched/http.ts says why).
+ * @type {import('esbuild').Plugin}
+ */
+const unpatchedHttpForWs = {
+  name: 'unpatched-http-for-ws',
+  setup(build) {
+    build.onResolve({ filter: /^https?$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ws[\\/]/.test(args.importer)) return undefined;
+      return { path: path.resolve('src/core/http/unpatched', `${args.path}.ts`) };
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -14,6 +31,7 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   external: ['vscode'],
+  plugins: [unpatchedHttpForWs],
   logLevel: 'warning',
 };
 

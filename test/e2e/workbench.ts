@@ -192,19 +192,32 @@ export class Workbench {
     return text;
   }
 
-  /** Picks a kernel for the notebook in front: the kernel picker, then Jupyter Remote's controller. */
+  /** Picks a kernel for the notebook in front: the kernel picker, then Jupyter Remote's controller on that server. */
   async selectKernel(label: string | RegExp, serverName: string): Promise<void> {
     await this.runCommand('Notebook: Select Notebook Kernel');
-    await until('the kernel picker', async () => (await this.quickPickLabels()).length > 0);
-    const labels = await this.quickPickLabels();
-    const direct = labels.some((l) => (typeof label === 'string' ? l.includes(label) : label.test(l)));
-    if (!direct) {
-      // Two levels: "Select Another Kernel…", then the extension, then its controllers.
-      if (labels.some((l) => /Select Another Kernel/.test(l))) await this.pick(/Select Another Kernel/);
-      await this.pick('Jupyter Remote');
-    }
-    await this.pick(label, serverName);
+    const grouped = await this.openRemoteKernels();
+    // A lone controller is listed by its label only: it is the one wanted if the label matches.
+    await this.pick(label, grouped ? serverName : undefined);
     await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));
+  }
+
+  /**
+   * In the open kernel picker: to the list of every kernel Jupyter Remote offers. The picker first
+   * shows suggestions and "Select Another Kernel…" (skipped when there are none); below that come the
+   * kernel sources: an extension's name when it offers several kernels (then its kernels, with their
+   * descriptions), or the kernel's label alone when it offers one. Resolves whether it was a group.
+   */
+  async openRemoteKernels(): Promise<boolean> {
+    await until('the kernel picker', async () => (await this.quickPickLabels()).length > 0);
+    if ((await this.quickPickLabels()).some((l) => /Select Another Kernel/.test(l))) {
+      await this.pick(/Select Another Kernel/);
+      await until('the kernel sources', async () => /Select Another Kernel|Select Kernel/.test(await this.quickInputTitle()));
+    }
+    await until('the kernel sources to be listed', async () => (await this.quickPickLabels()).length > 0);
+    if (!(await this.quickPickLabels()).includes('Jupyter Remote')) return false;
+    await this.pick('Jupyter Remote');
+    await until('Jupyter Remote\'s kernels', async () => /from Jupyter Remote/.test(await this.quickInputTitle()));
+    return true;
   }
 
   /** Jupyter Remote's status bar entry. */

@@ -339,7 +339,9 @@ export class HttpSession {
   private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number): Promise<[http.IncomingMessage, Buffer]> {
     return new Promise((resolve, reject) => {
       if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-      const req = http.request({
+      // A ClientRequest made directly, not http.request: inside VS Code that one is replaced for
+      // extensions and would swap our agent (verified TLS, our proxy tunnel) for its own (./unpatched/http.ts).
+      const req = new http.ClientRequest({
         agent: this.agent,
         protocol: 'http:', // the agent's dial brings TLS itself for https servers
         host: this.baseUrl.hostname.replace(/^\[|\]$/g, ''),
