@@ -60,10 +60,12 @@ async function main(): Promise<number> {
   const outcomes: Outcome[] = [];
   try {
     await world.startServers();
-    server = await cs.startCodeServer({ stateDir: path.join(tmp, 'code-server'), extensionsDir,
+    server = await cs.startCodeServer({
+      stateDir: path.join(tmp, 'code-server'),
+      extensionsDir,
       folder: world.workspace,
       // What a person who has used VS Code for a day has: no welcome page, no tips in the way.
-      settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'notebook.output.textLineLimit': 30, },
+      settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'notebook.output.textLineLimit': 30, 'remote.autoForwardPorts': false },
     });
     browser = await cs.launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
