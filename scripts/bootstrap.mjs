@@ -3,9 +3,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Debian packages: real Jupyter servers and a Python kernel for tests and the demo; openssl for test certificates. */
-export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'openssl'];
-const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/openssl'];
+/** Debian packages: real Jupyter servers, a JupyterHub and a Python kernel for tests and the demo; openssl for test certificates. */
+export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'jupyterhub', 'openssl'];
+const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/jupyterhub', '/usr/bin/openssl'];
 
 function sh(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
@@ -30,7 +30,7 @@ if (missing.length) {
   apt('install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES);
 }
 
-if (!existsSync('node_modules/.bin/esbuild') || !existsSync('node_modules/.bin/mocha')) {
+if (!existsSync('node_modules/.bin/esbuild') || !existsSync('node_modules/.bin/mocha') || !existsSync('node_modules/.bin/configurable-http-proxy')) {
   console.log('bootstrap: installing npm dependencies (npm ci)');
   sh('npm', ['ci', '--no-audit', '--no-fund']);
 }

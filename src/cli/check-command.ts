@@ -1,16 +1,18 @@
-import { listKernelSpecs, probeServer } from '../core/api';
+import { hubWhoAmI, listKernelSpecs } from '../core/api';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, sessionFromArgs } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs } from './connect';
 import { CliError } from './io';
 
 /**
  * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256]`: connects as the extension would
  * and prints what the server is, which auth it uses and its kernel types. Never prints a secret.
+ * A JupyterHub root prints who the token belongs to and their servers; a Hub user's server that is
+ * stopped is started first (progress on stderr).
  */
 export async function checkCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http'] });
   if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS]', 2);
-  const { session } = sessionFromArgs({
+  const { session, address } = sessionFromArgs({
     url: positional[0],
     ca: options.ca as string | undefined,
     fingerprint: options.fingerprint as string | undefined,
@@ -19,7 +21,28 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
     env: process.env,
   });
   try {
-    const info = await probeServer(session);
+    const { info, started } = await probeStartingHubServer(session, address, process.stderr);
+    if (info.flavor === 'jupyterhub') {
+      // The Hub itself: who the token belongs to, and their servers.
+      if (session.authKind !== 'token') throw missingCredentials(info);
+      const hub = info.baseUrl === session.baseUrl.toString() ? session : session.sibling(info.baseUrl);
+      try {
+        const user = await hubWhoAmI(hub);
+        const result = {
+          baseUrl: info.baseUrl,
+          flavor: info.flavor,
+          hubVersion: info.hubVersion ?? info.version,
+          user: user.name,
+          kind: user.kind,
+          ...(user.admin ? { admin: true } : {}),
+          servers: user.servers.map((s) => ({ name: s.name || '(default)', state: s.state, ...(s.url ? { url: s.url } : {}) })),
+        };
+        out.write(`${JSON.stringify(result, null, 2)}\n`);
+        return 0;
+      } finally {
+        if (hub !== session) await hub.close();
+      }
+    }
     if (!info.authenticated) throw missingCredentials(info);
     const specs = await listKernelSpecs(session);
     const result = {
@@ -30,6 +53,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       kernelspecs: Object.keys(specs.specs),
       defaultKernelspec: specs.default ?? null,
       ...(info.hubVersion ? { hubVersion: info.hubVersion } : {}),
+      ...(started ? { started: true } : {}),
       ...(info.status?.kernels !== undefined ? { runningKernels: info.status.kernels } : {}),
       ...(session.proxied ? { proxy: true } : {}),
     };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { hubWhoAmI, probeServer, startHubServer } from '../core/api';
 import type { ServerInfo } from '../core/api';
-import { HttpSession, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
+import { HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
 import type { TlsTrust } from '../core/http';
 import { ServerAddress, parseServerText } from '../core/servers';
 import { Logger } from '../core/util/logger';
@@ -74,5 +75,40 @@ export function missingCredentials(info: ServerInfo): CliError {
       return new CliError(`This is a JupyterHub: create an API token${info.hubTokenUrl ? ` at ${info.hubTokenUrl}` : ' on the Hub\'s token page'} and set JUPYTER_TOKEN.`);
     default:
       return new CliError('The server needs a token: add ?token=… to the URL or set JUPYTER_TOKEN.');
+  }
+}
+
+/**
+ * Probes the server; a JupyterHub user's server that is stopped is started through the Hub with the
+ * same token (progress on stderr) and probed again. `started` says whether it had to be started.
+ */
+export async function probeStartingHubServer(
+  session: HttpSession,
+  address: ServerAddress,
+  progress: NodeJS.WritableStream,
+): Promise<{ info: ServerInfo; started: boolean }> {
+  try {
+    return { info: await probeServer(session), started: false };
+  } catch (e) {
+    if (!(e instanceof HubServerStoppedError) || !session.authKind || session.authKind !== 'token') throw e;
+    const hub = session.sibling(e.hubUrl);
+    try {
+      const user = await hubWhoAmI(hub);
+      const owner = address.hub?.user ?? user.name;
+      const serverName = address.hub?.serverName;
+      progress.write(`jupyter-remote: the server of ${owner}${serverName ? `/${serverName}` : ''} is not running; starting it through the Hub\n`);
+      let last = '';
+      await startHubServer(hub, owner, {
+        serverName,
+        onProgress: (p) => {
+          const line = `${p.progress !== undefined ? `${p.progress}% ` : ''}${p.message}`;
+          if (line !== last && p.message) progress.write(`jupyter-remote: ${line}\n`);
+          last = line;
+        },
+      });
+    } finally {
+      await hub.close();
+    }
+    return { info: await probeServer(session), started: true };
   }
 }

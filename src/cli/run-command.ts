@@ -2,12 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as tty from 'node:tty';
-import { listKernelSpecs, probeServer, shutdownKernel, startKernel } from '../core/api';
+import { listKernelSpecs, shutdownKernel, startKernel } from '../core/api';
 import { ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { NbOutput, StdinRequest } from '../core/kernel';
 import { NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, sessionFromArgs } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs } from './connect';
 import { CliError } from './io';
 import { outputAsText } from './output-printer';
 
@@ -55,7 +55,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     throw new CliError(`Cannot read ${positional[0]}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
   }
 
-  const { session } = sessionFromArgs({
+  const { session, address } = sessionFromArgs({
     url: options.url,
     ca: options.ca as string | undefined,
     fingerprint: options.fingerprint as string | undefined,
@@ -73,7 +73,8 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
   };
   process.on('SIGINT', onSigint);
   try {
-    const info = await probeServer(session);
+    const { info } = await probeStartingHubServer(session, address, process.stderr);
+    if (info.flavor === 'jupyterhub') throw new CliError(`${info.baseUrl} is a JupyterHub: give the URL of a user's server (…/user/NAME/); \`jupyter-remote check\` on the Hub lists them.`);
     if (!info.authenticated) throw missingCredentials(info);
     const specs = await listKernelSpecs(session);
     const wanted = (options.kernel as string | undefined) ?? ((notebook.metadata.kernelspec as { name?: string } | undefined)?.name);

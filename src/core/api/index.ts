@@ -1,4 +1,5 @@
 export * from './contents';
+export * from './hub';
 export * from './kernels';
 export * from './kernelspecs';
 export * from './server-info';

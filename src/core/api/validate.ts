@@ -40,7 +40,9 @@ export function expectStatus(res: HttpResponse, expected: number[], action: stri
   const reason = reasonOf(res);
   const hub = hubRedirect(res);
   if (hub || res.status === 424) {
-    throw new HubServerStoppedError(`The JupyterHub server at ${new URL(res.url).origin} is not running: start it from the Hub, then connect again.`, hub ?? res.url);
+    const where = new URL(hub ?? res.url);
+    const hubRoot = new URL(where.pathname.replace(/hub\/.*$/, ''), where).toString();
+    throw new HubServerStoppedError(`The JupyterHub server at ${new URL(res.url).origin} is not running: start it from the Hub, then connect again.`, hubRoot);
   }
   switch (res.status) {
     case 401:

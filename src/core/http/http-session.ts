@@ -44,6 +44,8 @@ export interface RequestOptions {
   authenticate?: boolean;
   /** Bodies larger than this fail (default 256 MiB). */
   maxBytes?: number;
+  /** Each piece of the body as it arrives (an event stream's events before it ends); the whole body is still returned. */
+  onData?: (chunk: Buffer) => void;
 }
 
 export interface HttpResponse {
@@ -118,6 +120,16 @@ export class HttpSession {
       this.jarValue = new Jar();
     }
     return this.jarValue;
+  }
+
+  /**
+   * A session for another base URL on the same server (a Hub's API next to a user's server): the
+   * same credentials, trust, proxy and log, and cookies of its own. Never for another origin.
+   */
+  sibling(baseUrl: string): HttpSession {
+    const url = new URL(baseUrl);
+    if (url.origin !== this.baseUrl.origin) throw new JupyterError(`Refusing to use the credentials of ${this.baseUrl.origin} for ${url.origin}.`);
+    return new HttpSession({ ...this.options, baseUrl: url.toString(), credentials: { ...this.credentials } });
   }
 
   get authKind(): 'token' | 'password' | 'none' {
@@ -307,7 +319,7 @@ export class HttpSession {
     let res: http.IncomingMessage;
     let buffer: Buffer;
     try {
-      [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes);
+      [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
     } catch (e) {
       throw await this.describeFailure(e, method, url, timeout, timeoutMs, options.signal);
     }
@@ -336,7 +348,7 @@ export class HttpSession {
   }
 
   /** One HTTP exchange on the pool: the status line, headers and whole body, or the error. */
-  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number): Promise<[http.IncomingMessage, Buffer]> {
+  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number, onData?: (chunk: Buffer) => void): Promise<[http.IncomingMessage, Buffer]> {
     return new Promise((resolve, reject) => {
       if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
       // A ClientRequest made directly, not http.request: inside VS Code that one is replaced for
@@ -363,6 +375,7 @@ export class HttpSession {
             return;
           }
           chunks.push(chunk);
+          onData?.(chunk);
         });
         res.once('error', reject);
         res.once('end', () => resolve([res, Buffer.concat(chunks)]));

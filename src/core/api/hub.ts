@@ -1,0 +1,168 @@
+import { HttpSession, JupyterError, TimeoutError } from '../http';
+import { expectStatus, isObject, jsonBody, reasonOf } from './validate';
+import type { JsonObject } from './validate';
+
+/**
+ * The JupyterHub API (PROTOCOL.md §6), over a session whose base URL is the Hub's root (where `hub/`
+ * lives) and whose token is the person's Hub API token. A user's own server is then an ordinary
+ * Jupyter server at its URL, reached with the same token in a session of its own (its cookies stay
+ * on its path).
+ */
+
+export type HubServerState = 'running' | 'starting' | 'stopping' | 'stopped';
+
+export interface HubServer {
+  /** '' for the default server. */
+  name: string;
+  state: HubServerState;
+  /** Its base URL (absolute), once it has one. */
+  url?: string;
+  lastActivity?: string;
+}
+
+export interface HubUser {
+  name: string;
+  kind: 'user' | 'service';
+  admin: boolean;
+  /** The default server first, then named ones by name; [] when the token may not read servers. */
+  servers: HubServer[];
+  /** What the token may do (`access:servers!user=alice`, …). */
+  scopes: string[];
+}
+
+export interface HubProgress {
+  /** 0–100 as the Hub reports it. */
+  progress?: number;
+  message: string;
+  ready?: boolean;
+  failed?: boolean;
+}
+
+function serverState(v: JsonObject): HubServerState {
+  if (v.ready === true) return 'running';
+  if (v.pending === 'stop') return 'stopping';
+  if (typeof v.pending === 'string') return 'starting';
+  return v.stopped === true ? 'stopped' : 'starting';
+}
+
+function serversOf(session: HttpSession, user: JsonObject): HubServer[] {
+  const servers: HubServer[] = [];
+  if (isObject(user.servers)) {
+    for (const [name, v] of Object.entries(user.servers)) {
+      if (!isObject(v)) continue;
+      const server: HubServer = { name, state: serverState(v) };
+      if (typeof v.url === 'string' && v.url) server.url = new URL(v.url, session.baseUrl).toString();
+      if (typeof v.last_activity === 'string') server.lastActivity = v.last_activity;
+      servers.push(server);
+    }
+  }
+  // A user whose default server never started has no entry for it: it is there to start all the same.
+  if (!servers.some((s) => s.name === '')) servers.push({ name: '', state: 'stopped' });
+  return servers.sort((a, b) => (a.name === '' ? -1 : b.name === '' ? 1 : a.name.localeCompare(b.name)));
+}
+
+function userPath(name: string, serverName = ''): string {
+  const user = `hub/api/users/${encodeURIComponent(name)}`;
+  return serverName ? `${user}/servers/${encodeURIComponent(serverName)}` : `${user}/server`;
+}
+
+/** Who the token belongs to (`GET hub/api/user`), with their servers when the token may read them. */
+export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Promise<HubUser> {
+  const res = expectStatus(await session.request('GET', 'hub/api/user', { signal }), [200], 'tell who the Hub token belongs to');
+  const body = jsonBody(res, 'read the Hub user');
+  if (!isObject(body) || typeof body.name !== 'string') throw new JupyterError('The Hub answered GET hub/api/user without a user name.');
+  const scopes = Array.isArray(body.scopes) ? body.scopes.filter((s): s is string => typeof s === 'string') : [];
+  const user: HubUser = { name: body.name, kind: body.kind === 'service' ? 'service' : 'user', admin: body.admin === true, servers: [], scopes };
+  if (user.kind === 'user') {
+    let model: JsonObject = body;
+    if (!isObject(body.servers)) {
+      // Hub 1.x leaves servers out of the "who am I" answer: ask for the user.
+      const full = await session.request('GET', `hub/api/users/${encodeURIComponent(user.name)}`, { signal });
+      if (full.status === 200) {
+        const parsed = jsonBody(full, 'read the Hub user');
+        if (isObject(parsed)) model = parsed;
+      }
+    }
+    user.servers = serversOf(session, model);
+  }
+  return user;
+}
+
+/** One user's servers (default and named). */
+export async function hubServers(session: HttpSession, userName: string, signal?: AbortSignal): Promise<HubServer[]> {
+  const res = expectStatus(await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}`, { signal }), [200], `list the servers of ${userName}`);
+  const body = jsonBody(res, 'read the Hub user');
+  if (!isObject(body)) throw new JupyterError('The Hub answered with something that is not a user.');
+  return serversOf(session, body);
+}
+
+export interface StartHubServerOptions {
+  serverName?: string;
+  /** Each progress event of the spawn, as the Hub streams them. */
+  onProgress?: (event: HubProgress) => void;
+  signal?: AbortSignal;
+  /** How long the whole start may take (default 5 minutes: spawners on clusters can be slow). */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts a user's server through the Hub and follows its progress until it is ready; resolves with
+ * its base URL. A server that is already running is fine (the Hub says 400 "already running").
+ */
+export async function startHubServer(session: HttpSession, userName: string, options: StartHubServerOptions = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 5 * 60000;
+  const deadline = Date.now() + timeoutMs;
+  const path = userPath(userName, options.serverName);
+  const who = `${userName}${options.serverName ? `/${options.serverName}` : ''}`;
+  const started = await session.request('POST', path, { json: {}, signal: options.signal, timeoutMs });
+  // 400 "already running" is fine: it is followed to its URL below.
+  if (!(started.status === 400 && /already running/i.test(reasonOf(started)))) expectStatus(started, [201, 202], `start the server of ${who}`);
+  options.onProgress?.({ progress: 0, message: `Starting the server of ${who}` });
+  if (started.status === 202) {
+    await followProgress(session, `${path}/progress`, who, Math.max(1000, deadline - Date.now()), options);
+  }
+  // The Hub may still be finishing after the stream ends: wait for "ready" with its URL.
+  for (;;) {
+    const servers = await hubServers(session, userName, options.signal);
+    const server = servers.find((s) => s.name === (options.serverName ?? ''));
+    if (server?.state === 'running' && server.url) {
+      options.onProgress?.({ progress: 100, message: `The server of ${who} is ready`, ready: true });
+      return server.url;
+    }
+    if (server?.state === 'stopped') throw new JupyterError(`The Hub could not start the server of ${who}: it stopped again (see the Hub's log).`);
+    if (Date.now() > deadline) throw new TimeoutError(`The server of ${who} was not ready within ${Math.round(timeoutMs / 1000)} s.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Reads the spawn's event stream (`data: {…}` lines) until it says ready or failed, or ends. */
+async function followProgress(session: HttpSession, path: string, who: string, timeoutMs: number, options: StartHubServerOptions): Promise<void> {
+  let pending = '';
+  let failure: string | undefined;
+  const onData = (chunk: Buffer) => {
+    pending += chunk.toString('utf8');
+    let end: number;
+    while ((end = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, end).replace(/\r$/, '');
+      pending = pending.slice(end + 1);
+      if (!line.startsWith('data:')) continue;
+      try {
+        const event = JSON.parse(line.slice(5).trim()) as unknown;
+        if (!isObject(event)) continue;
+        const progress: HubProgress = { message: typeof event.message === 'string' ? event.message : '' };
+        if (typeof event.progress === 'number') progress.progress = event.progress;
+        if (event.ready === true) progress.ready = true;
+        if (event.failed === true) {
+          progress.failed = true;
+          failure = progress.message || 'the spawn failed';
+        }
+        options.onProgress?.(progress);
+      } catch {
+        // a keep-alive or a line we do not know
+      }
+    }
+  };
+  const res = await session.request('GET', path, { signal: options.signal, timeoutMs, onData, headers: { Accept: 'text/event-stream' } });
+  if (failure) throw new JupyterError(`The Hub could not start the server of ${who}: ${failure}`);
+  if (res.status !== 200) expectStatus(res, [200], `follow the start of the server of ${who}`);
+}

@@ -1,0 +1,149 @@
+// Against a real JupyterHub 3.0 (Debian) with configurable-http-proxy (npm), dummy authenticator and
+// the simple local spawner: users' own API tokens, stopped servers started through the Hub, cells run
+// on a user's server through the proxy, and two users kept apart.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { hubServers, hubWhoAmI, probeServer, startHubServer } from '../../src/core/api';
+import { AuthError, HttpSession, JupyterError } from '../../src/core/http';
+import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import { startKernel } from '../../src/core/api';
+import { RunningHub, startHub } from './fixtures/hub';
+
+const execFileAsync = promisify(execFile);
+const cli = path.resolve('dist/cli.js');
+
+async function cliRun(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('JupyterHub 3.0', function () {
+  this.timeout(180000);
+  let hub: RunningHub;
+  let alice: string;
+  let bob: string;
+  const sessions: HttpSession[] = [];
+  const session = (baseUrl: string, token: string) => {
+    const s = new HttpSession({ baseUrl, credentials: { token } });
+    sessions.push(s);
+    return s;
+  };
+
+  before(async () => {
+    hub = await startHub();
+    [alice, bob] = [await hub.userToken('alice'), await hub.userToken('bob')];
+  });
+  after(async () => {
+    await Promise.all(sessions.map((s) => s.close()));
+    await hub?.stop();
+  });
+
+  it('a Hub root is recognised as a Hub that needs an API token, with the page to make one', async () => {
+    const info = await probeServer(session(hub.url, ''));
+    assert.equal(info.flavor, 'jupyterhub');
+    assert.equal(info.auth, 'hub-token');
+    assert.equal(info.hubVersion, '3.0.0');
+    assert.equal(info.hubTokenUrl, `${hub.url}hub/token`);
+  });
+
+  it('a user token says whose it is, and lists only that user\'s servers', async () => {
+    await hub.startServer('bob');
+    const me = await hubWhoAmI(session(hub.url, alice));
+    assert.equal(me.name, 'alice');
+    assert.equal(me.kind, 'user');
+    assert.deepEqual(me.servers, [{ name: '', state: 'stopped' }]);
+    const bobs = await hubWhoAmI(session(hub.url, bob));
+    assert.equal(bobs.name, 'bob');
+    assert.equal(bobs.servers[0].state, 'running');
+    assert.equal(bobs.servers[0].url, `${hub.url}user/bob/`);
+    // alice's token may not look at bob's servers, nor start them.
+    // (the Hub answers 404 "No access to resources or resources not found": it does not say which)
+    const refused = (e: unknown) => e instanceof JupyterError && /HTTP 40[34]/.test(e.message);
+    await assert.rejects(hubServers(session(hub.url, alice), 'bob'), refused);
+    await assert.rejects(startHubServer(session(hub.url, alice), 'bob'), refused);
+  });
+
+  it('a stopped server is started through the Hub, following its progress, and a cell runs on it', async () => {
+    const hubSession = session(hub.url, alice);
+    const events: string[] = [];
+    const url = await startHubServer(hubSession, 'alice', { onProgress: (p) => events.push(`${p.progress ?? ''}|${p.message}`) });
+    assert.equal(url, `${hub.url}user/alice/`);
+    assert.ok(events.length >= 2, `progress events: ${JSON.stringify(events)}`);
+    assert.ok(events.some((e) => /ready/i.test(e)), `a ready event: ${JSON.stringify(events)}`);
+    const server = session(url, alice);
+    const info = await probeServer(server);
+    assert.equal(info.flavor, 'jupyterhub-singleuser');
+    assert.equal(info.authenticated, true);
+    const kernel = await startKernel(server, 'python3');
+    const connection = await KernelConnection.connect({ session: server, kernelId: kernel.id });
+    try {
+      const cell = new NotebookOutputs().cell();
+      const result = await connection.execute('import os\nprint(os.getcwd().endswith("alice"), 6 * 7)', { outputs: cell }).done;
+      assert.equal(result.status, 'ok');
+      assert.deepEqual(cell.toJSON().map((o) => o.output_type === 'stream' && o.text), ['True 42\n'], 'ran in alice\'s home, on her server');
+    } finally {
+      await connection.dispose();
+    }
+    // Starting it again is not an error.
+    assert.equal(await startHubServer(hubSession, 'alice'), url);
+  });
+
+  it('one user\'s token opens nothing of another user\'s server, and cookies stay on each user\'s path', async () => {
+    await Promise.all([hub.startServer('alice'), hub.startServer('bob')]);
+    const bobsServerWithAlicesToken = session(`${hub.url}user/bob/`, alice);
+    await assert.rejects(probeServer(bobsServerWithAlicesToken).then((i) => (i.authenticated ? Promise.resolve() : Promise.reject(new AuthError('refused', 'forbidden', 403)))), AuthError);
+    const aliceServer = session(`${hub.url}user/alice/`, alice);
+    await probeServer(aliceServer);
+    // Any page request sets the server's _xsrf cookie, scoped to alice's path (this one is a 404: no classic UI).
+    await aliceServer.request('GET', 'tree');
+    const jar = (aliceServer as unknown as { jar: { getCookiesSync(url: string): { key: string; path: string }[] } }).jar;
+    const mine = jar.getCookiesSync(`${hub.url}user/alice/api/kernels`);
+    assert.ok(mine.length > 0, 'alice\'s server set a cookie');
+    for (const c of mine) assert.ok(c.path.startsWith('/user/alice'), `cookie ${c.key} is scoped to alice's path, not ${c.path}`);
+    assert.deepEqual(jar.getCookiesSync(`${hub.url}user/bob/api/kernels`), [], 'none of them would go to bob\'s server');
+  });
+
+  it('`jupyter-remote check` on the Hub root with a user token prints the user and their servers', async () => {
+    const r = await cliRun(['check', hub.url], { JUPYTER_TOKEN: bob });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { flavor: string; user: string; servers: { name: string; state: string; url?: string }[] };
+    assert.equal(out.flavor, 'jupyterhub');
+    assert.equal(out.user, 'bob');
+    assert.deepEqual(out.servers, [{ name: '(default)', state: 'running', url: `${hub.url}user/bob/` }]);
+    assert.ok(!r.stdout.includes(bob) && !r.stderr.includes(bob), 'the token is not printed');
+    const none = await cliRun(['check', hub.url]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, new RegExp(`create an API token at ${hub.url}hub/token`));
+  });
+
+  it('`jupyter-remote check` and `run` on a stopped user server start it first, with progress on stderr', async () => {
+    await hub.stopServer('bob');
+    const r = await cliRun(['check', `${hub.url}user/bob/lab`], { JUPYTER_TOKEN: bob });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the server of bob is not running; starting it through the Hub/);
+    const out = JSON.parse(r.stdout) as { flavor: string; started?: boolean; kernelspecs: string[] };
+    assert.equal(out.flavor, 'jupyterhub-singleuser');
+    assert.equal(out.started, true);
+    assert.ok(out.kernelspecs.includes('python3'));
+
+    await hub.stopServer('bob');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jr-hub-nb-'));
+    const nb = path.join(dir, 'n.ipynb');
+    writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: "print('on the hub', 2 + 2)", outputs: [], execution_count: null }] }));
+    const run = await cliRun(['run', nb, '--url', `${hub.url}user/bob/`, '--out', path.join(dir, 'n.out.ipynb')], { JUPYTER_TOKEN: bob });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /starting it through the Hub/);
+    assert.match(run.stdout, /on the hub 4/);
+    const written = JSON.parse(readFileSync(path.join(dir, 'n.out.ipynb'), 'utf8')) as { cells: { outputs: { text: string[] }[] }[] };
+    assert.deepEqual(written.cells[0].outputs[0].text, ['on the hub 4\n']);
+  });
+});
