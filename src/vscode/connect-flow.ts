@@ -1,6 +1,6 @@
-import { probeServer } from '../core/api';
-import type { ServerInfo } from '../core/api';
-import { AuthError, HttpSession, InsecureTransportError, JupyterError, TlsError } from '../core/http';
+import { hubWhoAmI, probeServer, startHubServer } from '../core/api';
+import type { HubServer, ServerInfo } from '../core/api';
+import { AuthError, HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError } from '../core/http';
 import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../core/servers';
 import { SessionContext, openSession, readCaFile } from './server-connections';
 import { ServerAuth, ServerRecord, ServerSecret, ServerStore } from './server-store';
@@ -19,8 +19,12 @@ export interface ConnectUi {
   /** A secret would travel over plain http to another machine. */
   allowInsecureHttp(host: string): Promise<boolean>;
   askName(suggested: string): Promise<string | undefined>;
-  /** Runs network work with visible progress and a cancel button. */
-  progress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** A JupyterHub user with several servers (default and named): which one. */
+  pickHubServer(user: string, servers: HubServer[]): Promise<HubServer | undefined>;
+  /** A Hub user's server is not running: start it? */
+  confirmStartServer(server: string): Promise<boolean>;
+  /** Runs network work with visible progress (`report` updates its message) and a cancel button. */
+  progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T>;
 }
 
 export interface SecretRequest {
@@ -79,16 +83,21 @@ export function serversInPaste(text: string): ServerAddress[] {
 export async function connectToServer(text: string, deps: ConnectDeps): Promise<Connected | undefined> {
   const { ui, store, logger } = deps;
   const servers = serversInPaste(text);
-  const address = servers.length === 1 ? servers[0] : await ui.pickServer(servers);
+  let address = servers.length === 1 ? servers[0] : await ui.pickServer(servers);
   if (!address) return undefined;
   if (address.kind === 'unix-socket') throw new ConnectError(address.warnings[0] ?? 'A server on a unix socket can only be reached on its own machine.');
-  if (address.kind === 'jupyterhub') throw hubRootError(address.baseUrl);
+  let hubToken: string | undefined;
+  if (address.kind === 'jupyterhub') {
+    const chosen = await chooseHubServer(address, deps);
+    if (!chosen) return undefined;
+    [address, hubToken] = [chosen.address, chosen.token];
+  }
 
   const display = defaultServerName(address);
   const existing = store.findByBaseUrl(address.baseUrl);
   const stored = existing ? await store.secret(existing.id) : undefined;
   const secret: ServerSecret = {};
-  if (address.token) secret.token = address.token;
+  if (address.token ?? hubToken) secret.token = address.token ?? hubToken;
   else if (stored) Object.assign(secret, stored);
   let fingerprint = existing?.fingerprint;
   const caFile = existing?.caFile;
@@ -120,6 +129,23 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
         fingerprint = e.fingerprint;
         continue;
       }
+      if (e instanceof HubServerStoppedError) {
+        // A Hub user's server that is not running: start it through the Hub with the same token.
+        if (!(await ui.confirmStartServer(display))) return undefined;
+        if (!secret.token) {
+          const token = await ui.askSecret({ kind: 'hub-token', server: display, reason: `Starting it needs a JupyterHub API token: create one at ${e.hubUrl}hub/token.` });
+          if (token === undefined) return undefined;
+          secret.token = token.trim();
+        }
+        const hub = openSession({ baseUrl: e.hubUrl, secret, ca, fingerprint, allowInsecureHttp }, deps);
+        try {
+          const owner = address.hub?.user ?? (await hubWhoAmI(hub)).name;
+          await ui.progress(`Starting ${display} on the Hub`, (signal, report) => startHubServer(hub, owner, { serverName: address!.hub?.serverName, signal, onProgress: (p) => p.message && report(p.message) }));
+        } finally {
+          await hub.close();
+        }
+        continue;
+      }
       if (e instanceof InsecureTransportError) {
         if (!(await ui.allowInsecureHttp(address.host))) return undefined;
         allowInsecureHttp = true;
@@ -137,7 +163,7 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
 
     if (info.flavor === 'jupyterhub') {
       await session.close();
-      throw hubRootError(address.baseUrl);
+      throw new ConnectError(`${redactForMessage(address.baseUrl)} is a JupyterHub: connect to ${redactForMessage(info.baseUrl)} to pick one of your servers on it.`);
     }
     if (!info.authenticated) {
       await session.close();
@@ -173,8 +199,56 @@ function setSecret(secret: ServerSecret, kind: 'token' | 'password', value: stri
   secret[kind] = kind === 'token' ? value.trim() : value;
 }
 
-function hubRootError(baseUrl: string): ConnectError {
-  return new ConnectError(
-    `${redactForMessage(baseUrl)} is a JupyterHub's front page, not a notebook server: start your server on the Hub and paste its address (…/user/NAME/) with a token from the Hub's Token page.`,
-  );
+/**
+ * A pasted Hub root: asks for the person's Hub API token (saying where to make one), finds whose it
+ * is and which servers they have, lets them pick one, starts it if it is not running, and resolves
+ * that server's address with the token. Cookies and requests then go to the user's own path.
+ */
+async function chooseHubServer(hubAddress: ServerAddress, deps: ConnectDeps): Promise<{ address: ServerAddress; token: string } | undefined> {
+  const { ui } = deps;
+  const display = defaultServerName(hubAddress);
+  const tokenPage = `${hubAddress.baseUrl}hub/token`;
+  let token: string | undefined = hubAddress.token ?? undefined;
+  let reason = `Create a token on the Hub's Token page (${tokenPage}) and paste it here.`;
+  let fingerprint: string | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (!token) {
+      const answer = await ui.askSecret({ kind: 'hub-token', server: display, reason });
+      if (answer === undefined) return undefined;
+      token = answer.trim();
+    }
+    const hub = openSession({ baseUrl: hubAddress.baseUrl, secret: { token }, fingerprint }, deps);
+    try {
+      const user = await ui.progress(`Connecting to ${display}`, (signal) => hubWhoAmI(hub, signal));
+      if (user.kind !== 'user') throw new ConnectError(`That token belongs to the service "${user.name}", not to a person: create a token of your own at ${tokenPage}.`);
+      const server = user.servers.length === 1 ? user.servers[0] : await ui.pickHubServer(user.name, user.servers);
+      if (!server) return undefined;
+      const label = `${user.name}${server.name ? `/${server.name}` : ''}`;
+      let url = server.state === 'running' ? server.url : undefined;
+      if (!url) {
+        if (!(await ui.confirmStartServer(label))) return undefined;
+        url = await ui.progress(`Starting ${label} on the Hub`, (signal, report) =>
+          startHubServer(hub, user.name, { serverName: server.name || undefined, signal, onProgress: (p) => p.message && report(p.message) }),
+        );
+      }
+      const [address] = parseServerText(url).servers;
+      if (!address) throw new ConnectError(`The Hub gave an address that is not a server's: ${redactForMessage(url)}.`);
+      return { address, token };
+    } catch (e) {
+      if (e instanceof AuthError) {
+        token = undefined;
+        reason = `The Hub did not accept that token (${e.message}). Create one at ${tokenPage}.`;
+        continue;
+      }
+      if (e instanceof TlsError && e.fingerprint && !fingerprint) {
+        if (!(await ui.trustCertificate({ server: display, fingerprint: e.fingerprint, subject: e.subject, changed: false }))) return undefined;
+        fingerprint = e.fingerprint;
+        continue;
+      }
+      throw e;
+    } finally {
+      await hub.close();
+    }
+  }
+  throw new ConnectError(`Gave up connecting to the Hub at ${display} after ${MAX_ATTEMPTS} attempts.`);
 }

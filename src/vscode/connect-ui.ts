@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { AbortedError } from '../core/http';
+import type { HubServer } from '../core/api';
 import type { ServerAddress } from '../core/servers';
 import { hostForUrl, redactForMessage } from '../core/servers';
 import { CertificateRequest, ConnectUi, SecretRequest } from './connect-flow';
@@ -125,12 +126,27 @@ export class VsCodeConnectUi implements ConnectUi {
     );
   }
 
-  progress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async pickHubServer(user: string, servers: HubServer[]): Promise<HubServer | undefined> {
+    const state = { running: 'running', starting: 'starting…', stopping: 'stopping…', stopped: 'not running: it will be started' };
+    const picked = await vscode.window.showQuickPick(
+      servers.map((s) => ({ label: s.name ? `$(server) ${s.name}` : '$(server) Default server', description: state[s.state], detail: s.url, server: s })),
+      { title: `${user}'s servers on the Hub: which one?`, ignoreFocusOut: true },
+    );
+    return picked?.server;
+  }
+
+  async confirmStartServer(server: string): Promise<boolean> {
+    const start = 'Start It';
+    const answer = await vscode.window.showInformationMessage(`${server} is not running on the JupyterHub.`, { modal: true, detail: 'Start it now? The Hub may take a while to start it; its progress is shown.' }, start);
+    return answer === start;
+  }
+
+  progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort(new AbortedError('Cancelled.')));
-        return work(controller.signal).finally(() => sub.dispose());
+        return work(controller.signal, (message) => progress.report({ message })).finally(() => sub.dispose());
       }),
     );
   }

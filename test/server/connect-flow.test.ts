@@ -1,42 +1,14 @@
 import assert from 'node:assert/strict';
 import { listSessions } from '../../src/core/api';
 import { Logger, Redactor } from '../../src/core/util/logger';
-import { CertificateRequest, ConnectUi, SecretRequest, connectToServer } from '../../src/vscode/connect-flow';
+import { ConnectUi, connectToServer } from '../../src/vscode/connect-flow';
+import { ScriptedUi } from '../support/scripted-ui';
 import { NotebookKernel } from '../../src/vscode/notebook-kernel';
 import { ServerConnections } from '../../src/vscode/server-connections';
 import { ServerStore } from '../../src/vscode/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { makeSelfSignedCert } from './fixtures/certs';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
-
-/** A person at the keyboard, scripted: answers in order, and a record of every question. */
-class ScriptedUi implements ConnectUi {
-  readonly asked: string[] = [];
-  constructor(private readonly answers: { secrets?: (string | undefined)[]; trust?: boolean; insecure?: boolean; name?: string; pick?: number } = {}) {}
-  async pickServer(servers: import('../../src/core/servers').ServerAddress[]) {
-    this.asked.push(`pick:${servers.length}`);
-    return servers[this.answers.pick ?? 0];
-  }
-  async askSecret(request: SecretRequest) {
-    this.asked.push(`secret:${request.kind}${request.reason ? ':again' : ''}`);
-    return this.answers.secrets?.shift();
-  }
-  async trustCertificate(request: CertificateRequest) {
-    this.asked.push(`trust:${request.fingerprint}${request.changed ? ':changed' : ''}`);
-    return this.answers.trust ?? false;
-  }
-  async allowInsecureHttp(host: string) {
-    this.asked.push(`insecure:${host}`);
-    return this.answers.insecure ?? false;
-  }
-  async askName(suggested: string) {
-    this.asked.push(`name:${suggested}`);
-    return this.answers.name ?? suggested;
-  }
-  progress<T>(_title: string, work: (signal: AbortSignal) => Promise<T>) {
-    return work(new AbortController().signal);
-  }
-}
 
 function capture(): Logger & { lines: string[] } {
   const lines: string[] = [];

@@ -11,6 +11,11 @@ import { hubServers, hubWhoAmI, probeServer, startHubServer } from '../../src/co
 import { AuthError, HttpSession, JupyterError } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { startKernel } from '../../src/core/api';
+import { nullLogger, Redactor } from '../../src/core/util/logger';
+import { connectToServer } from '../../src/vscode/connect-flow';
+import { ServerStore } from '../../src/vscode/server-store';
+import { MemorySecrets, MemoryState } from '../support/memory-storage';
+import { ScriptedUi } from '../support/scripted-ui';
 import { RunningHub, startHub } from './fixtures/hub';
 
 const execFileAsync = promisify(execFile);
@@ -60,7 +65,7 @@ describe('JupyterHub 3.0', function () {
     const me = await hubWhoAmI(session(hub.url, alice));
     assert.equal(me.name, 'alice');
     assert.equal(me.kind, 'user');
-    assert.deepEqual(me.servers, [{ name: '', state: 'stopped' }]);
+    assert.deepEqual(me.servers.map((x) => [x.name, x.state]), [['', 'stopped']]);
     const bobs = await hubWhoAmI(session(hub.url, bob));
     assert.equal(bobs.name, 'bob');
     assert.equal(bobs.servers[0].state, 'running');
@@ -145,5 +150,43 @@ describe('JupyterHub 3.0', function () {
     assert.match(run.stdout, /on the hub 4/);
     const written = JSON.parse(readFileSync(path.join(dir, 'n.out.ipynb'), 'utf8')) as { cells: { outputs: { text: string[] }[] }[] };
     assert.deepEqual(written.cells[0].outputs[0].text, ['on the hub 4\n']);
+  });
+
+  describe('Connect to Server with a Hub', () => {
+    const redactor = new Redactor();
+    const connectDeps = (ui: ScriptedUi, store: ServerStore) => ({ ui, store, logger: nullLogger, redactor });
+    const newStore = () => new ServerStore(new MemoryState(), new MemorySecrets());
+
+    it('a Hub root: the token is asked (saying where to make one), the person picks a stopped named server, it is started with progress, and stored with the token', async () => {
+      await hub.startServer('alice', 'gpu');
+      await hub.stopServer('alice', 'gpu');
+      const store = newStore();
+      const ui = new ScriptedUi({ secrets: ['not-a-token', alice], hubPick: 'gpu', start: true, name: 'Alice GPU' });
+      const connected = await connectToServer(`${hub.url}hub/home`, connectDeps(ui, store));
+      assert.ok(connected);
+      sessions.push(connected.session);
+      assert.deepEqual(ui.asked.map((q) => q.replace(/:again$/, '')), ['secret:hub-token', 'secret:hub-token', `hub-pick:alice:default=running,gpu=stopped`, 'start:alice/gpu', `name:127.0.0.1:${hub.port}/user/alice/gpu`]);
+      assert.ok(ui.progressMessages.some((m) => /ready/i.test(m)), `progress shown: ${JSON.stringify(ui.progressMessages)}`);
+      assert.equal(connected.record.baseUrl, `${hub.url}user/alice/gpu/`);
+      assert.equal(connected.record.name, 'Alice GPU');
+      assert.equal(connected.info.flavor, 'jupyterhub-singleuser');
+      assert.deepEqual(await store.secret(connected.record.id), { token: alice });
+      assert.ok(!JSON.stringify(store.list()).includes(alice), 'the token is not in the server list');
+    });
+
+    it('a stopped single-user URL: the start is offered; declining stores nothing, accepting starts it', async () => {
+      await hub.stopServer('bob');
+      const store = newStore();
+      const no = new ScriptedUi({ start: false });
+      assert.equal(await connectToServer(`${hub.url}user/bob/lab?token=${bob}`, connectDeps(no, store)), undefined);
+      assert.deepEqual(no.asked, [`start:127.0.0.1:${hub.port}/user/bob`]);
+      assert.deepEqual(store.list(), []);
+      const yes = new ScriptedUi({ start: true });
+      const connected = await connectToServer(`${hub.url}user/bob/lab?token=${bob}`, connectDeps(yes, store));
+      assert.ok(connected);
+      sessions.push(connected.session);
+      assert.equal(connected.record.baseUrl, `${hub.url}user/bob/`);
+      assert.equal(connected.info.authenticated, true);
+    });
   });
 });

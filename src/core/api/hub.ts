@@ -68,7 +68,8 @@ function userPath(name: string, serverName = ''): string {
 
 /** Who the token belongs to (`GET hub/api/user`), with their servers when the token may read them. */
 export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Promise<HubUser> {
-  const res = expectStatus(await session.request('GET', 'hub/api/user', { signal }), [200], 'tell who the Hub token belongs to');
+  // include_stopped_servers (Hub ≥ 3): named servers that are not running are listed too; older Hubs ignore it.
+  const res = expectStatus(await session.request('GET', 'hub/api/user?include_stopped_servers', { signal }), [200], 'tell who the Hub token belongs to');
   const body = jsonBody(res, 'read the Hub user');
   if (!isObject(body) || typeof body.name !== 'string') throw new JupyterError('The Hub answered GET hub/api/user without a user name.');
   const scopes = Array.isArray(body.scopes) ? body.scopes.filter((s): s is string => typeof s === 'string') : [];
@@ -77,7 +78,7 @@ export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Pro
     let model: JsonObject = body;
     if (!isObject(body.servers)) {
       // Hub 1.x leaves servers out of the "who am I" answer: ask for the user.
-      const full = await session.request('GET', `hub/api/users/${encodeURIComponent(user.name)}`, { signal });
+      const full = await session.request('GET', `hub/api/users/${encodeURIComponent(user.name)}?include_stopped_servers`, { signal });
       if (full.status === 200) {
         const parsed = jsonBody(full, 'read the Hub user');
         if (isObject(parsed)) model = parsed;
@@ -90,7 +91,7 @@ export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Pro
 
 /** One user's servers (default and named). */
 export async function hubServers(session: HttpSession, userName: string, signal?: AbortSignal): Promise<HubServer[]> {
-  const res = expectStatus(await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}`, { signal }), [200], `list the servers of ${userName}`);
+  const res = expectStatus(await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}?include_stopped_servers`, { signal }), [200], `list the servers of ${userName}`);
   const body = jsonBody(res, 'read the Hub user');
   if (!isObject(body)) throw new JupyterError('The Hub answered with something that is not a user.');
   return serversOf(session, body);
