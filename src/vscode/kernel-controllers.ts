@@ -179,6 +179,8 @@ export class KernelControllers implements vscode.Disposable {
         path: notebookPath(notebook),
         kernelName: target.kernelId ? undefined : target.specName,
         kernelId: target.kernelId,
+        // Gateways: kernels on their own, no sessions (PROTOCOL.md §7).
+        sessions: !/gateway/.test(this.options.connections.status(target.serverId).info?.flavor ?? ''),
         log: this.options.log,
       });
       state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));

@@ -1,5 +1,4 @@
-import { createSession, deleteSession } from '../core/api';
-import type { SessionModel } from '../core/api';
+import { createSession, deleteSession, shutdownKernel, startKernel } from '../core/api';
 import { HttpSession } from '../core/http';
 import { KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { KernelStatus } from '../core/kernel';
@@ -13,6 +12,11 @@ export interface NotebookKernelOptions {
   kernelName?: string;
   /** …or attach to this running kernel. */
   kernelId?: string;
+  /**
+   * Tie the kernel to the notebook with a server session (default). Kernel gateways have no
+   * sessions worth having (PROTOCOL.md §7): there the kernel is started and shut down on its own.
+   */
+  sessions?: boolean;
   log?: Logger;
   signal?: AbortSignal;
 }
@@ -28,26 +32,36 @@ export class NotebookKernel {
 
   private constructor(
     private readonly httpSession: HttpSession,
-    readonly model: SessionModel,
+    readonly kernelId: string,
+    /** The server session tying the kernel to the notebook, where there is one. */
+    private readonly sessionId: string | undefined,
     readonly connection: KernelConnection,
     /** We started this kernel (true) or attached to one already running (false). */
     readonly startedByUs: boolean,
   ) {}
 
   static async start(options: NotebookKernelOptions): Promise<NotebookKernel> {
-    const model = await createSession(options.session, { path: options.path, kernelName: options.kernelName, kernelId: options.kernelId, signal: options.signal });
+    const { session } = options;
+    let kernelId: string;
+    let sessionId: string | undefined;
+    if (options.sessions === false) {
+      kernelId = options.kernelId ?? (await startKernel(session, options.kernelName, { signal: options.signal })).id;
+    } else {
+      const model = await createSession(session, { path: options.path, kernelName: options.kernelName, kernelId: options.kernelId, signal: options.signal });
+      [kernelId, sessionId] = [model.kernel.id, model.id];
+    }
     try {
-      const connection = await KernelConnection.connect({ session: options.session, kernelId: model.kernel.id, log: options.log });
-      return new NotebookKernel(options.session, model, connection, !options.kernelId);
+      const connection = await KernelConnection.connect({ session, kernelId, log: options.log });
+      return new NotebookKernel(session, kernelId, sessionId, connection, !options.kernelId);
     } catch (e) {
       // A kernel we started and cannot reach would run on unseen: end it.
-      if (!options.kernelId) await deleteSession(options.session, model.id).catch(() => undefined);
+      if (!options.kernelId) await NotebookKernel.end(session, kernelId, sessionId).catch(() => undefined);
       throw e;
     }
   }
 
-  get kernelId(): string {
-    return this.model.kernel.id;
+  private static end(session: HttpSession, kernelId: string, sessionId: string | undefined): Promise<void> {
+    return sessionId ? deleteSession(session, sessionId) : shutdownKernel(session, kernelId);
   }
 
   get status(): KernelStatus {
@@ -75,6 +89,6 @@ export class NotebookKernel {
     if (this.closed) return;
     this.closed = true;
     await this.connection.dispose();
-    if (shutdown) await deleteSession(this.httpSession, this.model.id);
+    if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.sessionId);
   }
 }
