@@ -152,10 +152,10 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
         continue;
       }
       if (e instanceof AuthError && (e.problem === 'token-rejected' || e.problem === 'password-rejected')) {
-        const kind = e.problem === 'token-rejected' ? 'token' : 'password';
+        const kind = e.problem === 'password-rejected' ? 'password' : address.kind === 'jupyterhub-singleuser' ? 'hub-token' : 'token';
         const answer = await ui.askSecret({ kind, server: display, reason: e.message });
         if (answer === undefined) return undefined;
-        setSecret(secret, kind, answer);
+        setSecret(secret, kind === 'password' ? 'password' : 'token', answer);
         continue;
       }
       throw e;

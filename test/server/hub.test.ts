@@ -13,6 +13,7 @@ import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { startKernel } from '../../src/core/api';
 import { nullLogger, Redactor } from '../../src/core/util/logger';
 import { connectToServer } from '../../src/vscode/connect-flow';
+import { ServerConnections } from '../../src/vscode/server-connections';
 import { ServerStore } from '../../src/vscode/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { ScriptedUi } from '../support/scripted-ui';
@@ -187,6 +188,31 @@ describe('JupyterHub 3.0', function () {
       sessions.push(connected.session);
       assert.equal(connected.record.baseUrl, `${hub.url}user/bob/`);
       assert.equal(connected.info.authenticated, true);
+    });
+
+    it('an expired Hub token: the check says so and where to make a new one; connecting again asks for a new token and keeps it', async () => {
+      await hub.startServer('carol');
+      const expired = await hub.userToken('carol', { expiresIn: 1 });
+      await new Promise((r) => setTimeout(r, 2500));
+      const store = newStore();
+      const record = await store.add({ name: 'Carol', baseUrl: `${hub.url}user/carol/`, auth: 'token' }, { token: expired });
+      const connections = new ServerConnections(store, { logger: nullLogger, redactor });
+      try {
+        const status = await connections.check(record.id);
+        assert.equal(status.state, 'auth-needed');
+        assert.match(status.message ?? '', new RegExp(`may have expired.*${hub.url}hub/token`));
+      } finally {
+        await connections.dispose();
+      }
+      const fresh = await hub.userToken('carol');
+      const ui = new ScriptedUi({ secrets: [fresh] });
+      const again = await connectToServer(`${hub.url}user/carol/lab`, connectDeps(ui, store));
+      assert.ok(again);
+      sessions.push(again.session);
+      assert.deepEqual(ui.asked, ['secret:hub-token:again']);
+      assert.equal(again.record.id, record.id, 'the same server, not a second one');
+      assert.deepEqual(await store.secret(record.id), { token: fresh });
+      assert.equal(store.list().length, 1);
     });
   });
 });

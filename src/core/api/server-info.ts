@@ -84,6 +84,10 @@ export async function probeServer(session: HttpSession, signal?: AbortSignal): P
   }
   if (status.status === 403 || status.status === 401) {
     if (session.authKind === 'token') {
+      if (hubVersion) {
+        const tokenPage = new URL(session.baseUrl.pathname.replace(/user\/.*$/, 'hub/token'), session.baseUrl).toString();
+        throw new AuthError(`The JupyterHub did not accept the token: it may have expired, or belong to another user. Create a new one at ${tokenPage}.`, 'token-rejected', status.status);
+      }
       throw new AuthError('The server rejected the token: check it (it changes each time a server without a fixed token restarts), or run `jupyter server list` on the server to see the current one.', 'token-rejected', status.status);
     }
     if (session.authKind === 'password') throw new AuthError('The server refused the login session right after logging in: check the password.', 'password-rejected', status.status);
