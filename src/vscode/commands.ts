@@ -102,6 +102,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const again = 'Connect Again';
       const answer = await vscode.window.showWarningMessage(`${target.name}: ${status.message ?? 'a login is needed.'}`, again);
       if (answer) await connect(target.baseUrl);
+    } else if (status.state === 'stopped') {
+      // The connect flow offers to start it through the Hub, with its progress.
+      await connect(target.baseUrl);
     } else if (status.state !== 'connected') {
       throw new JupyterError(`${target.name} is unreachable: ${status.message ?? 'no answer.'}`);
     }

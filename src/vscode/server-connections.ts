@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { listKernelSpecs, listKernels, probeServer } from '../core/api';
 import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
-import { AuthError, HttpSession, JupyterError } from '../core/http';
+import { AuthError, HttpSession, HubServerStoppedError, JupyterError } from '../core/http';
 import { Emitter } from '../core/util/events';
 import { Logger, Redactor } from '../core/util/logger';
 import { ServerRecord, ServerSecret, ServerStore } from './server-store';
@@ -45,7 +45,7 @@ export async function readCaFile(file: string, server: string): Promise<Buffer> 
 }
 
 /** What the status bar shows for a server. */
-export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed';
+export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed' | 'stopped';
 
 export interface ServerStatus {
   state: ServerState;
@@ -172,7 +172,7 @@ export class ServerConnections {
       }
     } catch (e) {
       const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);
-      const state = e instanceof AuthError ? 'auth-needed' : 'unreachable';
+      const state = e instanceof AuthError ? 'auth-needed' : e instanceof HubServerStoppedError ? 'stopped' : 'unreachable';
       status = { state, message: this.options.redactor.redact(message), specs: previous?.specs };
       this.options.logger.warn(`Server check failed: ${status.message}`);
     }

@@ -7,6 +7,7 @@ const SERVER_ICON: Record<ServerState, string> = {
   connected: '$(server)',
   unreachable: '$(debug-disconnect)',
   'auth-needed': '$(key)',
+  stopped: '$(debug-pause)',
 };
 
 const SERVER_WORDS: Record<ServerState, string> = {
@@ -15,6 +16,7 @@ const SERVER_WORDS: Record<ServerState, string> = {
   connected: 'connected',
   unreachable: 'unreachable',
   'auth-needed': 'login needed',
+  stopped: 'not running on the Hub',
 };
 
 const KERNEL_WORDS: Partial<Record<KernelStatus, string>> = {
@@ -31,11 +33,11 @@ const KERNEL_WORDS: Partial<Record<KernelStatus, string>> = {
 /** What the status bar item says, as data (so the wording is tested without a window). */
 export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined): { text: string; tooltip: string; warning: boolean } {
   const kernelWords = kernel ? KERNEL_WORDS[kernel] : undefined;
-  const serverSuffix = server === 'unreachable' || server === 'auth-needed' || server === 'connecting' ? ` (${SERVER_WORDS[server]})` : '';
+  const serverSuffix = server === 'unreachable' || server === 'auth-needed' || server === 'connecting' || server === 'stopped' ? ` (${SERVER_WORDS[server]})` : '';
   const kernelSuffix = kernelWords ? ` · ${kernel === 'busy' ? '$(circle-filled) ' : kernel === 'idle' ? '$(circle-outline) ' : ''}${kernelWords}` : '';
   return {
     text: `${SERVER_ICON[server]} ${name}${serverSuffix}${kernelSuffix}`,
     tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}. Click to switch, reconnect or manage servers.`,
-    warning: server === 'unreachable' || server === 'auth-needed' || kernel === 'dead' || kernel === 'disconnected',
+    warning: server === 'unreachable' || server === 'auth-needed' || server === 'stopped' || kernel === 'dead' || kernel === 'disconnected',
   };
 }

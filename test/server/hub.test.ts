@@ -182,11 +182,20 @@ describe('JupyterHub 3.0', function () {
       assert.equal(await connectToServer(`${hub.url}user/bob/lab?token=${bob}`, connectDeps(no, store)), undefined);
       assert.deepEqual(no.asked, [`start:127.0.0.1:${hub.port}/user/bob`]);
       assert.deepEqual(store.list(), []);
+      // A stored server that is stopped shows as such (the status bar says "not running on the Hub"; Reconnect offers the start).
+      const stored = await store.add({ name: 'Bob', baseUrl: `${hub.url}user/bob/`, auth: 'token' }, { token: bob });
+      const connections = new ServerConnections(store, { logger: nullLogger, redactor });
+      try {
+        assert.equal((await connections.check(stored.id)).state, 'stopped');
+      } finally {
+        await connections.dispose();
+      }
       const yes = new ScriptedUi({ start: true });
       const connected = await connectToServer(`${hub.url}user/bob/lab?token=${bob}`, connectDeps(yes, store));
       assert.ok(connected);
       sessions.push(connected.session);
       assert.equal(connected.record.baseUrl, `${hub.url}user/bob/`);
+      assert.equal(connected.record.id, stored.id);
       assert.equal(connected.info.authenticated, true);
     });
 

@@ -49,6 +49,7 @@ describe('status bar wording', () => {
     assert.equal(statusBarText('lab', 'connected', 'busy').text, '$(server) lab · $(circle-filled) busy');
     assert.equal(statusBarText('lab', 'unreachable', undefined).text, '$(debug-disconnect) lab (unreachable)');
     assert.equal(statusBarText('lab', 'auth-needed', undefined).warning, true);
+    assert.deepEqual([statusBarText('lab', 'stopped', undefined).text, statusBarText('lab', 'stopped', undefined).warning], ['$(debug-pause) lab (not running on the Hub)', true]);
     assert.equal(statusBarText('lab', 'connected', 'dead').warning, true);
     assert.match(statusBarText('lab', 'connected', 'reconnecting').text, /reconnecting/);
   });
