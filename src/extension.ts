@@ -5,6 +5,7 @@ import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
 import { ServerConnections } from './vscode/server-connections';
 import { ServerStore } from './vscode/server-store';
 import { ServerStatusBar } from './vscode/status-bar';
+import { watchTokenExpiry } from './vscode/token-expiry';
 
 /**
  * Composition root: builds the parts and owns their disposal; features live in src/vscode/ over
@@ -38,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
-    context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, statusBar, ...commands);
+    context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, statusBar, ...commands, watchTokenExpiry(store, connections));
 
     const setContext = () => void vscode.commands.executeCommand('setContext', 'jupyterRemote.hasServers', store.list().length > 0);
     const storeSub = store.onDidChange(setContext);

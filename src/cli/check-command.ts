@@ -1,4 +1,4 @@
-import { hubWhoAmI, listKernelSpecs } from '../core/api';
+import { hubTokenExpiry, hubWhoAmI, listKernelSpecs } from '../core/api';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs } from './connect';
 import { CliError } from './io';
@@ -28,6 +28,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       const hub = info.baseUrl === session.baseUrl.toString() ? session : session.sibling(info.baseUrl);
       try {
         const user = await hubWhoAmI(hub);
+        const expiry = user.kind === 'user' ? await hubTokenExpiry(hub, user.name) : { known: false };
         const result = {
           baseUrl: info.baseUrl,
           flavor: info.flavor,
@@ -36,6 +37,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
           kind: user.kind,
           ...(user.admin ? { admin: true } : {}),
           servers: user.servers.map((s) => ({ name: s.name || '(default)', state: s.state, ...(s.url ? { url: s.url } : {}) })),
+          ...(expiry.known ? { tokenExpires: expiry.expiresAt ?? 'never' } : {}),
         };
         out.write(`${JSON.stringify(result, null, 2)}\n`);
         return 0;

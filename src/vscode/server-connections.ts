@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { listKernelSpecs, listKernels, probeServer } from '../core/api';
+import { hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
 import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, JupyterError } from '../core/http';
 import { Emitter } from '../core/util/events';
@@ -44,6 +44,20 @@ export async function readCaFile(file: string, server: string): Promise<Buffer> 
   }
 }
 
+/** When a Hub user's server's token expires, if the Hub lets it be known (best effort: never fails a check). */
+async function hubTokenExpiresAt(session: HttpSession, signal: AbortSignal): Promise<string | undefined> {
+  const hubRoot = new URL(session.baseUrl.pathname.replace(/user\/.*$/, ''), session.baseUrl).toString();
+  const hub = session.sibling(hubRoot);
+  try {
+    const user = await hubWhoAmI(hub, signal);
+    return (await hubTokenExpiry(hub, user.name, signal)).expiresAt;
+  } catch {
+    return undefined;
+  } finally {
+    await hub.close();
+  }
+}
+
 /** What the status bar shows for a server. */
 export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed' | 'stopped';
 
@@ -55,6 +69,8 @@ export interface ServerStatus {
   specs?: KernelSpecs;
   /** Kernels running on the server when it was last checked (to attach to). */
   kernels?: KernelModel[];
+  /** A JupyterHub token's expiry, when the Hub lets it be known (ISO time). */
+  tokenExpiresAt?: string;
 }
 
 export interface ServerConnectionsOptions {
@@ -167,8 +183,12 @@ export class ServerConnections {
       if (!info.authenticated) {
         status = { state: 'auth-needed', info, message: 'The server wants a login that is not stored: connect to it again.' };
       } else {
-        const [specs, kernels] = await Promise.all([listKernelSpecs(session, signal), listKernels(session, signal).catch(() => [])]);
-        status = { state: 'connected', info, specs, kernels };
+        const [specs, kernels, tokenExpiresAt] = await Promise.all([
+          listKernelSpecs(session, signal),
+          listKernels(session, signal).catch(() => []),
+          info.flavor === 'jupyterhub-singleuser' && session.authKind === 'token' ? hubTokenExpiresAt(session, signal) : undefined,
+        ]);
+        status = { state: 'connected', info, specs, kernels, ...(tokenExpiresAt ? { tokenExpiresAt } : {}) };
       }
     } catch (e) {
       const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);

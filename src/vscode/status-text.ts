@@ -41,3 +41,24 @@ export function statusBarText(name: string, server: ServerState, kernel: KernelS
     warning: server === 'unreachable' || server === 'auth-needed' || server === 'stopped' || kernel === 'dead' || kernel === 'disconnected',
   };
 }
+
+const WARN_WITHIN_MS = 3 * 24 * 3600 * 1000;
+
+/** "in 5 hours", "in 2 days": how far off a time is, for a sentence. */
+export function inWords(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60000));
+  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `in ${hours} hours`;
+  return `in ${Math.round(hours / 24)} days`;
+}
+
+/**
+ * The warning for a Hub token that expires soon (within 3 days), or undefined. Once it has expired
+ * the server says so itself (the check fails with "may have expired"), and Reconnect asks for a new one.
+ */
+export function tokenExpiryWarning(server: string, expiresAt: string | undefined, now: number): string | undefined {
+  const at = expiresAt ? Date.parse(expiresAt) : NaN;
+  if (!Number.isFinite(at) || at - now > WARN_WITHIN_MS || at <= now) return undefined;
+  return `The JupyterHub token for ${server} expires ${inWords(at - now)}. Create a new one on the Hub's Token page, then run Reconnect when the old one stops working.`;
+}

@@ -7,7 +7,7 @@ import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { hubServers, hubWhoAmI, probeServer, startHubServer } from '../../src/core/api';
+import { hubServers, hubTokenExpiry, hubWhoAmI, probeServer, startHubServer } from '../../src/core/api';
 import { AuthError, HttpSession, JupyterError } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { startKernel } from '../../src/core/api';
@@ -85,6 +85,7 @@ describe('JupyterHub 3.0', function () {
     assert.equal(url, `${hub.url}user/alice/`);
     assert.ok(events.length >= 2, `progress events: ${JSON.stringify(events)}`);
     assert.ok(events.some((e) => /ready/i.test(e)), `a ready event: ${JSON.stringify(events)}`);
+    assert.ok(events.some((e) => /Server ready at \/user\/alice\//.test(e)), `the Hub's own progress events were followed: ${JSON.stringify(events)}`);
     const server = session(url, alice);
     const info = await probeServer(server);
     assert.equal(info.flavor, 'jupyterhub-singleuser');
@@ -118,13 +119,46 @@ describe('JupyterHub 3.0', function () {
     assert.deepEqual(jar.getCookiesSync(`${hub.url}user/bob/api/kernels`), [], 'none of them would go to bob\'s server');
   });
 
+  it('a token\'s expiry is known when it can be told apart from the user\'s other tokens, and never guessed', async () => {
+    const expiring = await hub.userToken('dave', { expiresIn: 3600 });
+    const hubSession = session(hub.url, expiring);
+    await hubWhoAmI(hubSession); // a use the Hub records
+    const expiry = await hubTokenExpiry(hubSession, 'dave');
+    assert.equal(expiry.known, true);
+    const inMinutes = (Date.parse(expiry.expiresAt!) - Date.now()) / 60000;
+    assert.ok(inMinutes > 55 && inMinutes <= 61, `expires in ${inMinutes.toFixed(1)} min`);
+    // The extension's check of dave's server carries it (and the status bar warns from it).
+    await hub.startServer('dave');
+    const store = new ServerStore(new MemoryState(), new MemorySecrets());
+    const record = await store.add({ name: 'Dave', baseUrl: `${hub.url}user/dave/`, auth: 'token' }, { token: expiring });
+    const connections = new ServerConnections(store, { logger: nullLogger, redactor: new Redactor() });
+    try {
+      const status = await connections.check(record.id);
+      assert.equal(status.state, 'connected');
+      assert.equal(status.tokenExpiresAt, expiry.expiresAt);
+    } finally {
+      await connections.dispose();
+    }
+    const forever = await hub.userToken('erin');
+    const erin = session(hub.url, forever);
+    await hubWhoAmI(erin);
+    assert.deepEqual(await hubTokenExpiry(erin, 'erin'), { known: true });
+    // A second token of erin's used just now: which one is ours cannot be told.
+    const other = session(hub.url, await hub.userToken('erin', { expiresIn: 600 }));
+    await hubWhoAmI(other);
+    assert.deepEqual(await hubTokenExpiry(erin, 'erin'), { known: false });
+  });
+
   it('`jupyter-remote check` on the Hub root with a user token prints the user and their servers', async () => {
+    await hub.startServer('bob');
     const r = await cliRun(['check', hub.url], { JUPYTER_TOKEN: bob });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { flavor: string; user: string; servers: { name: string; state: string; url?: string }[] };
+    const out = JSON.parse(r.stdout) as { flavor: string; user: string; servers: { name: string; state: string; url?: string }[]; tokenExpires?: string };
     assert.equal(out.flavor, 'jupyterhub');
     assert.equal(out.user, 'bob');
-    assert.deepEqual(out.servers, [{ name: '(default)', state: 'running', url: `${hub.url}user/bob/` }]);
+    assert.deepEqual(out.servers.map((s) => [s.name, s.state, s.url]), [['(default)', 'running', `${hub.url}user/bob/`]]);
+    assert.equal(out.tokenExpires, 'never');
+    console.log(`      jupyter-remote check ${hub.url} (JUPYTER_TOKEN=<bob's token>):\n${r.stdout.replace(/^/gm, '        ')}`);
     assert.ok(!r.stdout.includes(bob) && !r.stderr.includes(bob), 'the token is not printed');
     const none = await cliRun(['check', hub.url]);
     assert.equal(none.code, 1);
@@ -136,6 +170,8 @@ describe('JupyterHub 3.0', function () {
     const r = await cliRun(['check', `${hub.url}user/bob/lab`], { JUPYTER_TOKEN: bob });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /the server of bob is not running; starting it through the Hub/);
+    assert.match(r.stderr, /100% Server ready at \/user\/bob\//, 'the Hub\'s progress, as it streams it');
+    console.log(`      jupyter-remote check ${hub.url}user/bob/lab (stopped; JUPYTER_TOKEN=<bob's token>):\n${(r.stderr + r.stdout).replace(/^/gm, '        ')}`);
     const out = JSON.parse(r.stdout) as { flavor: string; started?: boolean; kernelspecs: string[] };
     assert.equal(out.flavor, 'jupyterhub-singleuser');
     assert.equal(out.started, true);

@@ -167,3 +167,40 @@ async function followProgress(session: HttpSession, path: string, who: string, t
   if (failure) throw new JupyterError(`The Hub could not start the server of ${who}: ${failure}`);
   if (res.status !== 200) expectStatus(res, [200], `follow the start of the server of ${who}`);
 }
+
+export interface HubTokenExpiry {
+  /** Whether the token could be told apart among the user's tokens. */
+  known: boolean;
+  /** ISO time it expires; absent when it never does (or is not known). */
+  expiresAt?: string;
+}
+
+/**
+ * When the token this session uses expires. The Hub does not say which of a user's tokens a request
+ * used, so it is found as the only one of their API tokens active in the last 90 seconds (the Hub
+ * records a token's use at most every 30 s, `activity_resolution`), timed by the Hub's own clock,
+ * leaving out the tokens the Hub gave their running servers.
+ * Several candidates, or a token that may not read the list: `known: false` — never a guess.
+ */
+export async function hubTokenExpiry(session: HttpSession, userName: string, signal?: AbortSignal): Promise<HubTokenExpiry> {
+  const res = await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}/tokens`, { signal });
+  if (res.status !== 200) return { known: false };
+  const body = jsonBody(res, 'read the Hub tokens');
+  const tokens = isObject(body) && Array.isArray(body.api_tokens) ? body.api_tokens.filter(isObject) : [];
+  const now = Date.parse(res.header('date') ?? '') || Date.now();
+  const recent = tokens.filter(
+    (t) =>
+      typeof t.last_activity === 'string' &&
+      now - Date.parse(hubTime(t.last_activity)) <= 90000 &&
+      // The Hub's own token for each running server ("Server at /user/NAME/") is used by that server, not by a person.
+      !(typeof t.note === 'string' && t.note.startsWith('Server at /')),
+  );
+  if (recent.length !== 1) return { known: false };
+  const expiresAt = recent[0].expires_at;
+  return typeof expiresAt === 'string' ? { known: true, expiresAt: new Date(hubTime(expiresAt)).toISOString() } : { known: true };
+}
+
+/** Hub times are UTC, with or without the `Z`. */
+function hubTime(value: string): string {
+  return /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, toOutputItems } from '../../../src/vscode/output-items';
-import { statusBarText } from '../../../src/vscode/status-text';
+import { statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
 import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
 
 const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
@@ -64,5 +64,18 @@ describe('connect flow, the parts without a server', () => {
   it('says what to paste when the text holds no server, without repeating a secret', () => {
     assert.throws(() => serversInPaste('hello world'), /Paste a URL|No Jupyter server/);
     assert.throws(() => serversInPaste('ftp://x/?token=sekret123'), (e: Error) => !e.message.includes('sekret123'));
+  });
+});
+
+describe('Hub token expiry warning', () => {
+  const now = Date.parse('2026-11-22T12:00:00Z');
+  it('warns within three days, in words, and not before or after', () => {
+    assert.equal(tokenExpiryWarning('Team Hub', '2026-11-22T17:00:00Z', now), "The JupyterHub token for Team Hub expires in 5 hours. Create a new one on the Hub's Token page, then run Reconnect when the old one stops working.");
+    assert.match(tokenExpiryWarning('x', '2026-11-22T12:20:00Z', now) ?? '', /in 20 minutes/);
+    assert.match(tokenExpiryWarning('x', '2026-11-24T12:00:00Z', now) ?? '', /in 2 days/);
+    assert.equal(tokenExpiryWarning('x', '2026-11-26T12:00:00Z', now), undefined, 'four days off: not yet');
+    assert.equal(tokenExpiryWarning('x', '2026-11-22T11:00:00Z', now), undefined, 'expired: the check says so instead');
+    assert.equal(tokenExpiryWarning('x', undefined, now), undefined);
+    assert.equal(tokenExpiryWarning('x', 'not a date', now), undefined);
   });
 });
