@@ -9,7 +9,8 @@ Commands:
   parse [FILE|-]   Find Jupyter servers in pasted text (URLs, logs, \`jupyter server list\` output); print JSON.
   check URL        Connect to a server and print its flavour, version, auth and kernel types.
                    Token from the URL or JUPYTER_TOKEN; password from JUPYTER_PASSWORD;
-                   --ca FILE or --fingerprint SHA256 for self-signed TLS.
+                   --ca FILE or --fingerprint SHA256 for self-signed TLS. A JupyterHub's address:
+                   whose the token is and their servers; a stopped Hub server is started first.
   run NOTEBOOK --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]
                    Run a notebook's code cells on a remote kernel; print outputs; write the executed notebook.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
