@@ -308,7 +308,7 @@ export class KernelConnection {
     const parentId = msg.parent_header?.msg_id;
     const type = msg.header.msg_type;
     const state = type === 'status' ? (msg.content.execution_state as string | undefined) : undefined;
-    this.tracker.observe(msg.header.msg_id, parentId, state);
+    this.tracker.observe(msg.header.msg_id, parentId, state, msg.parent_header?.msg_type);
 
     if (msg.channel === 'iopub') {
       if (state) this.onKernelState(state, parentId);

@@ -4,7 +4,17 @@ interface Window {
   busy?: number;
   idle?: number;
   ours: boolean;
+  /** A request that may run on the control channel, beside whatever the shell is running. */
+  concurrent: boolean;
 }
+
+/**
+ * Requests a kernel may take on its control channel, which ipykernel ≥ 6 handles in its own thread
+ * while a cell runs: their busy…idle window overlaps the cell's. jupyter_server sends kernel_info on
+ * both shell and control each time a client (re)connects (its "nudge"). Each produces one reply,
+ * which only its sender receives.
+ */
+const CONCURRENT = new Set(['kernel_info_request', 'interrupt_request', 'shutdown_request', 'debug_request', 'usage_request']);
 
 /**
  * Finds messages lost across a dropped connection from the kernel's message counter.
@@ -14,7 +24,8 @@ interface Window {
  * sent inside the busy…idle window of a request that is not ours, whose status messages we do see
  * on iopub. So a number we did not receive is explained when it lies in such a window; any other
  * missing number was lost, and belongs to the cell whose window holds it. Gaps are only looked for
- * after a drop: without one, nothing is lost and nothing is flagged.
+ * after a drop: without one, nothing is lost and nothing is flagged. A control request runs alongside
+ * a cell, so its window explains only its own reply, not everything the cell sent meanwhile.
  */
 export class SequenceTracker {
   private source: string | undefined;
@@ -27,8 +38,11 @@ export class SequenceTracker {
 
   constructor(private readonly isOurs: (parentMsgId: string) => boolean) {}
 
-  /** Records a received message. `state` is a status message's execution_state. */
-  observe(msgId: string | undefined, parentMsgId: string | undefined, state?: string): void {
+  /**
+   * Records a received message. `state` is a status message's execution_state, `parentType` the
+   * msg_type in its parent header.
+   */
+  observe(msgId: string | undefined, parentMsgId: string | undefined, state?: string, parentType?: string): void {
     const seq = messageSequence(msgId);
     if (!seq) return;
     if (seq.source !== this.source) {
@@ -43,11 +57,17 @@ export class SequenceTracker {
     if (seq.n > this.maxSeen) this.maxSeen = seq.n;
     if (parentMsgId && (state === 'busy' || state === 'idle')) {
       let w = this.windows.get(parentMsgId);
-      if (!w) this.windows.set(parentMsgId, (w = { ours: this.isOurs(parentMsgId) }));
+      const concurrent = parentType !== undefined && CONCURRENT.has(parentType);
+      if (!w) {
+        this.windows.set(parentMsgId, (w = { ours: this.isOurs(parentMsgId), concurrent }));
+      }
       if (state === 'busy') {
         w.busy = seq.n;
-        // ipykernel runs shell requests one at a time: a new busy ends any window whose idle was lost.
-        for (const other of this.windows.values()) if (other !== w && other.busy !== undefined && other.idle === undefined && other.busy < seq.n) other.idle = seq.n;
+        // ipykernel runs shell requests one at a time: a new one's busy ends any shell window whose idle
+        // was lost. A control request's busy ends nothing: it may come in the middle of a cell.
+        if (!w.concurrent) {
+          for (const other of this.windows.values()) if (other !== w && !other.concurrent && other.busy !== undefined && other.idle === undefined && other.busy < seq.n) other.idle = seq.n;
+        }
       } else w.idle = seq.n;
     }
   }
@@ -72,11 +92,10 @@ export class SequenceTracker {
     if (this.source === undefined) return affected;
     const upTo = this.maxSeen;
     if (this.dropPending) {
-      for (let m = this.floor + 1; m < upTo; m++) {
-        if (this.seen.has(m)) continue;
-        const owner = this.ownerOf(m);
-        if (owner !== null) affected.add(owner);
-      }
+      const missing: number[] = [];
+      for (let m = this.floor + 1; m < upTo; m++) if (!this.seen.has(m)) missing.push(m);
+      const explained = this.explainedByOthers(missing, upTo);
+      for (const m of missing) if (!explained.has(m)) affected.add(this.ownerOf(m));
       this.dropPending = false;
     }
     this.advance(upTo);
@@ -89,20 +108,44 @@ export class SequenceTracker {
   }
 
   /**
-   * Who a lost number belongs to: null when a request that is not ours explains it; else our request
-   * whose window holds it (one whose busy we saw first, then the earliest-ending one whose busy was
-   * lost); else our nearest request that started before it; '' when nothing of ours can own it.
+   * The missing numbers that requests not ours account for. A shell request runs alone, so every
+   * number inside its window is its own. A control request runs beside a cell, so it accounts for
+   * exactly what it sent that we did not see: its reply, plus its busy or idle if those are missing
+   * too (jupyter_server swallows the first iopub message after its reconnect "nudge", often the
+   * nudge's own busy); taken nearest to the status we did see, where they were sent.
    */
-  private ownerOf(m: number): string | null {
+  private explainedByOthers(missing: number[], upTo: number): Set<number> {
+    const explained = new Set<number>();
+    // Shell windows first: what lies inside one is settled before control requests take their share.
+    const others = [...this.windows.values()].filter((w) => !w.ours).sort((a, b) => Number(a.concurrent) - Number(b.concurrent));
+    for (const w of others) {
+      if (w.busy === undefined && w.idle === undefined) continue;
+      const lo = w.busy ?? this.floor;
+      const hi = w.idle ?? upTo;
+      const inside = missing.filter((m) => m > lo && m < hi && !explained.has(m));
+      if (!w.concurrent) {
+        if (w.busy !== undefined) for (const m of inside) explained.add(m);
+        continue;
+      }
+      const budget = 1 + (w.busy === undefined ? 1 : 0) + (w.idle === undefined ? 1 : 0);
+      const nearest = w.busy !== undefined ? inside : inside.reverse();
+      for (const m of nearest.slice(0, budget)) explained.add(m);
+    }
+    return explained;
+  }
+
+  /**
+   * Which of our requests a lost number belongs to: the one whose window holds it (one whose busy we
+   * saw first, then the earliest-ending one whose busy was lost); else our nearest request that
+   * started before it; '' when nothing of ours can own it.
+   */
+  private ownerOf(m: number): string {
     const holds = (w: Window) => m > (w.busy ?? Number.NEGATIVE_INFINITY) && m < (w.idle ?? Number.POSITIVE_INFINITY);
     let withStart: string | undefined;
     let withoutStart: { id: string; idle: number } | undefined;
     let nearest: { id: string; busy: number } | undefined;
     for (const [id, w] of this.windows) {
-      if (!w.ours) {
-        if (w.busy !== undefined && holds(w)) return null;
-        continue;
-      }
+      if (!w.ours) continue;
       if (holds(w)) {
         if (w.busy !== undefined) withStart ??= id;
         else if (!withoutStart || (w.idle ?? Infinity) < withoutStart.idle) withoutStart = { id, idle: w.idle ?? Infinity };
@@ -114,6 +157,11 @@ export class SequenceTracker {
   private advance(to: number): void {
     for (const n of this.seen) if (n <= to) this.seen.delete(n);
     this.floor = Math.max(this.floor, to);
-    for (const [id, w] of this.windows) if (w.idle !== undefined && w.idle <= to) this.windows.delete(id);
+    for (const [id, w] of this.windows) {
+      // A control request's window whose idle was lost is never closed by a later busy: let it go
+      // once it is far behind (control requests take milliseconds).
+      const stale = w.concurrent && w.idle === undefined && w.busy !== undefined && w.busy < to - 1000;
+      if ((w.idle !== undefined && w.idle <= to) || stale) this.windows.delete(id);
+    }
   }
 }

@@ -6,7 +6,7 @@ const id = (n: number) => `${K}_${n}`;
 
 /** Feeds a run of kernel messages: [n, parent, state?]; skips the numbers listed in `lost`. */
 function feed(t: SequenceTracker, msgs: [number, string, string?][], lost: number[] = []) {
-  for (const [n, parent, state] of msgs) if (!lost.includes(n)) t.observe(id(n), parent, state);
+  for (const [n, parent, state] of msgs) if (!lost.includes(n)) t.observe(id(n), parent, state, parent.startsWith('P') ? 'kernel_info_request' : 'execute_request');
 }
 
 // A cell A of ours, then the server's probe P (its reply, n=7, never reaches us), then our cell B.
@@ -79,5 +79,61 @@ describe('SequenceTracker: lost messages across a drop', () => {
     t.observe('159442b7-2340-462e-b730-de70d8c0ef0e', 'A', 'busy');
     t.markDrop();
     assert.deepEqual([...t.settle()], []);
+  });
+
+  // What jupyter_server 1.23 does on a reconnect: it "nudges" the kernel with kernel_info on shell (PS,
+  // answered after the cell) and on control (PC, answered at once, in the middle of the cell's output).
+  const NUDGED: [number, string, string?][] = [
+    [1, 'A', 'busy'], [2, 'A'], [3, 'A'],
+    [4, 'PC', 'busy'], [5, 'A'], /* 6: PC's reply, to the server */ [7, 'A'], [8, 'PC', 'idle'],
+    [9, 'A'], [10, 'A', 'idle'],
+    [11, 'PS', 'busy'], /* 12: PS's reply */ [13, 'PS', 'idle'],
+  ];
+
+  it("a control request answered in the middle of a cell explains its reply, not the cell's lost output", () => {
+    for (const lost of [5, 7]) {
+      const t = new SequenceTracker(ours);
+      feed(t, NUDGED.slice(0, 2));
+      t.markDrop();
+      feed(t, NUDGED.slice(2), [lost]);
+      assert.deepEqual([...t.settle()], ['A'], `lost ${lost}`);
+    }
+  });
+
+  it('a control request in the middle of a cell: nothing lost, nothing flagged', () => {
+    const t = new SequenceTracker(ours);
+    feed(t, NUDGED.slice(0, 2));
+    t.markDrop();
+    feed(t, NUDGED.slice(2));
+    assert.deepEqual([...t.settle()], []);
+  });
+
+  it("a control request's busy does not end the cell's window", () => {
+    // A's busy and the control window are seen; a loss after the control idle is still A's.
+    const t = new SequenceTracker(ours);
+    t.markDrop();
+    feed(t, NUDGED, [9]);
+    assert.deepEqual([...t.settle()], ['A']);
+  });
+
+  // Seen on jupyter_server 1.23 after a cut: the nudge's control busy (and reply) never reach us,
+  // only its idle; the lines lost in the cut sit just before it.
+  const SWALLOWED: [number, string, string?][] = [
+    [1, 'A', 'busy'], [2, 'A'], [3, 'A'], [4, 'A'], [5, 'A'], /* 6 busy, 7 reply */ [8, 'PC', 'idle'], [9, 'A'], [10, 'A', 'idle'],
+  ];
+
+  it("a control request whose busy was swallowed accounts for its busy and reply, and no more", () => {
+    const clean = new SequenceTracker(ours);
+    feed(clean, SWALLOWED.slice(0, 2));
+    clean.markDrop();
+    feed(clean, SWALLOWED.slice(2));
+    assert.deepEqual([...clean.settle()], [], 'only the busy and reply are missing');
+    for (const lost of [4, 5]) {
+      const t = new SequenceTracker(ours);
+      feed(t, SWALLOWED.slice(0, 2));
+      t.markDrop();
+      feed(t, SWALLOWED.slice(2), [lost]);
+      assert.deepEqual([...t.settle()], ['A'], `lost ${lost}`);
+    }
   });
 });
