@@ -89,9 +89,13 @@ export class KernelSocket {
       });
       ws.binaryType = 'nodebuffer';
       let settled = false;
+      // Our own limit: `ws`'s handshakeTimeout never fires on a socket we hand it, so a server that
+      // accepts the connection and never answers the upgrade would hold this (and every reconnect) forever.
+      const timer = setTimeout(() => fail(new TimeoutError(`The kernel connection was not accepted within ${Math.round(options.handshakeTimeoutMs / 1000)} s.`)), options.handshakeTimeoutMs);
       const fail = (e: Error) => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         ws.removeAllListeners();
         ws.on('error', () => undefined);
         ws.terminate();
@@ -109,6 +113,7 @@ export class KernelSocket {
       ws.once('open', () => {
         if (settled) return;
         settled = true;
+        clearTimeout(timer);
         ws.removeAllListeners();
         socket.setNoDelay(true);
         // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
@@ -152,6 +157,8 @@ export class KernelSocket {
     return this.closedByUs;
   }
 
+  private readonly onContentError = (message: string) => this.options.log.warn(`Ignored a malformed kernel message: ${message}`);
+
   private receive(data: Buffer, isBinary: boolean): void {
     if (!this.pongScheduled) {
       this.pongScheduled = true;
@@ -168,11 +175,17 @@ export class KernelSocket {
     }
     let msg: KernelMessage;
     try {
-      msg = decodeFrame(data, this.format, isBinary);
+      msg = decodeFrame(data, this.format, isBinary, this.onContentError);
     } catch (e) {
       this.options.log.warn(`Ignored a malformed kernel message: ${e instanceof FrameError ? e.message : String(e)}`);
       return;
     }
-    this.options.onMessage(msg);
+    try {
+      this.options.onMessage(msg);
+    } catch (e) {
+      // A message no handler foresaw must not escape into the socket's events (it would take the
+      // extension host's listener down with it): say so, and carry on with the next one.
+      this.options.log.error(`A ${msg.header.msg_type} message from the kernel could not be handled: ${(e as Error).message}`);
+    }
   }
 }

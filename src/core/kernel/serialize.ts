@@ -10,7 +10,12 @@ const CHANNELS = new Set(['shell', 'iopub', 'stdin', 'control']);
 /** A frame that is not a valid message in the negotiated format. */
 export class FrameError extends Error {}
 
-function lazyContent(msg: Omit<KernelMessage, 'content'>, parse: () => Record<string, unknown>): KernelMessage {
+/**
+ * Content parsed on first read. Content that is not a JSON object reads as `{}` (what the message
+ * carries is then ignored, like any message without the fields it needs) and is reported once through
+ * `onError`: the read happens deep in a handler, where a throw would escape into the socket's events.
+ */
+function lazyContent(msg: Omit<KernelMessage, 'content'>, parse: () => Record<string, unknown>, onError?: (message: string) => void): KernelMessage {
   let content: Record<string, unknown> | undefined;
   let parser: (() => Record<string, unknown>) | undefined = parse;
   return Object.defineProperty(msg, 'content', {
@@ -18,7 +23,12 @@ function lazyContent(msg: Omit<KernelMessage, 'content'>, parse: () => Record<st
     configurable: true,
     get() {
       if (parser) {
-        content = parser();
+        try {
+          content = parser();
+        } catch (e) {
+          content = {};
+          onError?.(`the content of a ${msg.header.msg_type} message is not a JSON object (${(e as Error).message})`);
+        }
         parser = undefined; // lets the frame's buffer go: a 50 MB output is not kept twice
       }
       return content;
@@ -36,11 +46,15 @@ function parseObject(text: string, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Decodes one received frame: a text frame (legacy JSON) or a binary one (v1, or legacy with buffers). */
-export function decodeFrame(data: Buffer | string, format: WireFormat, isBinary: boolean): KernelMessage {
+/**
+ * Decodes one received frame: a text frame (legacy JSON) or a binary one (v1, or legacy with buffers).
+ * A frame that cannot be routed throws FrameError; v1 content that turns out malformed when read is
+ * reported through `onContentError` and reads as `{}`.
+ */
+export function decodeFrame(data: Buffer | string, format: WireFormat, isBinary: boolean, onContentError?: (message: string) => void): KernelMessage {
   if (!isBinary) return decodeLegacyJson(typeof data === 'string' ? data : data.toString('utf8'), []);
   const buf = typeof data === 'string' ? Buffer.from(data) : data;
-  return format === 'v1' ? decodeV1(buf) : decodeLegacyBinary(buf);
+  return format === 'v1' ? decodeV1(buf, onContentError) : decodeLegacyBinary(buf);
 }
 
 function decodeLegacyJson(text: string, buffers: Buffer[]): KernelMessage {
@@ -78,7 +92,7 @@ function decodeLegacyBinary(buf: Buffer): KernelMessage {
  * v1: `u64le count`, `count × u64le offsets`; parts: channel, header, parent_header, metadata,
  * content, buffers…. Channel and headers are parsed now (to route the message); content only when read.
  */
-function decodeV1(buf: Buffer): KernelMessage {
+function decodeV1(buf: Buffer, onContentError?: (message: string) => void): KernelMessage {
   if (buf.length < 8) throw new FrameError('v1 frame too short');
   const count = Number(buf.readBigUInt64LE(0));
   if (count < 5 || 8 + 8 * count > buf.length) throw new FrameError('v1 frame has an invalid offset count');
@@ -99,7 +113,7 @@ function decodeV1(buf: Buffer): KernelMessage {
     };
     checked({ ...msg, content: {} });
     const [contentStart, contentEnd] = [offsets[4], offsets[5]];
-    return lazyContent(msg, () => parseObject(buf.toString('utf8', contentStart, contentEnd), 'the content'));
+    return lazyContent(msg, () => parseObject(buf.toString('utf8', contentStart, contentEnd), 'the content'), onContentError);
   } catch (e) {
     if (e instanceof FrameError) throw e;
     throw new FrameError(`invalid v1 frame: ${(e as Error).message}`);
