@@ -1,6 +1,6 @@
 import { hubTokenExpiry, hubWhoAmI, listKernelSpecs } from '../core/api';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
 import { CliError } from './io';
 
 /**
@@ -10,8 +10,8 @@ import { CliError } from './io';
  * stopped is started first (progress on stderr).
  */
 export async function checkCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http'] });
-  if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS]', 2);
+  const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http', 'verbose'] });
+  if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS] [--verbose]', 2);
   const { session, address } = sessionFromArgs({
     url: positional[0],
     ca: options.ca as string | undefined,
@@ -19,6 +19,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
     allowInsecureHttp: options['allow-insecure-http'] === true,
     timeoutSeconds: options.timeout ? Number(options.timeout) : undefined,
     env: process.env,
+    logger: options.verbose === true ? verboseLogger() : undefined,
   });
   try {
     const { info, started } = await probeStartingHubServer(session, address, process.stderr);

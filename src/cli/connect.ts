@@ -17,6 +17,15 @@ export interface ConnectArgs {
   logger?: Logger;
 }
 
+/**
+ * `--verbose`: every request, reconnect and kernel message warning on stderr, each line redacted by
+ * the session (its token and password, and anything shaped like a secret).
+ */
+export function verboseLogger(err: NodeJS.WritableStream = process.stderr): Logger {
+  const line = (level: string) => (m: string) => void err.write(`jupyter-remote [${level}] ${m}\n`);
+  return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
 /** The server a command line names, with the secret from the URL or the environment. */
 export function sessionFromArgs(args: ConnectArgs): { session: HttpSession; address: ServerAddress } {
   const parsed = parseServerText(args.url);

@@ -1,3 +1,4 @@
+import { Redactor } from '../core/util/logger';
 import { checkCommand } from './check-command';
 import { CliError } from './io';
 import { localCommand, parseCommand } from './parse-command';
@@ -14,6 +15,7 @@ Commands:
   run NOTEBOOK --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]
                    Run a notebook's code cells on a remote kernel; print outputs; write the executed notebook.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
+  check and run take --verbose: every request and reconnect on stderr, secrets removed.
   help             Show this help.
 `;
 
@@ -40,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(args, process.stdout);
   } catch (e) {
-    const message = e instanceof CliError ? e.message : `Unexpected failure: ${(e as Error)?.message ?? String(e)}`;
+    // Messages are written without secrets; an unforeseen one still goes through the pattern redactor.
+    const message = new Redactor().redact(e instanceof CliError ? e.message : `Unexpected failure: ${(e as Error)?.message ?? String(e)}`);
     process.stderr.write(`jupyter-remote: ${message}\n`);
     return e instanceof CliError ? e.exitCode : 1;
   }

@@ -7,11 +7,11 @@ import { ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core
 import type { NbOutput, StdinRequest } from '../core/kernel';
 import { NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
 import { CliError } from './io';
 import { outputAsText } from './output-printer';
 
-const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]';
+const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS] [--verbose]';
 
 /** Asks at the terminal, hiding what is typed for getpass(). */
 function askAtTerminal(request: StdinRequest): Promise<string> {
@@ -42,7 +42,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
  * the kernel, then shuts it down.
  */
 export async function runCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http'] });
+  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http', 'verbose'] });
   if (positional.length !== 1 || typeof options.url !== 'string') throw new CliError(USAGE, 2);
   const timeoutSeconds = options.timeout === undefined ? undefined : Number(options.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new CliError('--timeout takes a number of seconds greater than 0.', 2);
@@ -61,6 +61,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     fingerprint: options.fingerprint as string | undefined,
     allowInsecureHttp: options['allow-insecure-http'] === true,
     env: process.env,
+    logger: options.verbose === true ? verboseLogger() : undefined,
   });
   let connection: KernelConnection | undefined;
   let kernelId: string | undefined;
