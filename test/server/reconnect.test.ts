@@ -112,6 +112,33 @@ describe('reconnect through a faulty network (loopback TCP proxy)', function () 
     assert.ok(figures.nudged > 0, 'the server nudged the kernel during a cell');
   });
 
+  it('a slow network (64 KB/s, 150 ms each way) is not mistaken for a dead one: all output, no reconnect, no flag', async () => {
+    await withKernel(async (conn) => {
+      const before = proxy.connections;
+      const statuses: KernelStatus[] = [];
+      conn.onStatus((s) => statuses.push(s));
+      proxy.slow(64 * 1024, 150);
+      try {
+        const cell = new NotebookOutputs().cell();
+        const started = Date.now();
+        // 400 stream messages, ~300 KB on the wire: ~5 s on this link, ten heartbeats of 500 ms, pongs queued behind the output.
+        const result = await conn.execute('for i in range(400):\n    print(f"L{i}", "." * 60, flush=True)', { outputs: cell }).done;
+        const took = Date.now() - started;
+        const text = cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+        const seen = text.split('\n').filter((l) => /^L\d+ /.test(l)).map((l) => Number(l.slice(1, l.indexOf(' '))));
+        assert.equal(result.status, 'ok');
+        assert.equal(seen.length, 400);
+        assert.ok(seen.every((v, i) => v === i), 'in order');
+        assert.equal(result.possiblyIncomplete, false);
+        assert.ok(took > 2000, `the link was slow (${took} ms)`);
+        assert.equal(proxy.connections, before, 'no new connection');
+        assert.ok(!statuses.includes('disconnected'), statuses.join());
+      } finally {
+        proxy.slow();
+      }
+    }, 500);
+  });
+
   it('a stalled connection (open, silent) is detected by the heartbeat and replaced', async () => {
     await withKernel(async (conn) => {
       const cell = new NotebookOutputs().cell();
