@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { listKernelSpecs, probeServer, shutdownKernel, startKernel } from '../../src/core/api';
+import { listKernelSpecs, listKernels, probeServer, shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession, JupyterError, NetworkError, TimeoutError, TlsError } from '../../src/core/http';
 import { ExecutionFailedError, KernelConnection, KernelStatus, NotebookOutputs } from '../../src/core/kernel';
+import { startFaultProxy } from './fixtures/fault-proxy';
 import { startFakeServer } from './fixtures/fake-http';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 
@@ -70,6 +71,36 @@ describe('faults: servers restarting, kernels killed, networks and TLS failing',
         }
       });
     }
+  });
+
+  describe('kept-alive connections that die while idle', () => {
+    it('the next request, a GET or a POST, goes through on a new connection, once', async () => {
+      const server = await startJupyter({ flavor: 'server' });
+      const proxy = await startFaultProxy(server.port);
+      const lines: string[] = [];
+      const session = new HttpSession({
+        baseUrl: `http://127.0.0.1:${proxy.port}/`,
+        credentials: { token: server.token },
+        logger: { trace() {}, debug: (m) => lines.push(m), info() {}, warn() {}, error() {} },
+      });
+      try {
+        await listKernels(session); // leaves a kept-alive connection in the pool
+        for (const request of [() => listKernels(session), () => startKernel(session, 'python3')]) {
+          const before = proxy.connections;
+          assert.ok(proxy.cut() >= 1, 'an idle pooled connection was cut');
+          await request();
+          assert.equal(proxy.connections, before + 1, 'one new connection');
+        }
+        assert.equal(lines.filter((l) => /kept-alive connection had closed/.test(l)).length, 2, lines.join('\n'));
+        const kernels = await listKernels(session);
+        assert.equal(kernels.length, 1, 'the POST started one kernel, not two');
+        await shutdownKernel(session, kernels[0].id);
+      } finally {
+        await session.close();
+        await proxy.close();
+        await server.stop();
+      }
+    });
   });
 
   describe('the kernel process is killed (SIGKILL) mid-cell', () => {

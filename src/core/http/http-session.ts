@@ -319,7 +319,15 @@ export class HttpSession {
     let res: http.IncomingMessage;
     let buffer: Buffer;
     try {
-      [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
+      try {
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
+      } catch (e) {
+        // A kept-alive connection that died while idle (the server closed it, a laptop slept, the
+        // network dropped): the request went nowhere, so it is sent once more on a fresh connection.
+        if (!isStaleConnection(e) || signal.aborted) throw e;
+        this.log.debug(`${method} ${url.pathname}: the kept-alive connection had closed; sending again on a new one`);
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
+      }
     } catch (e) {
       throw await this.describeFailure(e, method, url, timeout, timeoutMs, options.signal);
     }
@@ -363,8 +371,14 @@ export class HttpSession {
         headers: { Host: url.host, ...headers },
         signal,
       });
-      req.once('error', reject);
+      let answered = false;
+      req.once('error', (e: Error & { staleConnection?: boolean }) => {
+        // Failed on a reused pooled socket before any answer: the connection was already dead.
+        if (req.reusedSocket && !answered) e.staleConnection = true;
+        reject(e);
+      });
       req.once('response', (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -396,4 +410,10 @@ export class HttpSession {
 
 function isXsrfRefusal(res: HttpResponse): boolean {
   return /xsrf/i.test(res.text().slice(0, 2000));
+}
+
+/** A request that failed on a kept-alive socket before any answer came, with a reset or hang-up. */
+function isStaleConnection(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException & { staleConnection?: boolean };
+  return err?.staleConnection === true && (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') || /socket hang up/i.test(err.message ?? ''));
 }
