@@ -157,6 +157,37 @@ describe('reconnect through a faulty network (loopback TCP proxy)', function () 
     }, 300);
   });
 
+  it('a stall caught by the heartbeat reconnects at once under a new session: output resumes within the detection time (figures printed)', async () => {
+    // Under the same session_id, jupyter_server 1.23 first closes the stalled connection it still
+    // holds, waiting 5 s for a peer that never answers, while output goes into the dead socket.
+    await withKernel(async (conn) => {
+      const sessionBefore = conn.sessionId;
+      const cell = new NotebookOutputs().cell();
+      let stalledAt = 0;
+      let back = 0;
+      let replayed: boolean | undefined;
+      conn.onReconnected((r) => {
+        back = Date.now();
+        replayed = r.replayed;
+      });
+      const execution = conn.execute(numbered(600, 10), { outputs: cell });
+      setTimeout(() => {
+        proxy.stall(/\/channels/);
+        stalledAt = Date.now();
+      }, 500);
+      const result = await execution.done;
+      const t = tally(cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''), 600);
+      console.log(`      stall figures (heartbeat 500 ms, 100 lines/s): back ${back - stalledAt} ms after the stall, ${t.lost} lines lost`);
+      assert.ok(back - stalledAt < 3000, `reconnected ${back - stalledAt} ms after the stall`);
+      assert.equal(replayed, false);
+      assert.notEqual(conn.sessionId, sessionBefore, 'a new session_id');
+      assert.ok(t.lost > 0 && t.lost < 300, `${t.lost} lines lost`);
+      assert.equal(result.possiblyIncomplete, true);
+      assert.equal(t.duplicates, 0);
+      assert.ok(t.ordered);
+    }, 500);
+  });
+
   it('output written into a stalled connection that is then cut is lost, and the cell says so', async () => {
     await withKernel(async (conn) => {
       const cell = new NotebookOutputs().cell();

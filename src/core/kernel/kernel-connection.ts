@@ -17,7 +17,7 @@ export interface KernelConnectionOptions {
   /** `auto` (default) offers v1 and falls back to legacy JSON. */
   format?: 'auto' | WireFormat;
   handshakeTimeoutMs?: number;
-  /** How often to check that the connection is alive (WebSocket ping); a silent one is dropped after 2 intervals. */
+  /** How often to check that the connection is alive (WebSocket ping); a silent one is dropped after 2 intervals. Default 5 s. */
   heartbeatMs?: number;
   /** Reconnect attempts before giving up (default: 30, about 5 minutes with backoff). */
   reconnectAttempts?: number;
@@ -28,17 +28,20 @@ export interface KernelConnectionOptions {
   log?: Logger;
 }
 
+/** jupyter_server's default ws_ping_timeout (3 × its 30 s ping interval): after that it has dropped a silent connection. */
+const SERVER_NOTICES_DEAD_SOCKET_MS = 90000;
+
 type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void };
 
 /**
  * A live connection to one remote kernel: runs code, answers stdin, follows the kernel's status,
  * and survives a dropped connection by reconnecting with the same session_id (so the server replays
- * what it buffered) and proving what finished with a kernel_info_request (the kernel answers shell
+ * what it buffered; a new one after a short stall the server has not noticed) and proving what finished with a kernel_info_request (the kernel answers shell
  * requests in order).
  */
 export class KernelConnection {
   readonly kernelId: string;
-  /** Our client session id; a new one only after a refused handshake (servers hang on a reused one). */
+  /** Our client session id; a new one after a refused handshake (servers hang on a reused one) or a short stall. */
   sessionId = randomUUID();
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
@@ -49,6 +52,8 @@ export class KernelConnection {
   private readonly log: Logger;
   private heartbeat: NodeJS.Timeout | undefined;
   private lastHeard = Date.now();
+  /** How long the connection had been silent when the heartbeat dropped it; undefined for other drops. */
+  private stalledForMs: number | undefined;
   private reconnecting: Promise<void> | undefined;
   private disposed = false;
   private format: 'auto' | WireFormat;
@@ -290,11 +295,12 @@ export class KernelConnection {
 
   private startHeartbeat(): void {
     clearInterval(this.heartbeat);
-    const every = this.options.heartbeatMs ?? 10000;
+    const every = this.options.heartbeatMs ?? 5000;
     this.heartbeat = setInterval(() => {
       if (!this.socket?.isOpen) return;
       if (Date.now() - this.lastHeard > 2 * every) {
-        this.log.warn(`No answer from the kernel connection for ${Math.round((Date.now() - this.lastHeard) / 1000)} s; reconnecting`);
+        this.stalledForMs = Date.now() - this.lastHeard;
+        this.log.warn(`No answer from the kernel connection for ${Math.round(this.stalledForMs / 1000)} s; reconnecting`);
         this.socket.terminate();
         return;
       }
@@ -412,6 +418,17 @@ export class KernelConnection {
     const base = this.options.reconnectBaseDelayMs ?? 250;
     const max = this.options.reconnectMaxDelayMs ?? 10000;
     let replayed = true;
+    const stalledFor = this.stalledForMs;
+    this.stalledForMs = undefined;
+    if (stalledFor !== undefined && stalledFor < SERVER_NOTICES_DEAD_SOCKET_MS) {
+      // A stall we caught before the server could notice it: the server still holds the old connection
+      // open, writing into it. Reconnecting under the same session_id makes it close that one first,
+      // which waits up to 5 s for a peer that will never answer — 5 s more of output lost, and nothing
+      // buffered to replay. A new session_id is let in at once. After a longer silence (a laptop that
+      // slept) the server has dropped the old connection and buffered since: keep the session to get that.
+      this.sessionId = randomUUID();
+      replayed = false;
+    }
     for (let attempt = 1; attempt <= attempts && !this.disposed; attempt++) {
       this.setStatus('reconnecting');
       await new Promise((r) => setTimeout(r, Math.min(max, base * 2 ** (attempt - 1))));
