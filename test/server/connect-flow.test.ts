@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { listSessions } from '../../src/core/api';
 import { Logger, Redactor } from '../../src/core/util/logger';
 import { ConnectUi, connectToServer } from '../../src/vscode/connect-flow';
@@ -179,6 +180,40 @@ describe('Connect to Server against real servers: ask only for what is missing',
     assert.equal(a.state, 'connected');
     assert.equal(b.state, 'unreachable');
     assert.ok(b.message && b.message.length < 300);
+  });
+
+  it('many servers, some dead (refused, silent, unresolvable, TLS refused): the live ones are checked at full speed', async () => {
+    const silentSockets = new Set<net.Socket>();
+    const silent = net.createServer((sock) => silentSockets.add(sock)); // accepts, never answers: a hung host
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanups.push(async () => {
+      for (const sock of silentSockets) sock.destroy();
+      await new Promise((r) => silent.close(r));
+    });
+    const add = (name: string, baseUrl: string, token?: string) => store.add({ name, baseUrl, auth: token ? 'token' : 'none' }, token ? { token } : undefined);
+    const records = [
+      await add('live 1', servers.token.url, servers.token.token),
+      await add('silent', `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/`),
+      await add('refused', 'http://127.0.0.1:9/'),
+      await add('live 2', servers.token2.url, servers.token2.token),
+      await add('unresolvable', 'https://no-such-host.invalid/'),
+      await add('tls refused', servers.tls.url, servers.tls.token), // self-signed, not trusted
+      await add('live 3', servers.none.url),
+    ];
+    const connections = new ServerConnections(store, { logger: log, redactor, checkTimeoutMs: 4000 });
+    cleanups.push(() => connections.dispose());
+    const started = Date.now();
+    const took: Record<string, number> = {};
+    const results = await Promise.all(records.map((r) => connections.check(r.id).then((st) => ((took[r.name] = Date.now() - started), st))));
+    const byName = Object.fromEntries(records.map((r, i) => [r.name, results[i]]));
+    for (const name of ['live 1', 'live 2', 'live 3']) {
+      assert.equal(byName[name].state, 'connected', `${name}: ${byName[name].message}`);
+      assert.ok(took[name] < 2500, `${name} took ${took[name]} ms`);
+    }
+    for (const name of ['silent', 'refused', 'unresolvable']) assert.equal(byName[name].state, 'unreachable', `${name}: ${byName[name].state} ${byName[name].message}`);
+    assert.notEqual(byName['tls refused'].state, 'connected');
+    assert.ok(took.silent >= 3500 && took.silent < 10000, `the silent one waited out its limit (${took.silent} ms)`);
+    console.log(`      checks: ${Object.entries(took).map(([n, ms]) => `${n} ${ms} ms (${byName[n].state})`).join(', ')}`);
   });
 
   it('a server whose secret vanished from the keychain needs a login, not a crash', async () => {

@@ -18,6 +18,21 @@ describe('output items: nbformat outputs as VS Code output items', () => {
     assert.deepEqual(error, { name: 'ZeroDivisionError', message: 'division by zero', stack: '\u001b[0;31mTraceback\u001b[0m\nline 1' });
   });
 
+  it("outputs are data: markup in text stays text; HTML only ever comes as the kernel sent it, for VS Code's sandboxed renderer", () => {
+    const hostile = '<script>parent.postMessage("x", "*")</script><img src=x onerror=alert(1)>';
+    const cases = [
+      toOutputItems({ output_type: 'stream', name: 'stdout', text: hostile }),
+      toOutputItems({ output_type: 'stream', name: 'stderr', text: hostile }),
+      toOutputItems({ output_type: 'error', ename: hostile, evalue: hostile, traceback: [hostile] }),
+      toOutputItems({ output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': hostile } }),
+    ];
+    for (const mapped of cases) {
+      for (const item of mapped.items) assert.ok(![`text/html`, 'text/markdown', 'image/svg+xml'].includes(item.mime), `${item.mime} made from text`);
+    }
+    const html = toOutputItems({ output_type: 'display_data', metadata: {}, data: { 'text/html': hostile, 'text/plain': 'x' } });
+    assert.equal(text(html.items.find((i) => i.mime === 'text/html')!.data), hostile, 'byte for byte, nothing added or rebuilt');
+  });
+
   it('keeps every MIME type of a bundle: base64 images decoded, JSON serialised, text joined', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64');
     const mapped = toOutputItems({
