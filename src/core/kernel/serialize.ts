@@ -40,6 +40,11 @@ function lazyContent(msg: Omit<KernelMessage, 'content'>, parse: () => Record<st
   }) as KernelMessage;
 }
 
+/** An object field as itself; anything else (absent, null, a list, a number) as `{}`. */
+function asObject(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
 function parseObject(text: string, what: string): Record<string, unknown> {
   const v = JSON.parse(text) as unknown;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new FrameError(`${what} is not a JSON object`);
@@ -68,8 +73,8 @@ function decodeLegacyJson(text: string, buffers: Buffer[]): KernelMessage {
     channel: o.channel as Channel,
     header: o.header as MessageHeader,
     parent_header: (o.parent_header ?? {}) as Partial<MessageHeader>,
-    metadata: (o.metadata ?? {}) as Record<string, unknown>,
-    content: (o.content ?? {}) as Record<string, unknown>,
+    metadata: asObject(o.metadata),
+    content: asObject(o.content),
     buffers,
   });
 }
