@@ -99,7 +99,7 @@ export async function probeStartingHubServer(
   try {
     return { info: await probeServer(session), started: false };
   } catch (e) {
-    if (!(e instanceof HubServerStoppedError) || !session.authKind || session.authKind !== 'token') throw e;
+    if (!(e instanceof HubServerStoppedError) || session.authKind !== 'token') throw e;
     const hub = session.sibling(e.hubUrl);
     try {
       const user = await hubWhoAmI(hub);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
+import { hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
 import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, JupyterError } from '../core/http';
 import { Emitter } from '../core/util/events';
@@ -46,8 +46,7 @@ export async function readCaFile(file: string, server: string): Promise<Buffer> 
 
 /** When a Hub user's server's token expires, if the Hub lets it be known (best effort: never fails a check). */
 async function hubTokenExpiresAt(session: HttpSession, signal: AbortSignal): Promise<string | undefined> {
-  const hubRoot = new URL(session.baseUrl.pathname.replace(/user\/.*$/, ''), session.baseUrl).toString();
-  const hub = session.sibling(hubRoot);
+  const hub = session.sibling(hubRootOf(session.baseUrl));
   try {
     const user = await hubWhoAmI(hub, signal);
     return (await hubTokenExpiry(hub, user.name, signal)).expiresAt;

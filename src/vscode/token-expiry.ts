@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hubRootOf } from '../core/api';
 import type { ServerConnections } from './server-connections';
 import type { ServerStore } from './server-store';
 import { tokenExpiryWarning } from './status-text';
@@ -13,7 +14,7 @@ export function watchTokenExpiry(store: ServerStore, connections: ServerConnecti
     warned.add(id);
     const open = 'Open Token Page';
     void vscode.window.showWarningMessage(message, open).then((answer) => {
-      if (answer) void vscode.env.openExternal(vscode.Uri.parse(new URL(new URL(record.baseUrl).pathname.replace(/user\/.*$/, 'hub/token'), record.baseUrl).toString()));
+      if (answer) void vscode.env.openExternal(vscode.Uri.parse(`${hubRootOf(record.baseUrl)}hub/token`));
     });
   });
   return { dispose: () => sub.dispose() };

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { runCli } from '../support/cli';
 
-const execFileAsync = promisify(execFile);
-const cli = path.resolve('dist/cli.js');
-
-async function check(url: string, env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'check', url], { env: { PATH: process.env.PATH, ...env }, timeout: 60000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const check = (url: string, env: Record<string, string> = {}) => runCli(['check', url], env, 60000);
 
 describe('jupyter-remote check against each kind of server', function () {
   this.timeout(120000);

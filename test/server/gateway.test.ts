@@ -2,11 +2,9 @@
 // behind a small fake that answers like a Kernel Gateway where one differs (401 on everything
 // without its token, no contents/status/login, 403 on listing kernels and sessions, no cookies).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { probeServer } from '../../src/core/api';
 import { AuthError, HttpSession } from '../../src/core/http';
 import { NotebookOutputs } from '../../src/core/kernel';
@@ -17,19 +15,8 @@ import { ServerStore } from '../../src/vscode/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { FakeGateway, startFakeGateway } from './fixtures/fake-gateway';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { runCli } from '../support/cli';
 
-const execFileAsync = promisify(execFile);
-const cli = path.resolve('dist/cli.js');
-
-async function cliRun(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('a Kernel Gateway', function () {
   this.timeout(120000);
@@ -66,12 +53,12 @@ describe('a Kernel Gateway', function () {
   });
 
   it('`jupyter-remote check` and `run` work against it, with kernels alone (no sessions, contents or login)', async () => {
-    const check = await cliRun(['check', gateway.url], { JUPYTER_TOKEN: gateway.token });
+    const check = await runCli(['check', gateway.url], { JUPYTER_TOKEN: gateway.token });
     assert.equal(check.code, 0, check.stderr);
     const out = JSON.parse(check.stdout) as { flavor: string; kernelspecs: string[] };
     assert.equal(out.flavor, 'kernel-gateway');
     assert.ok(out.kernelspecs.includes('python3'));
-    const missing = await cliRun(['check', gateway.url]);
+    const missing = await runCli(['check', gateway.url]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /needs a token/);
 
@@ -79,7 +66,7 @@ describe('a Kernel Gateway', function () {
     const nb = path.join(dir, 'g.ipynb');
     writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: "print('via the gateway', 3 * 3)", outputs: [], execution_count: null }] }));
     gateway.requests.splice(0);
-    const run = await cliRun(['run', nb, '--url', gateway.url], { JUPYTER_TOKEN: gateway.token });
+    const run = await runCli(['run', nb, '--url', gateway.url], { JUPYTER_TOKEN: gateway.token });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /via the gateway 9/);
     assert.deepEqual(gateway.requests.filter(notSupported).map((r) => r.url), []);

@@ -2,15 +2,12 @@
 // the simple local spawner: users' own API tokens, stopped servers started through the Hub, cells run
 // on a user's server through the proxy, and two users kept apart.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { hubServers, hubTokenExpiry, hubWhoAmI, probeServer, startHubServer } from '../../src/core/api';
+import { hubServers, hubTokenExpiry, hubWhoAmI, probeServer, startHubServer, startKernel } from '../../src/core/api';
 import { AuthError, HttpSession, JupyterError } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
-import { startKernel } from '../../src/core/api';
 import { nullLogger, Redactor } from '../../src/core/util/logger';
 import { connectToServer } from '../../src/vscode/connect-flow';
 import { ServerConnections } from '../../src/vscode/server-connections';
@@ -18,19 +15,7 @@ import { ServerStore } from '../../src/vscode/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { ScriptedUi } from '../support/scripted-ui';
 import { RunningHub, startHub } from './fixtures/hub';
-
-const execFileAsync = promisify(execFile);
-const cli = path.resolve('dist/cli.js');
-
-async function cliRun(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 120000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { runCli } from '../support/cli';
 
 describe('JupyterHub 3.0', function () {
   this.timeout(180000);
@@ -151,7 +136,7 @@ describe('JupyterHub 3.0', function () {
 
   it('`jupyter-remote check` on the Hub root with a user token prints the user and their servers', async () => {
     await hub.startServer('bob');
-    const r = await cliRun(['check', hub.url], { JUPYTER_TOKEN: bob });
+    const r = await runCli(['check', hub.url], { JUPYTER_TOKEN: bob });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { flavor: string; user: string; servers: { name: string; state: string; url?: string }[]; tokenExpires?: string };
     assert.equal(out.flavor, 'jupyterhub');
@@ -160,14 +145,14 @@ describe('JupyterHub 3.0', function () {
     assert.equal(out.tokenExpires, 'never');
     console.log(`      jupyter-remote check ${hub.url} (JUPYTER_TOKEN=<bob's token>):\n${r.stdout.replace(/^/gm, '        ')}`);
     assert.ok(!r.stdout.includes(bob) && !r.stderr.includes(bob), 'the token is not printed');
-    const none = await cliRun(['check', hub.url]);
+    const none = await runCli(['check', hub.url]);
     assert.equal(none.code, 1);
     assert.match(none.stderr, new RegExp(`create an API token at ${hub.url}hub/token`));
   });
 
   it('`jupyter-remote check` and `run` on a stopped user server start it first, with progress on stderr', async () => {
     await hub.stopServer('bob');
-    const r = await cliRun(['check', `${hub.url}user/bob/lab`], { JUPYTER_TOKEN: bob });
+    const r = await runCli(['check', `${hub.url}user/bob/lab`], { JUPYTER_TOKEN: bob });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /the server of bob is not running; starting it through the Hub/);
     assert.match(r.stderr, /100% Server ready at \/user\/bob\//, 'the Hub\'s progress, as it streams it');
@@ -181,7 +166,7 @@ describe('JupyterHub 3.0', function () {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jr-hub-nb-'));
     const nb = path.join(dir, 'n.ipynb');
     writeFileSync(nb, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, source: "print('on the hub', 2 + 2)", outputs: [], execution_count: null }] }));
-    const run = await cliRun(['run', nb, '--url', `${hub.url}user/bob/`, '--out', path.join(dir, 'n.out.ipynb')], { JUPYTER_TOKEN: bob });
+    const run = await runCli(['run', nb, '--url', `${hub.url}user/bob/`, '--out', path.join(dir, 'n.out.ipynb')], { JUPYTER_TOKEN: bob });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /starting it through the Hub/);
     assert.match(run.stdout, /on the hub 4/);

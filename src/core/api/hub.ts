@@ -9,6 +9,12 @@ import type { JsonObject } from './validate';
  * on its path).
  */
 
+/** The Hub's root for the URL of a user's server (`https://hub/x/user/alice/gpu/` → `https://hub/x/`). */
+export function hubRootOf(userServerUrl: string | URL): string {
+  const url = new URL(userServerUrl);
+  return new URL(url.pathname.replace(/user\/.*$/, ''), url).toString();
+}
+
 export type HubServerState = 'running' | 'starting' | 'stopping' | 'stopped';
 
 export interface HubServer {

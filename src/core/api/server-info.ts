@@ -1,4 +1,5 @@
 import { AuthError, HttpResponse, HttpSession, HubServerStoppedError, NotJupyterError } from '../http';
+import { hubRootOf } from './hub';
 import { expectStatus, hubRedirect, isObject, jsonBody, optionalNumber, optionalString, reasonOf } from './validate';
 
 export type Flavor = 'jupyter-server' | 'notebook' | 'jupyterhub' | 'jupyterhub-singleuser' | 'kernel-gateway' | 'enterprise-gateway';
@@ -85,7 +86,7 @@ export async function probeServer(session: HttpSession, signal?: AbortSignal): P
   if (status.status === 403 || status.status === 401) {
     if (session.authKind === 'token') {
       if (hubVersion) {
-        const tokenPage = new URL(session.baseUrl.pathname.replace(/user\/.*$/, 'hub/token'), session.baseUrl).toString();
+        const tokenPage = `${hubRootOf(session.baseUrl)}hub/token`;
         throw new AuthError(`The JupyterHub did not accept the token: it may have expired, or belong to another user. Create a new one at ${tokenPage}.`, 'token-rejected', status.status);
       }
       throw new AuthError('The server rejected the token: check it (it changes each time a server without a fixed token restarts), or run `jupyter server list` on the server to see the current one.', 'token-rejected', status.status);

@@ -36,8 +36,8 @@ type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void }
 /**
  * A live connection to one remote kernel: runs code, answers stdin, follows the kernel's status,
  * and survives a dropped connection by reconnecting with the same session_id (so the server replays
- * what it buffered; a new one after a short stall the server has not noticed) and proving what finished with a kernel_info_request (the kernel answers shell
- * requests in order).
+ * what it buffered; a new one after a short stall the server has not noticed) and proving what
+ * finished with a kernel_info_request (the kernel answers shell requests in order).
  */
 export class KernelConnection {
   readonly kernelId: string;

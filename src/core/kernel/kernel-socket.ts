@@ -82,7 +82,6 @@ export class KernelSocket {
       const ws = new WebSocket(wsUrl, format === 'v1' ? [V1_PROTOCOL] : [], {
         headers,
         createConnection: () => socket,
-        handshakeTimeout: options.handshakeTimeoutMs,
         perMessageDeflate: false,
         maxPayload: 1024 * 1024 * 1024,
         followRedirects: false,
@@ -109,7 +108,7 @@ export class KernelSocket {
         else if (status === 401 || status === 403) fail(new AuthError(`The server refused the kernel connection (HTTP ${status}): check the token or log in again.`, 'forbidden', status));
         else fail(new HandshakeRejectedError(`The server refused the kernel connection (HTTP ${status}).`, status));
       });
-      ws.once('error', (e) => fail(/timed out/i.test(e.message) ? new TimeoutError(`The kernel connection was not accepted within ${Math.round(options.handshakeTimeoutMs / 1000)} s.`) : e));
+      ws.once('error', fail);
       ws.once('open', () => {
         if (settled) return;
         settled = true;

@@ -57,10 +57,7 @@ export class SequenceTracker {
     if (seq.n > this.maxSeen) this.maxSeen = seq.n;
     if (parentMsgId && (state === 'busy' || state === 'idle')) {
       let w = this.windows.get(parentMsgId);
-      const concurrent = parentType !== undefined && CONCURRENT.has(parentType);
-      if (!w) {
-        this.windows.set(parentMsgId, (w = { ours: this.isOurs(parentMsgId), concurrent }));
-      }
+      if (!w) this.windows.set(parentMsgId, (w = { ours: this.isOurs(parentMsgId), concurrent: CONCURRENT.has(parentType ?? '') }));
       if (state === 'busy') {
         w.busy = seq.n;
         // ipykernel runs shell requests one at a time: a new one's busy ends any shell window whose idle
