@@ -76,6 +76,8 @@ describe('Jupyter Remote inside VS Code', function () {
   const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
 
   before(async () => {
+    // The most verbose level (as Developer: Set Log Level… → Trace would): run.ts then searches the log for secrets.
+    await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
     const ext = vscode.extensions.getExtension<Api>(EXTENSION_ID);
     assert.ok(ext, 'the extension is installed in this VS Code');
     const started = Date.now();

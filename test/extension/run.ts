@@ -40,6 +40,14 @@ function findFiles(dir: string, match: (file: string) => boolean): string[] {
   return entries.flatMap((e) => (e.isDirectory() ? findFiles(path.join(dir, e.name), match) : match(e.name) ? [path.join(dir, e.name)] : []));
 }
 
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 async function main(): Promise<number> {
   const testsIndex = await buildTests();
   const jupyters: RunningJupyter[] = [];
@@ -77,9 +85,20 @@ async function main(): Promise<number> {
       console.error('extension-host tests: the extension wrote no log');
       return 1;
     }
-    if (logText.includes(token.token)) {
-      console.error('extension-host tests: the server token appears in the extension log');
+    // Run at trace level (the tests set it): each REST request is logged, so the scan below means something.
+    const traced = logText.split('\n').filter((l) => /\[trace\] (GET|POST|DELETE|PATCH) \//.test(l)).length;
+    console.log(`extension log: ${traced} trace lines of requests`);
+    if (code === 0 && traced === 0) {
+      console.error('extension-host tests: the extension log holds no trace line (was the log level not set to trace?)');
       return 1;
+    }
+    // No secret in the log, in the user's or the workspace's settings.
+    const settings = [path.join(userData, 'User', 'settings.json'), path.join(workspace, '.vscode', 'settings.json')];
+    for (const [where, text] of [['the extension log', logText], ...settings.map((f) => [f, readText(f)])]) {
+      if (text.includes(token.token) || text.includes(encodeURIComponent(token.token))) {
+        console.error(`extension-host tests: the server token appears in ${where}`);
+        return 1;
+      }
     }
     return code;
   } finally {
