@@ -102,8 +102,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const again = 'Connect Again';
       const answer = await vscode.window.showWarningMessage(`${target.name}: ${status.message ?? 'a login is needed.'}`, again);
       if (answer) await connect(target.baseUrl);
-    } else if (status.state === 'stopped') {
-      // The connect flow offers to start it through the Hub, with its progress.
+    } else if (status.state === 'stopped' || status.state === 'untrusted') {
+      // The connect flow offers to start it through the Hub, with its progress; or shows the
+      // certificate's fingerprint (saying whether it changed) and pins it if the person trusts it.
       await connect(target.baseUrl);
     } else if (status.state !== 'connected') {
       throw new JupyterError(`${target.name} is unreachable: ${status.message ?? 'no answer.'}`);
@@ -174,6 +175,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const kernel = notebook ? controllers.statusOf(notebook) : undefined;
     const items: { label: string; run: () => Promise<unknown> }[] = [];
+    const shownId = (notebook && controllers.serverOf(notebook)) ?? store.activeId;
+    const shown = shownId ? store.get(shownId) : undefined;
+    if (shown && connections.status(shown.id).state === 'untrusted') {
+      items.push({ label: `$(workspace-untrusted) Review the Certificate of ${shown.name}…`, run: () => reconnect(shown) });
+    }
     if (kernel) {
       if (kernel === 'dead') items.push({ label: '$(debug-restart) Restart the Kernel (it died)', run: restart });
       else {

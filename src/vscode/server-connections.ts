@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
 import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
-import { AuthError, HttpSession, HubServerStoppedError, JupyterError } from '../core/http';
+import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../core/http';
 import { Emitter } from '../core/util/events';
 import { Logger, Redactor } from '../core/util/logger';
 import { ServerRecord, ServerSecret, ServerStore } from './server-store';
@@ -58,7 +58,8 @@ async function hubTokenExpiresAt(session: HttpSession, signal: AbortSignal): Pro
 }
 
 /** What the status bar shows for a server. */
-export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed' | 'stopped';
+/** `untrusted`: the server's certificate is not trusted (self-signed and never pinned, or changed since). */
+export type ServerState = 'unchecked' | 'connecting' | 'connected' | 'unreachable' | 'auth-needed' | 'stopped' | 'untrusted';
 
 export interface ServerStatus {
   state: ServerState;
@@ -191,7 +192,8 @@ export class ServerConnections {
       }
     } catch (e) {
       const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);
-      const state = e instanceof AuthError ? 'auth-needed' : e instanceof HubServerStoppedError ? 'stopped' : 'unreachable';
+      const state: ServerState =
+        e instanceof AuthError ? 'auth-needed' : e instanceof HubServerStoppedError ? 'stopped' : e instanceof TlsError && e.fingerprint ? 'untrusted' : 'unreachable';
       status = { state, message: this.options.redactor.redact(message), specs: previous?.specs };
       this.options.logger.warn(`Server check failed: ${status.message}`);
     }

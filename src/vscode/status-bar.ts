@@ -40,7 +40,8 @@ export class ServerStatusBar implements vscode.Disposable {
       return;
     }
     const kernel = onNotebook ? this.controllers.statusOf(onNotebook) : undefined;
-    const view = statusBarText(record.name, this.connections.status(record.id).state, kernel);
+    const status = this.connections.status(record.id);
+    const view = statusBarText(record.name, status.state, kernel, status.message);
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -8,6 +8,7 @@ const SERVER_ICON: Record<ServerState, string> = {
   unreachable: '$(debug-disconnect)',
   'auth-needed': '$(key)',
   stopped: '$(debug-pause)',
+  untrusted: '$(workspace-untrusted)',
 };
 
 const SERVER_WORDS: Record<ServerState, string> = {
@@ -17,6 +18,7 @@ const SERVER_WORDS: Record<ServerState, string> = {
   unreachable: 'unreachable',
   'auth-needed': 'login needed',
   stopped: 'not running on the Hub',
+  untrusted: 'certificate not trusted',
 };
 
 const KERNEL_WORDS: Partial<Record<KernelStatus, string>> = {
@@ -30,15 +32,22 @@ const KERNEL_WORDS: Partial<Record<KernelStatus, string>> = {
   reconnecting: 'reconnecting',
 };
 
-/** What the status bar item says, as data (so the wording is tested without a window). */
-export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined): { text: string; tooltip: string; warning: boolean } {
+const NEEDS_ATTENTION = new Set<ServerState>(['unreachable', 'auth-needed', 'stopped', 'untrusted']);
+
+/**
+ * What the status bar item says, as data (so the wording is tested without a window). `message`:
+ * why the server needs attention (one sentence, no secret), added to the tooltip.
+ */
+export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined, message?: string): { text: string; tooltip: string; warning: boolean } {
   const kernelWords = kernel ? KERNEL_WORDS[kernel] : undefined;
-  const serverSuffix = server === 'unreachable' || server === 'auth-needed' || server === 'connecting' || server === 'stopped' ? ` (${SERVER_WORDS[server]})` : '';
+  const serverSuffix = NEEDS_ATTENTION.has(server) || server === 'connecting' ? ` (${SERVER_WORDS[server]})` : '';
   const kernelSuffix = kernelWords ? ` · ${kernel === 'busy' ? '$(circle-filled) ' : kernel === 'idle' ? '$(circle-outline) ' : ''}${kernelWords}` : '';
+  const why = message && NEEDS_ATTENTION.has(server) ? ` ${message}` : '';
+  const click = server === 'untrusted' ? 'Click to review its certificate, switch or manage servers.' : 'Click to switch, reconnect or manage servers.';
   return {
     text: `${SERVER_ICON[server]} ${name}${serverSuffix}${kernelSuffix}`,
-    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}. Click to switch, reconnect or manage servers.`,
-    warning: server === 'unreachable' || server === 'auth-needed' || server === 'stopped' || kernel === 'dead' || kernel === 'disconnected',
+    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}.${why} ${click}`,
+    warning: NEEDS_ATTENTION.has(server) || kernel === 'dead' || kernel === 'disconnected',
   };
 }
 

@@ -135,6 +135,28 @@ describe('Connect to Server against real servers: ask only for what is missing',
     assert.equal(connected.info.authenticated, true);
   });
 
+  it('a stored server whose certificate changed checks as untrusted; connecting again shows the new fingerprint and re-pins the same entry', async () => {
+    const s = servers.tls;
+    const stale = 'AA:'.repeat(31) + 'AA'; // the pin of a certificate the server no longer has
+    const record = await store.add({ name: 'tls', baseUrl: s.url, auth: 'token', fingerprint: stale }, { token: s.token });
+    const connections = new ServerConnections(store, { logger: log, redactor });
+    cleanups.push(() => connections.dispose());
+    const status = await connections.check(record.id);
+    assert.equal(status.state, 'untrusted', status.message);
+    assert.ok(status.message?.includes(cert.fingerprint), 'the message names the certificate the server now presents');
+    assert.ok(!status.message?.includes(s.token));
+
+    const ui = new ScriptedUi({ trust: true });
+    const connected = await connectToServer(s.url, deps(ui));
+    assert.ok(connected);
+    cleanups.push(() => connected.session.close());
+    assert.deepEqual(ui.asked, [`trust:${cert.fingerprint}:changed`], 'asked once, saying the certificate changed; the stored token was reused');
+    assert.equal(connected.record.id, record.id, 'the same server entry');
+    assert.equal(store.get(record.id)?.fingerprint, cert.fingerprint);
+    connections.reset(record.id);
+    assert.equal((await connections.check(record.id)).state, 'connected');
+  });
+
   it('plain http with a token to another machine needs consent; declining sends nothing', async () => {
     const ui = new ScriptedUi({ insecure: false });
     // 192.0.2.1 (TEST-NET-1) is never contacted: consent is asked before any request.
@@ -211,7 +233,7 @@ describe('Connect to Server against real servers: ask only for what is missing',
       assert.ok(took[name] < 2500, `${name} took ${took[name]} ms`);
     }
     for (const name of ['silent', 'refused', 'unresolvable']) assert.equal(byName[name].state, 'unreachable', `${name}: ${byName[name].state} ${byName[name].message}`);
-    assert.notEqual(byName['tls refused'].state, 'connected');
+    assert.equal(byName['tls refused'].state, 'untrusted', byName['tls refused'].message);
     assert.ok(took.silent >= 3500 && took.silent < 10000, `the silent one waited out its limit (${took.silent} ms)`);
     console.log(`      checks: ${Object.entries(took).map(([n, ms]) => `${n} ${ms} ms (${byName[n].state})`).join(', ')}`);
   });

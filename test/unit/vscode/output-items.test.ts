@@ -68,6 +68,16 @@ describe('status bar wording', () => {
     assert.equal(statusBarText('lab', 'connected', 'dead').warning, true);
     assert.match(statusBarText('lab', 'connected', 'reconnecting').text, /reconnecting/);
   });
+
+  it('an untrusted certificate is its own state, with the reason in the tooltip', () => {
+    const view = statusBarText('lab', 'untrusted', undefined, 'The certificate of lab:443 is not signed by an authority this machine trusts (SHA-256 AB:CD).');
+    assert.equal(view.text, '$(workspace-untrusted) lab (certificate not trusted)');
+    assert.equal(view.warning, true);
+    assert.match(view.tooltip, /SHA-256 AB:CD/);
+    assert.match(view.tooltip, /review its certificate/);
+    // A message is only shown when the server needs attention.
+    assert.doesNotMatch(statusBarText('lab', 'connected', undefined, 'old news').tooltip, /old news/);
+  });
 });
 
 describe('connect flow, the parts without a server', () => {
