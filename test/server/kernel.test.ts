@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { ExecutionFailedError, KernelConnection, KernelMessage, KernelStatus, NotebookOutputs } from '../../src/core/kernel';
@@ -142,6 +143,29 @@ for (const flavor of ['server', 'notebook'] as Flavor[]) {
       assert.equal(open?.content.target_name, 'probe_target');
       assert.deepEqual(msg?.content.data, { y: 2 });
       assert.deepEqual([...(msg?.buffers[0] ?? [])], [0, 1, 2]);
+    });
+
+    it('large messages arrive whole and exact: a 1.2 MB print in one flush, a 1.2 MB binary buffer (each over the 1 MiB coalescing line; under the default 1 MB/s IOPub limit)', async () => {
+      const seen: KernelMessage[] = [];
+      conn.onIOPub((m) => {
+        if (m.header.msg_type === 'comm_msg') seen.push(m);
+      });
+      const cell = new NotebookOutputs().cell();
+      const code = [
+        'import sys, hashlib',
+        "sys.stdout.write(''.join(f'{i:07d}\\n' for i in range(150_000))); sys.stdout.flush()",
+        'from ipykernel.comm import Comm',
+        "blob = bytes(range(256)) * 4800",
+        "Comm(target_name='big').send({'sha': hashlib.sha256(blob).hexdigest()}, buffers=[blob])",
+      ].join('\n');
+      const r = await conn.execute(code, { outputs: cell }).done;
+      assert.equal(r.status, 'ok');
+      const text = cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+      assert.equal(text.length, 1_200_000, JSON.stringify(cell.toJSON()).slice(0, 300));
+      assert.equal(text, Array.from({ length: 150_000 }, (_, i) => `${String(i).padStart(7, '0')}\n`).join(''));
+      const blob = seen[0]?.buffers[0];
+      assert.equal(blob?.length, 256 * 4800);
+      assert.equal(createHash('sha256').update(blob!).digest('hex'), (seen[0].content.data as { sha: string }).sha);
     });
 
     it('attaches to a kernel that is already running, keeping its state', async () => {

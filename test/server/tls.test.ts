@@ -5,7 +5,8 @@ import { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { probeServer } from '../../src/core/api';
+import { probeServer, shutdownKernel, startKernel } from '../../src/core/api';
+import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { HttpSession, NetworkError, TlsError, normalizeFingerprint } from '../../src/core/http';
 import { TestCert, makeSelfSignedCert } from './fixtures/certs';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
@@ -59,6 +60,21 @@ describe('TLS: self-signed servers, CA files and pinned fingerprints', function 
     for (const fp of [cert.fingerprint, cert.fingerprint.replace(/:/g, '').toLowerCase()]) {
       const info = await probeServer(open({ fingerprint: fp }));
       assert.equal(info.authenticated, true);
+    }
+  });
+
+  it('runs a kernel over the pinned connection (wss), a 1.2 MB output arriving whole through 16 KB TLS records', async () => {
+    const pinned = open({ fingerprint: cert.fingerprint });
+    const kernelId = (await startKernel(pinned, 'python3')).id;
+    const conn = await KernelConnection.connect({ session: pinned, kernelId });
+    try {
+      const cell = new NotebookOutputs().cell();
+      const r = await conn.execute("import sys\nsys.stdout.write('0123456789abcdef' * 75_000); sys.stdout.flush()", { outputs: cell }).done;
+      assert.equal(r.status, 'ok');
+      assert.equal(cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''), '0123456789abcdef'.repeat(75_000));
+    } finally {
+      await conn.dispose();
+      await shutdownKernel(pinned, kernelId);
     }
   });
 

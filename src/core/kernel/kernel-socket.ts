@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
 import { Logger } from '../util/logger';
+import { coalesceLargeFrames } from './frame-coalescer';
 import { KernelMessage } from './messages';
 import { FrameError, V1_PROTOCOL, WireFormat, decodeFrame, encodeMessage } from './serialize';
 
@@ -128,6 +129,7 @@ export class KernelSocket {
         clearTimeout(timer);
         ws.removeAllListeners();
         socket.setNoDelay(true);
+        coalesceLargeFrames(socket);
         // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
         ws.pong();
         options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
