@@ -168,6 +168,17 @@ for (const flavor of ['server', 'notebook'] as Flavor[]) {
       assert.equal(createHash('sha256').update(blob!).digest('hex'), (seen[0].content.data as { sha: string }).sha);
     });
 
+    it('a large print with tabs, quotes, backslashes, ANSI codes and non-ASCII text reads exactly (in place on v1)', async () => {
+      const cell = new NotebookOutputs().cell();
+      const code = String.raw`import sys; sys.stdout.write(''.join(f'{i:07d}\t"q"\\ \x1b[1mé€😀\n' for i in range(40_000))); sys.stdout.flush()`;
+      const r = await conn.execute(code, { outputs: cell }).done;
+      assert.equal(r.status, 'ok');
+      const text = cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+      const expected = Array.from({ length: 40_000 }, (_, i) => `${String(i).padStart(7, '0')}\t"q"\\ \x1b[1mé€😀\n`).join('');
+      assert.equal(text.length, expected.length, text.slice(0, 200));
+      assert.ok(text === expected, 'the same text, character for character');
+    });
+
     it('attaches to a kernel that is already running, keeping its state', async () => {
       await conn.execute('kept = 41').done;
       const second = await KernelConnection.connect({ session, kernelId });

@@ -176,7 +176,7 @@ export class KernelSocket {
   private receive(data: Buffer, isBinary: boolean): void {
     let msg: KernelMessage;
     try {
-      msg = decodeFrame(data, this.format, isBinary, this.onContentError);
+      msg = decodeFrame(data, this.format, isBinary, { onContentError: this.onContentError, ownsFrame: true });
     } catch (e) {
       this.schedulePong(PONG_GAP_MS);
       this.options.log.warn(`Ignored a malformed kernel message: ${e instanceof FrameError ? e.message : String(e)}`);

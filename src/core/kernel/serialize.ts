@@ -1,3 +1,4 @@
+import { readStreamContentInPlace } from './large-stream';
 import type { Channel, KernelMessage, MessageHeader } from './messages';
 
 /** The binary subprotocol of jupyter_server ≥ 1.13.5 (PROTOCOL.md §5.4). Notebook ≤ 6 offers none. */
@@ -54,13 +55,22 @@ function parseObject(text: string, what: string): Record<string, unknown> {
 /**
  * Decodes one received frame: a text frame (legacy JSON) or a binary one (v1, or legacy with buffers).
  * A frame that cannot be routed throws FrameError; v1 content that turns out malformed when read is
- * reported through `onContentError` and reads as `{}`.
+ * reported through `onContentError` and reads as `{}`. With `ownsFrame`, the caller gives the frame
+ * up: reading a large stream message's content may overwrite its bytes (large-stream.ts).
  */
-export function decodeFrame(data: Buffer | string, format: WireFormat, isBinary: boolean, onContentError?: (message: string) => void): KernelMessage {
+export function decodeFrame(data: Buffer | string, format: WireFormat, isBinary: boolean, options: DecodeOptions = {}): KernelMessage {
   if (!isBinary) return decodeLegacyJson(typeof data === 'string' ? data : data.toString('utf8'), []);
   const buf = typeof data === 'string' ? Buffer.from(data) : data;
-  return format === 'v1' ? decodeV1(buf, onContentError) : decodeLegacyBinary(buf);
+  return format === 'v1' ? decodeV1(buf, options) : decodeLegacyBinary(buf);
 }
+
+export interface DecodeOptions {
+  onContentError?: (message: string) => void;
+  ownsFrame?: boolean;
+}
+
+/** Stream content from this size on is read in place when the frame is ours to spend. */
+const IN_PLACE_MIN = 1024 * 1024;
 
 function decodeLegacyJson(text: string, buffers: Buffer[]): KernelMessage {
   let o: Record<string, unknown>;
@@ -97,7 +107,7 @@ function decodeLegacyBinary(buf: Buffer): KernelMessage {
  * v1: `u64le count`, `count × u64le offsets`; parts: channel, header, parent_header, metadata,
  * content, buffers…. Channel and headers are parsed now (to route the message); content only when read.
  */
-function decodeV1(buf: Buffer, onContentError?: (message: string) => void): KernelMessage {
+function decodeV1(buf: Buffer, { onContentError, ownsFrame }: DecodeOptions): KernelMessage {
   if (buf.length < 8) throw new FrameError('v1 frame too short');
   const count = Number(buf.readBigUInt64LE(0));
   if (count < 5 || 8 + 8 * count > buf.length) throw new FrameError('v1 frame has an invalid offset count');
@@ -118,7 +128,9 @@ function decodeV1(buf: Buffer, onContentError?: (message: string) => void): Kern
     };
     checked({ ...msg, content: {} });
     const [contentStart, contentEnd] = [offsets[4], offsets[5]];
-    return lazyContent(msg, () => parseObject(buf.toString('utf8', contentStart, contentEnd), 'the content'), onContentError);
+    const inPlace = ownsFrame && msg.header.msg_type === 'stream' && contentEnd - contentStart >= IN_PLACE_MIN;
+    const parse = () => (inPlace && readStreamContentInPlace(buf, contentStart, contentEnd)) || parseObject(buf.toString('utf8', contentStart, contentEnd), 'the content');
+    return lazyContent(msg, parse, onContentError);
   } catch (e) {
     if (e instanceof FrameError) throw e;
     throw new FrameError(`invalid v1 frame: ${(e as Error).message}`);

@@ -126,7 +126,7 @@ describe('wire formats (PROTOCOL.md §5.3–5.4)', () => {
         inputs++;
         let msg;
         try {
-          msg = decodeFrame(binary ? buf : buf.toString('utf8'), format, binary, (m) => contentErrors.push(m));
+          msg = decodeFrame(binary ? buf : buf.toString('utf8'), format, binary, { onContentError: (m) => contentErrors.push(m) });
         } catch (e) {
           assert.ok(e instanceof FrameError, String(e));
           return;
