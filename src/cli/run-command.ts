@@ -90,11 +90,11 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     const stdinAvailable = tty.isatty(0);
     const outputs = new NotebookOutputs();
     const color = out === process.stdout && tty.isatty(1);
-    let failed = false;
+    let failed: number | undefined; // the (1-based) cell that stopped the run
     let ran = 0;
 
     for (const [index, cell] of notebook.cells.entries()) {
-      if (cell.cell_type !== 'code' || failed || interrupted) continue;
+      if (cell.cell_type !== 'code' || failed !== undefined || interrupted) continue;
       const code = cellSource(cell);
       if (!code.trim()) continue;
       const area = outputs.cell(String(index));
@@ -142,8 +142,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
       // `unknown`: the reply was lost in a dropped connection. It failed if an error output arrived;
       // otherwise nothing says it did, and the warning above already names the cell.
       const errored = status === 'unknown' ? produced.some((o) => o.output_type === 'error') : status !== 'ok';
-      if (errored && !options['allow-errors']) failed = true;
-      if (timedOut) failed = true;
+      if ((errored && !options['allow-errors']) || timedOut) failed = index + 1;
     }
 
     if (connection.kernelInfo?.language_info) notebook.metadata.language_info = connection.kernelInfo.language_info;
@@ -152,8 +151,10 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
       process.stderr.write('jupyter-remote: interrupted\n');
       return 130;
     }
-    if (failed) {
-      process.stderr.write(`jupyter-remote: a cell failed (${ran} run); use --allow-errors to run the rest anyway\n`);
+    if (failed !== undefined) {
+      const left = notebook.cells.slice(failed).filter((c) => c.cell_type === 'code' && cellSource(c).trim()).length;
+      const rest = left ? `${left} cell${left === 1 ? '' : 's'} after it not run` : 'it was the last';
+      process.stderr.write(`jupyter-remote: cell ${failed} failed (${ran} run, ${rest}); use --allow-errors to run the rest anyway\n`);
       return 1;
     }
     return 0;

@@ -53,7 +53,7 @@ describe('jupyter-remote run', function () {
     assert.match(r.stdout, /5050/);
     assert.match(r.stdout, /ZeroDivisionError/);
     assert.match(r.stderr, /to stderr/);
-    assert.match(r.stderr, /a cell failed .* --allow-errors/);
+    assert.match(r.stderr, /cell \d+ failed \(\d+ run, .*\); use --allow-errors/);
     assert.ok(!r.stdout.includes(server.token) && !r.stderr.includes(server.token));
     const nb = JSON.parse(readFileSync(out, 'utf8'));
     const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
@@ -71,6 +71,7 @@ describe('jupyter-remote run', function () {
     const stopped = await run([nb, '--url', url]);
     assert.equal(stopped.code, 1);
     assert.ok(!stopped.stdout.includes('after'));
+    assert.match(stopped.stderr, /jupyter-remote: cell 2 failed \(2 run, 1 cell after it not run\); use --allow-errors to run the rest anyway/);
     const all = await run([nb, '--url', url, '--allow-errors']);
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /a\n[\s\S]*ValueError: boom[\s\S]*after\n/);
