@@ -7,6 +7,7 @@ import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
 import { ServerConnections } from './server-connections';
 import { ServerRecord, ServerStore } from './server-store';
+import { shownServer } from './status-text';
 
 export interface CommandDeps {
   store: ServerStore;
@@ -175,8 +176,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const kernel = notebook ? controllers.statusOf(notebook) : undefined;
     const items: { label: string; run: () => Promise<unknown> }[] = [];
-    const shownId = (notebook && controllers.serverOf(notebook)) ?? store.activeId;
-    const shown = shownId ? store.get(shownId) : undefined;
+    const shown = shownServer(store.list(), store.activeId, notebook && controllers.serverOf(notebook));
     if (shown && connections.status(shown.id).state === 'untrusted') {
       items.push({ label: `$(workspace-untrusted) Review the Certificate of ${shown.name}…`, run: () => reconnect(shown) });
     }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
 import { ServerConnections } from './server-connections';
-import { statusBarText } from './status-text';
+import { shownServer, statusBarText } from './status-text';
 import { ServerStore } from './server-store';
 
 /**
@@ -30,10 +30,7 @@ export class ServerStatusBar implements vscode.Disposable {
   update(): void {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const onNotebook = notebook && notebook.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
-    const servers = this.store.list();
-    const activeId = this.store.activeId;
-    const notebookServer = onNotebook && this.controllers.serverOf(onNotebook);
-    const record = servers.find((s) => s.id === notebookServer) ?? servers.find((s) => s.id === activeId) ?? servers[0];
+    const record = shownServer(this.store.list(), this.store.activeId, onNotebook && this.controllers.serverOf(onNotebook));
     this.visible = !!record;
     if (!record) {
       this.item.hide();

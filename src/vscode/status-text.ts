@@ -1,5 +1,6 @@
 import type { KernelStatus } from '../core/kernel';
 import type { ServerState } from './server-connections';
+import type { ServerRecord } from './server-store';
 
 const SERVER_ICON: Record<ServerState, string> = {
   unchecked: '$(server)',
@@ -70,4 +71,9 @@ export function tokenExpiryWarning(server: string, expiresAt: string | undefined
   const at = expiresAt ? Date.parse(expiresAt) : NaN;
   if (!Number.isFinite(at) || at - now > WARN_WITHIN_MS || at <= now) return undefined;
   return `The JupyterHub token for ${server} expires ${inWords(at - now)}. Create a new one on the Hub's Token page, then run Reconnect when the old one stops working.`;
+}
+
+/** The server the status bar shows (and its menu acts on): the open notebook's, else the active one, else the first. */
+export function shownServer(servers: readonly ServerRecord[], activeId: string | undefined, notebookServer: string | undefined): ServerRecord | undefined {
+  return servers.find((s) => s.id === notebookServer) ?? servers.find((s) => s.id === activeId) ?? servers[0];
 }

@@ -268,8 +268,7 @@ export class HttpSession {
   }
 
   private xsrfCookie(): string | undefined {
-    if (!this.jarValue) return undefined;
-    return this.jar.getCookiesSync(this.baseUrl.toString()).find((c) => c.key === '_xsrf')?.value;
+    return this.jarValue?.getCookiesSync(this.baseUrl.toString()).find((c) => c.key === '_xsrf')?.value;
   }
 
   private async ensureXsrf(signal?: AbortSignal): Promise<void> {

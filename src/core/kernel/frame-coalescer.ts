@@ -102,9 +102,9 @@ export class FrameCoalescer {
  * WebSocket is open, before the first frame is delivered; `ws` still adds and removes its own
  * listener as it likes, it just sees large frames whole.
  */
-export function coalesceLargeFrames(socket: Duplex, threshold?: number): void {
+export function coalesceLargeFrames(socket: Duplex): void {
   const emit = socket.emit;
-  const coalescer = new FrameCoalescer((chunk) => emit.call(socket, 'data', chunk), threshold);
+  const coalescer = new FrameCoalescer((chunk) => emit.call(socket, 'data', chunk));
   socket.emit = function (this: Duplex, event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'data' || !Buffer.isBuffer(args[0])) return emit.call(this, event, ...args);
     coalescer.push(args[0]);

@@ -41,7 +41,7 @@ const PONG_GAP_MS = 2;
 // Nagle-held write, so pongs every 2 ms turn the output into ~1000 reads of one or two frames, each
 // read costing a turn of our loop and each pong a frame the server must read. Past DENSE_RUN output
 // messages each within DENSE_WITHIN_MS of the one before, pongs go out every DENSE_PONG_GAP_MS
-// (2000 display updates, measured: ~930 reads → ~120, client main-thread CPU ~240 → ~90 ms);
+// (2000 display updates, measured: ~930 reads → ~150, client main-thread CPU ~240 → ~100–120 ms);
 // a reply or status message is still acknowledged at once, so a cell's end waits for no gap.
 const DENSE_RUN = 16;
 const DENSE_WITHIN_MS = 3;

@@ -30,44 +30,45 @@ export function readStreamContentInPlace(buf: Buffer, start: number, end: number
   if (buf[--textEnd] !== 0x7d) return undefined; // }
   while (textEnd > textStart && isSpace(buf[textEnd - 1])) textEnd--;
   if (buf[--textEnd] !== QUOTE || textEnd < textStart) return undefined;
-  if (!walk(buf, textStart, textEnd, false)) return undefined;
-  const written = walk(buf, textStart, textEnd, true) as number;
+  if (walk(buf, textStart, textEnd, false) < 0) return undefined;
+  const written = walk(buf, textStart, textEnd, true);
   return { name: head[1], text: buf.toString('utf8', textStart, written) };
 }
 
 /**
- * Goes from escape to escape (native searches between them). Checking (`write` false): true when
- * every escape is valid and no quote stands unescaped. Writing: moves the text down over the escapes,
- * writes what each stands for in UTF-8 and returns where the text now ends.
+ * Goes from escape to escape (native searches between them) and returns where the unescaped text
+ * ends, or -1 for an invalid escape or a quote that nothing escapes. Only with `write` does it move the
+ * text down over the escapes and write what each stands for in UTF-8; the check runs first, so a
+ * write never stops halfway.
  */
-function walk(buf: Buffer, from: number, to: number, write: boolean): number | boolean {
+function walk(buf: Buffer, from: number, to: number, write: boolean): number {
   let read = from;
   let out = from;
   let quote = write ? to : indexOf(buf, QUOTE, read, to);
   for (;;) {
     const escape = indexOf(buf, BACKSLASH, read, to);
-    if (!write && quote < escape) return false; // a quote inside the text that nothing escapes
+    if (!write && quote < escape) return -1; // a quote inside the text that nothing escapes
     if (write && out !== read) buf.copyWithin(out, read, escape);
     out += escape - read;
-    if (escape === to) return write ? out : true;
+    if (escape === to) return out;
     const kind = buf[escape + 1];
     if (kind === 0x75) {
       // \uXXXX, and for a high surrogate its low half \uXXXX right after it
       let code = hex4(buf, escape + 2, to);
       let length = 6;
-      if (code >= 0xdc00 && code <= 0xdfff) return false; // a low surrogate alone
+      if (code >= 0xdc00 && code <= 0xdfff) return -1; // a low surrogate alone
       if (code >= 0xd800 && code <= 0xdbff) {
         const low = buf[escape + 6] === BACKSLASH && buf[escape + 7] === 0x75 ? hex4(buf, escape + 8, to) : -1;
-        if (low < 0xdc00 || low > 0xdfff) return false; // a high surrogate alone
+        if (low < 0xdc00 || low > 0xdfff) return -1; // a high surrogate alone
         code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         length = 12;
       }
-      if (code < 0) return false;
+      if (code < 0) return -1;
       if (write) out += utf8(buf, out, code);
       read = escape + length;
     } else {
       const byte = SIMPLE[kind];
-      if (byte === undefined || escape + 1 >= to) return false;
+      if (byte === undefined || escape + 1 >= to) return -1;
       if (write) buf[out] = byte;
       out += 1;
       read = escape + 2;

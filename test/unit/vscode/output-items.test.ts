@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, toOutputItems } from '../../../src/vscode/output-items';
-import { statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
+import type { ServerRecord } from '../../../src/vscode/server-store';
+import { shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
 import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
 
 const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
@@ -77,6 +78,14 @@ describe('status bar wording', () => {
     assert.match(view.tooltip, /review its certificate/);
     // A message is only shown when the server needs attention.
     assert.doesNotMatch(statusBarText('lab', 'connected', undefined, 'old news').tooltip, /old news/);
+  });
+
+  it("shows (and its menu acts on) the notebook's server, else the active one, else the first", () => {
+    const servers = ['a', 'b', 'c'].map((id) => ({ id, name: id, baseUrl: `http://${id}/` }) as ServerRecord);
+    assert.equal(shownServer(servers, 'b', 'c')?.id, 'c');
+    assert.equal(shownServer(servers, 'b', undefined)?.id, 'b');
+    assert.equal(shownServer(servers, 'gone', undefined)?.id, 'a');
+    assert.equal(shownServer([], undefined, undefined), undefined);
   });
 });
 
