@@ -14,7 +14,11 @@ export function serverFromJson(value: unknown): ServerAddress | undefined {
 
   const sock = str('sock');
   let url = str('url');
-  if (sock) url = `http+unix://${encodeURIComponent(sock)}${str('base_url') ?? '/'}`;
+  if (sock) {
+    // A path with a lone surrogate cannot be encoded (encodeURIComponent throws) and names no real socket.
+    if (/\p{Cs}/u.test(sock)) return undefined;
+    url = `http+unix://${encodeURIComponent(sock)}${str('base_url') ?? '/'}`;
+  }
   if (!url) {
     const hostname = str('hostname');
     const port = num('port');
