@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as tty from 'node:tty';
 import { listKernelSpecs, shutdownKernel, startKernel } from '../core/api';
-import { ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core/kernel';
+import { CellOutputs, ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { NbOutput, StdinRequest } from '../core/kernel';
-import { NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
+import { NotebookCellJson, NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
 import { CliError } from './io';
@@ -92,12 +92,15 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     const color = out === process.stdout && tty.isatty(1);
     let failed: number | undefined; // the (1-based) cell that stopped the run
     let ran = 0;
+    // Each cell's output area, kept to the end: a later cell may update a display an earlier one shows.
+    const areas: [NotebookCellJson, CellOutputs][] = [];
 
     for (const [index, cell] of notebook.cells.entries()) {
       if (cell.cell_type !== 'code' || failed !== undefined || interrupted) continue;
       const code = cellSource(cell);
       if (!code.trim()) continue;
       const area = outputs.cell(String(index));
+      areas.push([cell, area]);
       const execution = connection.execute(code, {
         outputs: area,
         onStdin: stdinAvailable ? askAtTerminal : undefined,
@@ -134,7 +137,6 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
       ran++;
       const produced: NbOutput[] = area.toJSON();
       for (const o of produced) if (o.output_type !== 'stream') out.write(outputAsText(o, color));
-      cell.outputs = produced.map(outputForDisk) as unknown as NbOutput[];
       if (possiblyIncomplete) {
         process.stderr.write(`jupyter-remote: warning: cell ${index + 1}: output may be incomplete: the connection to the kernel dropped while it ran\n`);
         cell.metadata = { ...cell.metadata, jupyter_remote: { possibly_incomplete: true } };
@@ -145,6 +147,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
       if ((errored && !options['allow-errors']) || timedOut) failed = index + 1;
     }
 
+    for (const [cell, area] of areas) cell.outputs = area.toJSON().map(outputForDisk) as unknown as NbOutput[];
     if (connection.kernelInfo?.language_info) notebook.metadata.language_info = connection.kernelInfo.language_info;
     if (options.out) await writeAtomically(options.out as string, `${JSON.stringify(notebook, null, 1)}\n`);
     if (interrupted) {

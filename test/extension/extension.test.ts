@@ -198,6 +198,31 @@ describe('Jupyter Remote inside VS Code', function () {
     assert.equal(stdoutOf(notebook.cellAt(8)), 'after restart\n');
   });
 
+  it('a display updated by two later cells shows, and is saved with, its final state in the cell that made it', async () => {
+    const uri = writeNotebook(path.join(workspace, 'display-updates.ipynb'), [
+      'from IPython.display import HTML, display',
+      'print("before")',
+      "h = display(HTML('<b>v1</b>'), display_id=True)",
+      'x = 1',
+      "h.update(HTML('<b>v2</b>'))",
+      'y = 2',
+      "h.update(HTML('<b>v3</b>'))",
+    ]);
+    const doc = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(doc);
+    const [record] = api.store.list();
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: `jupyterRemote.${record.id}.spec.python3`, extension: EXTENSION_ID });
+    await runCells(doc, 0, 7);
+    const htmlOf = (cell: vscode.NotebookCell) => cell.outputs.flatMap((o) => o.items).filter((i) => i.mime === 'text/html').map((i) => Buffer.from(i.data).toString());
+    await until('cell 3 to show v3', () => htmlOf(doc.cellAt(2)).join() === '<b>v3</b>');
+    assert.deepEqual([doc.cellAt(4).outputs.length, doc.cellAt(6).outputs.length], [0, 0], 'an update is no output of the cell that sends it');
+    assert.ok(await doc.save(), 'saved');
+    const saved = JSON.parse(fs.readFileSync(uri.fsPath, 'utf8')) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
+    const html = saved.cells[2].outputs.map((o) => o.data?.['text/html']).filter(Boolean).map((h) => (Array.isArray(h) ? h.join('') : h));
+    assert.deepEqual(html, ['<b>v3</b>']);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('removing the server removes its controllers and its secret', async () => {
     const [record] = api.store.list();
     await api.store.remove(record.id);

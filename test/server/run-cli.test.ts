@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { stack } from './fixtures/stack';
 
 const execFileAsync = promisify(execFile);
 const cli = path.resolve('dist/cli.js');
@@ -63,7 +64,26 @@ describe('jupyter-remote run', function () {
     assert.ok(code[4].outputs[0].data['text/html'].join('').includes('<table>'));
     assert.equal(nb.metadata.language_info.name, 'python');
     // Jupyter's own validator agrees
-    await execFileAsync('/usr/bin/python3', ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))', out]);
+    await execFileAsync(stack.python, ['-c', 'import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], 4))', out]);
+  });
+
+  it('a display updated by later cells is written in its final state, in the cell that shows it (as nbclient writes it)', async () => {
+    const nb = notebook([
+      'from IPython.display import HTML, display',
+      'print("before")',
+      "h = display(HTML('<b>v1</b>'), display_id=True)",
+      'x = 1',
+      "h.update(HTML('<b>v2</b>'))",
+      'y = 2',
+      "h.update(HTML('<b>v3</b>'))",
+    ]);
+    const out = path.join(path.dirname(nb), 'out.ipynb');
+    const r = await run([nb, '--url', url, '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const cells = JSON.parse(readFileSync(out, 'utf8')).cells as { outputs: { output_type: string; data?: Record<string, string[]> }[] }[];
+    assert.equal(cells[2].outputs.length, 1);
+    assert.equal(cells[2].outputs[0].data?.['text/html'].join(''), '<b>v3</b>');
+    assert.deepEqual([cells[4].outputs, cells[6].outputs], [[], []], 'an update is no output of the cell that sends it');
   });
 
   it('--allow-errors runs every cell and exits 0; a failing cell stops the rest without it', async () => {
