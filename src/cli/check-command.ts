@@ -1,4 +1,4 @@
-import { hubTokenExpiry, hubWhoAmI, listKernelSpecs } from '../core/api';
+import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
 import { CliError } from './io';
@@ -47,12 +47,18 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       }
     }
     if (!info.authenticated) throw missingCredentials(info);
-    const specs = await listKernelSpecs(session);
+    const [specs, app, identity] = await Promise.all([
+      listKernelSpecs(session),
+      info.flavor === 'jupyter-server' || info.flavor === 'jupyterhub-singleuser' ? probeFrontEnd(session) : undefined,
+      getIdentity(session),
+    ]);
     const result = {
       baseUrl: info.baseUrl,
       flavor: info.flavor,
       version: info.version,
+      ...(app ? { app } : {}),
       auth: info.auth,
+      ...(identity ? { user: identity.displayName, username: identity.username, permissions: identity.permissions } : {}),
       kernelspecs: Object.keys(specs.specs),
       defaultKernelspec: specs.default ?? null,
       ...(info.hubVersion ? { hubVersion: info.hubVersion } : {}),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
-import type { KernelModel, KernelSpecs, ServerInfo } from '../core/api';
+import { getIdentity, hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
+import type { Identity, KernelModel, KernelSpecs, ServerInfo } from '../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../core/http';
 import { Emitter } from '../core/util/events';
 import { Logger, Redactor } from '../core/util/logger';
@@ -71,6 +71,8 @@ export interface ServerStatus {
   kernels?: KernelModel[];
   /** A JupyterHub token's expiry, when the Hub lets it be known (ISO time). */
   tokenExpiresAt?: string;
+  /** Who the server thinks we are and what we may do (jupyter_server ≥ 2). */
+  identity?: Identity;
 }
 
 export interface ServerConnectionsOptions {
@@ -183,12 +185,13 @@ export class ServerConnections {
       if (!info.authenticated) {
         status = { state: 'auth-needed', info, message: 'The server wants a login that is not stored: connect to it again.' };
       } else {
-        const [specs, kernels, tokenExpiresAt] = await Promise.all([
+        const [specs, kernels, tokenExpiresAt, identity] = await Promise.all([
           listKernelSpecs(session, signal),
           listKernels(session, signal).catch(() => []),
           info.flavor === 'jupyterhub-singleuser' && session.authKind === 'token' ? hubTokenExpiresAt(session, signal) : undefined,
+          getIdentity(session, signal).catch(() => undefined),
         ]);
-        status = { state: 'connected', info, specs, kernels, ...(tokenExpiresAt ? { tokenExpiresAt } : {}) };
+        status = { state: 'connected', info, specs, kernels, ...(tokenExpiresAt ? { tokenExpiresAt } : {}), ...(identity ? { identity } : {}) };
       }
     } catch (e) {
       const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);

@@ -1,3 +1,4 @@
+import type { Identity } from '../core/api';
 import type { KernelStatus } from '../core/kernel';
 import type { ServerState } from './server-connections';
 import type { ServerRecord } from './server-store';
@@ -39,7 +40,7 @@ const NEEDS_ATTENTION = new Set<ServerState>(['unreachable', 'auth-needed', 'sto
  * What the status bar item says, as data (so the wording is tested without a window). `message`:
  * why the server needs attention (one sentence, no secret), added to the tooltip.
  */
-export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined, message?: string): { text: string; tooltip: string; warning: boolean } {
+export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined, message?: string, identity?: Identity): { text: string; tooltip: string; warning: boolean } {
   const kernelWords = kernel ? KERNEL_WORDS[kernel] : undefined;
   const serverSuffix = NEEDS_ATTENTION.has(server) || server === 'connecting' ? ` (${SERVER_WORDS[server]})` : '';
   const kernelSuffix = kernelWords ? ` · ${kernel === 'busy' ? '$(circle-filled) ' : kernel === 'idle' ? '$(circle-outline) ' : ''}${kernelWords}` : '';
@@ -47,9 +48,30 @@ export function statusBarText(name: string, server: ServerState, kernel: KernelS
   const click = server === 'untrusted' ? 'Click to review its certificate, switch or manage servers.' : 'Click to switch, reconnect or manage servers.';
   return {
     text: `${SERVER_ICON[server]} ${name}${serverSuffix}${kernelSuffix}`,
-    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}.${why} ${click}`,
+    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}.${why}${server === 'connected' ? identityWords(identity) : ''} ${click}`,
     warning: NEEDS_ATTENTION.has(server) || kernel === 'dead' || kernel === 'disconnected',
   };
+}
+
+/** What each permission Jupyter Remote asks `/api/me` about lets a person do, in words. */
+const ACTION_WORDS: Record<string, Record<string, string>> = {
+  kernels: { execute: 'run code', write: 'start or stop kernels' },
+  contents: { read: 'read files', write: 'save files' },
+  terminals: { execute: 'open terminals' },
+};
+
+/**
+ * " You are alice on this server. It does not let you run code." — who jupyter_server 2 says we are
+ * (not the random "Anonymous …" user it makes up for a bare token) and what it forbids of what we do.
+ */
+export function identityWords(identity: Identity | undefined): string {
+  if (!identity) return '';
+  const anonymous = /^[0-9a-f]{32}$/.test(identity.username) && /^Anonymous /.test(identity.displayName);
+  const who = anonymous ? '' : ` You are ${identity.displayName}${identity.displayName !== identity.username ? ` (${identity.username})` : ''} on this server.`;
+  const forbidden = Object.entries(ACTION_WORDS).flatMap(([resource, actions]) =>
+    Object.entries(actions).filter(([action]) => !(identity.permissions[resource] ?? []).includes(action)).map(([, words]) => words),
+  );
+  return `${who}${forbidden.length ? ` It does not let you ${forbidden.join(', ')}.` : ''}`;
 }
 
 const WARN_WITHIN_MS = 3 * 24 * 3600 * 1000;

@@ -1,5 +1,7 @@
 export * from './contents';
+export * from './front-end';
 export * from './hub';
+export * from './identity';
 export * from './kernels';
 export * from './kernelspecs';
 export * from './server-info';

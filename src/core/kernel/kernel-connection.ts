@@ -98,6 +98,15 @@ export class KernelConnection {
     return this.statusValue;
   }
 
+  /**
+   * What the kernel announces in kernel_info's `supported_features` (protocol 5.4): ipykernel 7 says
+   * `kernel subshells` (JEP 91: requests on a subshell answer while the main shell runs a cell). [] when it says nothing.
+   */
+  get supportedFeatures(): string[] {
+    const features = this.kernelInfo?.supported_features;
+    return Array.isArray(features) ? features.filter((f): f is string => typeof f === 'string') : [];
+  }
+
   /** The negotiated wire format. */
   get protocol(): WireFormat | undefined {
     return this.socket?.format;

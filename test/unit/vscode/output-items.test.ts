@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, toOutputItems } from '../../../src/vscode/output-items';
 import type { ServerRecord } from '../../../src/vscode/server-store';
-import { shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
+import { identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
 import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
 
 const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
@@ -68,6 +68,17 @@ describe('status bar wording', () => {
     assert.deepEqual([statusBarText('lab', 'stopped', undefined).text, statusBarText('lab', 'stopped', undefined).warning], ['$(debug-pause) lab (not running on the Hub)', true]);
     assert.equal(statusBarText('lab', 'connected', 'dead').warning, true);
     assert.match(statusBarText('lab', 'connected', 'reconnecting').text, /reconnecting/);
+  });
+
+  it('the tooltip says who jupyter_server 2 says you are and what it forbids, not the anonymous name it makes up', () => {
+    const all = { contents: ['read', 'write'], kernels: ['read', 'write', 'execute'], sessions: ['read', 'write'], terminals: ['read', 'write', 'execute'] };
+    const anonymous = { username: '348561820107480ca865adc956a1464e', displayName: 'Anonymous Chaldene', permissions: all };
+    assert.equal(identityWords(anonymous), '');
+    assert.equal(identityWords(undefined), '');
+    const readOnly = { username: 'alice', displayName: 'alice', permissions: { ...all, kernels: ['read'], contents: ['read'], terminals: [] } };
+    assert.equal(identityWords(readOnly), ' You are alice on this server. It does not let you run code, start or stop kernels, save files, open terminals.');
+    assert.match(statusBarText('lab', 'connected', 'idle', undefined, { ...readOnly, displayName: 'Alice A.' }).tooltip, /You are Alice A\. \(alice\) on this server\. It does not let you run code/);
+    assert.doesNotMatch(statusBarText('lab', 'unreachable', undefined, 'gone', readOnly).tooltip, /You are/, 'only while connected');
   });
 
   it('an untrusted certificate is its own state, with the reason in the tooltip', () => {
