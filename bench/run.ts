@@ -2,8 +2,10 @@
  * `npm run bench`: our client and @jupyterlab/services against the same real jupyter-server in one
  * run (BENCH.md). Each measurement runs in a fresh process; the two clients alternate within each
  * repetition; the table shows medians and the ratio ours/theirs.
- * Server: jupyter_server 1.23 from Debian, IOPub rate limits off (iopub_data_rate_limit and
- * iopub_msg_rate_limit set to 1e12), on a free loopback port.
+ * Server: `jupyter server` of the stack JR_STACK names (debian: jupyter_server 1.23 + ipykernel 6, the
+ * default; current: jupyter_server 2.21 + ipykernel 7.4 — `npm run bench:current`), IOPub rate limits off
+ * (1.x: iopub_data_rate_limit and iopub_msg_rate_limit set to 1e12; 2.x: ZMQChannelsWebsocketConnection.limit_rate
+ * off), on a free loopback port.
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
@@ -11,6 +13,7 @@ import { promisify } from 'node:util';
 import { shutdownKernel, startKernel } from '../src/core/api';
 import { HttpSession } from '../src/core/http';
 import { startJupyter } from '../test/server/fixtures/jupyter';
+import { stack } from '../test/server/fixtures/stack';
 
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
@@ -24,7 +27,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const server = await startJupyter({
     flavor: 'server',
-    extraArgs: ['--ServerApp.iopub_data_rate_limit=1e12', '--ServerApp.iopub_msg_rate_limit=1e12'],
+    // 2.x moved the limits to the WebSocket connection class (ServerApp's are deprecated there).
+    extraArgs: Number(stack.serverVersion().split('.')[0]) >= 2
+      ? ['--ZMQChannelsWebsocketConnection.limit_rate=False']
+      : ['--ServerApp.iopub_data_rate_limit=1e12', '--ServerApp.iopub_msg_rate_limit=1e12'],
   });
   const session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
   const baseUrl = server.url.replace(/\/$/, '');
@@ -73,7 +79,7 @@ async function main(): Promise<void> {
     await server.stop();
   }
   process.stderr.write('\n');
-  console.log(`jupyter_server 1.23.3 (Debian), IOPub rate limits off, ${REPS} runs each, medians; ${new Date().toISOString()}`);
+  console.log(`${stack.label}; IOPub rate limits off, ${REPS} runs each, medians; ${new Date().toISOString()}`);
   console.log('| workload | measure | jupyter-remote | @jupyterlab/services | ours/theirs |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(r);

@@ -2,10 +2,14 @@
 // the demo need, when they are missing. Plain Node with no dependencies, so it runs before `npm ci`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { installCurrentStack } from './jupyter-stack.mjs';
 
-/** Debian packages: real Jupyter servers, a JupyterHub and a Python kernel for tests and the demo; openssl for test certificates. */
-export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'jupyterhub', 'openssl'];
-const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/jupyterhub', '/usr/bin/openssl'];
+/**
+ * Debian packages: real Jupyter servers (the 2022 stack), a JupyterHub and a Python kernel for tests and the demo;
+ * python3-venv for the venv of today's stack (scripts/jupyter-stack.mjs); openssl for test certificates.
+ */
+export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'jupyterhub', 'python3-venv', 'openssl'];
+const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/jupyterhub', '/usr/lib/python3.11/ensurepip/__init__.py', '/usr/bin/openssl'];
 
 function sh(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });
@@ -39,5 +43,12 @@ try {
   execFileSync('/usr/bin/jupyter-server', ['--version'], { stdio: 'ignore' });
 } catch {
   console.error('bootstrap: /usr/bin/jupyter-server is installed but does not run; reinstall the jupyter-server package.');
+  process.exit(1);
+}
+
+try {
+  installCurrentStack();
+} catch (e) {
+  console.error(`bootstrap: could not install today's Jupyter stack (requirements/jupyter-current.txt): ${e.message}`);
   process.exit(1);
 }

@@ -8,13 +8,19 @@ import { makeSelfSignedCert } from '../server/fixtures/certs';
 import { listServers, RunningJupyter, startJupyter } from '../server/fixtures/jupyter';
 import { sleep, until, Workbench } from './workbench';
 
+/** What a journey reports as it goes: the step it is at, and figures worth keeping. */
+export interface Steps {
+  step(name: string): void;
+  note(text: string): void;
+}
+
 export interface Journey {
   id: number;
   slug: string;
   name: string;
   /** Journeys that set up what this one uses (run first when only this one is asked for). */
   needs?: number[];
-  run(world: World, t: { step(name: string): void; note(text: string): void }): Promise<void>;
+  run(world: World, t: Steps): Promise<void>;
 }
 
 /** A notebook file of code cells. */
@@ -29,7 +35,8 @@ function notebookJson(cells: string[]): string {
 
 export class World {
   readonly workspace: string;
-  servers: Record<'a' | 'b' | 'password' | 'tls', RunningJupyter> = {} as never;
+  /** a, b, password, tls: Debian's stack; today: `jupyter lab` of today's stack (jupyter_server 2.21, ipykernel 7.4). */
+  servers: Record<'a' | 'b' | 'password' | 'tls' | 'today', RunningJupyter> = {} as never;
   tlsFingerprint = '';
   private wbRef?: Workbench;
   private codeServer?: CodeServer;
@@ -61,16 +68,18 @@ export class World {
     mkdirSync(this.workspace, { recursive: true });
     const cert = makeSelfSignedCert();
     this.tlsFingerprint = cert.fingerprint;
-    const [a, b, password, tls] = await Promise.all([
+    const [a, b, password, tls, today] = await Promise.all([
       startJupyter({ flavor: 'server' }),
       startJupyter({ flavor: 'notebook', extraArgs: ['--debug'] }), // --debug: every request is logged (journey 8)
       startJupyter({ flavor: 'server', token: '', password: 'correct horse battery' }),
       // On 127.0.0.2: VS Code treats 127.0.0.1 and localhost specially in its proxy support, a remote host not.
       startJupyter({ flavor: 'server', ip: '127.0.0.2', certfile: cert.certfile, keyfile: cert.keyfile }),
+      startJupyter({ flavor: 'lab', stack: 'current' }),
     ]);
-    this.servers = { a, b, password, tls };
+    this.servers = { a, b, password, tls, today };
     const write = (name: string, cells: string[]) => writeFileSync(path.join(this.workspace, name), notebookJson(cells));
     write('hello.ipynb', ["import os\nprint('hello from', os.getcwd())"]);
+    write('hello-today.ipynb', ["import os, ipykernel\nprint('hello from', os.getcwd(), 'on ipykernel', ipykernel.__version__)"]);
     write('second.ipynb', ["import os\nprint('second server at', os.getcwd())"]);
     write('password.ipynb', ["print('behind a password:', 6 * 7)"]);
     write('rich.ipynb', [
@@ -130,29 +139,62 @@ async function runAll(world: World): Promise<void> {
   await world.wb.runCommand('Notebook: Run All');
 }
 
+/** Paste the token URL the server printed, name it, pick its kernel for `file`, run, see `expected`. */
+async function tokenUrlJourney(world: World, t: Steps, server: RunningJupyter, name: string, file: string, expected: string[]): Promise<void> {
+  const { wb } = world;
+  await connect(world, t, `${server.url}lab?token=${server.token}`, name);
+  t.step('the status bar shows the server');
+  await until(`the status bar to show "${name}"`, async () => (await wb.statusBarTexts()).some((s) => s.includes(name)));
+  t.step(`open ${file}`);
+  await wb.openFile(file);
+  t.step(`pick the remote kernel "Python 3" on ${name}`);
+  await wb.selectKernel(/^Python 3/, name);
+  t.step('run the cell');
+  await runAll(world);
+  t.step('the output shows');
+  await wb.waitForOutput(expected);
+  const bar = await wb.statusBarTexts();
+  assert.ok(bar.some((s) => s.includes(name)), `status bar: ${bar.join(' | ')}`);
+  await sleep(300);
+}
+
+/** rich.ipynb on the named server: every output kind rendered as a person sees it. */
+async function richOutputsJourney(world: World, t: Steps, name: string): Promise<void> {
+  const { wb } = world;
+  t.step(`open rich.ipynb, pick Python 3 on ${name}`);
+  await wb.openFile('rich.ipynb');
+  await wb.selectKernel(/^Python 3/, name);
+    t.step('click Run All on the notebook toolbar');
+    await wb.notebookToolbarButton('Run All').click();
+    t.step('every output shows (scrolling down to the last cell)');
+    let text = await wb.waitForOutput(['step 3 of 3', 'progress 100%'], 60000);
+    await until('the kernel to be idle', async () => /idle/.test(await wb.serverStatus.innerText()), 30000);
+    await wb.scrollNotebook('bottom');
+    text += await wb.waitForOutput(['ZeroDivisionError'], 30000);
+    await wb.scrollNotebook('top');
+    t.step('the image is rendered');
+    await until('an <img> in the outputs', async () => (await wb.outputs.locator('img').count()) >= 1);
+    const size = await wb.outputs.locator('img').first().evaluate((img: { naturalWidth: number; naturalHeight: number }) => [img.naturalWidth, img.naturalHeight]);
+    assert.deepEqual(size, [64, 48], 'the 64×48 PNG decoded');
+    t.step('the HTML table is a real table');
+    assert.equal(await wb.outputs.locator('table#squares tr').count(), 6);
+    assert.equal((await wb.outputs.locator('table#squares tr').nth(5).innerText()).replace(/\s+/g, ' ').trim(), '4 16');
+    t.step('the display was updated in place and the progress replaced');
+    for (const stale of ['step 0 of 3', 'step 1 of 3', 'step 2 of 3', 'progress 0%', 'progress 80%']) assert.ok(!text.includes(stale), `"${stale}" should have been replaced`);
+    t.step('the error shows its traceback');
+    assert.match(text, /inner\(\)/);
+    assert.match(text, /1 \/ 0/);
+    await wb.scrollNotebook('bottom');
+    await until('the last cell marked failed', async () => (await wb.notebook.locator('.code-cell-row').last().locator('.codicon-notebook-state-error').count()) > 0);
+    assert.equal((await wb.executionCounts()).at(-1), '[5]');
+}
+
 export const journeys: Journey[] = [
   {
     id: 1,
     slug: 'token-url',
     name: 'Connect by pasting a token URL, pick the kernel, run a cell',
-    async run(world, t) {
-      const { wb } = world;
-      const a = world.servers.a;
-      await connect(world, t, `${a.url}lab?token=${a.token}`, 'Lab A');
-      t.step('the status bar shows the server');
-      await until('the status bar to show "Lab A"', async () => (await wb.statusBarTexts()).some((s) => s.includes('Lab A')));
-      t.step('open hello.ipynb');
-      await wb.openFile('hello.ipynb');
-      t.step('pick the remote kernel "Python 3" on Lab A');
-      await wb.selectKernel('Python 3', 'Lab A');
-      t.step('run the cell');
-      await runAll(world);
-      t.step('the output shows');
-      await wb.waitForOutput([`hello from ${a.rootDir}`]);
-      const bar = await wb.statusBarTexts();
-      assert.ok(bar.some((s) => s.includes('Lab A')), `status bar: ${bar.join(' | ')}`);
-      await sleep(300);
-    },
+    run: (world, t) => tokenUrlJourney(world, t, world.servers.a, 'Lab A', 'hello.ipynb', [`hello from ${world.servers.a.rootDir}`]),
   },
   {
     id: 2,
@@ -234,35 +276,7 @@ export const journeys: Journey[] = [
     slug: 'rich-outputs',
     name: 'Rich outputs: image, HTML table, display updated in place, clear_output progress, traceback',
     needs: [1],
-    async run(world, t) {
-      const { wb } = world;
-      t.step('open rich.ipynb, pick Python 3 on Lab A');
-      await wb.openFile('rich.ipynb');
-      await wb.selectKernel('Python 3', 'Lab A');
-      t.step('click Run All on the notebook toolbar');
-      await wb.notebookToolbarButton('Run All').click();
-      t.step('every output shows (scrolling down to the last cell)');
-      let text = await wb.waitForOutput(['step 3 of 3', 'progress 100%'], 60000);
-      await until('the kernel to be idle', async () => /idle/.test(await wb.serverStatus.innerText()), 30000);
-      await wb.scrollNotebook('bottom');
-      text += await wb.waitForOutput(['ZeroDivisionError'], 30000);
-      await wb.scrollNotebook('top');
-      t.step('the image is rendered');
-      await until('an <img> in the outputs', async () => (await wb.outputs.locator('img').count()) >= 1);
-      const size = await wb.outputs.locator('img').first().evaluate((img: { naturalWidth: number; naturalHeight: number }) => [img.naturalWidth, img.naturalHeight]);
-      assert.deepEqual(size, [64, 48], 'the 64×48 PNG decoded');
-      t.step('the HTML table is a real table');
-      assert.equal(await wb.outputs.locator('table#squares tr').count(), 6);
-      assert.equal((await wb.outputs.locator('table#squares tr').nth(5).innerText()).replace(/\s+/g, ' ').trim(), '4 16');
-      t.step('the display was updated in place and the progress replaced');
-      for (const stale of ['step 0 of 3', 'step 1 of 3', 'step 2 of 3', 'progress 0%', 'progress 80%']) assert.ok(!text.includes(stale), `"${stale}" should have been replaced`);
-      t.step('the error shows its traceback');
-      assert.match(text, /inner\(\)/);
-      assert.match(text, /1 \/ 0/);
-      await wb.scrollNotebook('bottom');
-      await until('the last cell marked failed', async () => (await wb.notebook.locator('.code-cell-row').last().locator('.codicon-notebook-state-error').count()) > 0);
-      assert.equal((await wb.executionCounts()).at(-1), '[5]');
-    },
+    run: (world, t) => richOutputsJourney(world, t, 'Lab A'),
   },
   {
     id: 5,
@@ -469,5 +483,18 @@ export const journeys: Journey[] = [
           `\`jupyter-remote run\` of the notebook, whole process with its kernel start and shutdown: ${(cliMs / 1000).toFixed(2)} s; ratios ${(uiMs / cliMs).toFixed(2)} (cold) and ${(warmMs / cliMs).toFixed(2)} (warm)`,
       );
     },
+  },
+  {
+    id: 10,
+    slug: 'token-url-today',
+    name: "Today's stack: paste `jupyter lab`'s token URL (jupyter_server 2.21, ipykernel 7.4), run a cell",
+    run: (world, t) => tokenUrlJourney(world, t, world.servers.today, 'Lab Today', 'hello-today.ipynb', [`hello from ${world.servers.today.rootDir} on ipykernel ${world.servers.today.stack.ipykernelVersion()}`]),
+  },
+  {
+    id: 11,
+    slug: 'rich-outputs-today',
+    name: "Today's stack: rich outputs on jupyter_server 2.21 with ipykernel 7.4",
+    needs: [10],
+    run: (world, t) => richOutputsJourney(world, t, 'Lab Today'),
   },
 ];

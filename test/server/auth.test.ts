@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { listKernels, probeServer, shutdownKernel, startKernel } from '../../src/core/api';
 import { AuthError, HttpSession, InsecureTransportError } from '../../src/core/http';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Flavor, RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { appOf, stack } from './fixtures/stack';
 import { startConnectProxy, startFakeServer } from './fixtures/fake-http';
 
 describe('authentication against real servers (XSRF and origin checks on)', function () {
@@ -33,16 +36,16 @@ describe('authentication against real servers (XSRF and origin checks on)', func
   });
 
   describe('detecting what a server wants, asking for nothing more', () => {
-    const cases: [string, string, string, string][] = [
-      ['jsToken', 'jupyter-server', '1.23.3', 'password-or-token'],
-      ['nbToken', 'notebook', '6.4.12', 'password-or-token'],
-      ['jsPassword', 'jupyter-server', '1.23.3', 'password'],
-      ['nbPassword', 'notebook', '6.4.12', 'password'],
+    const cases: [string, Flavor, string][] = [
+      ['jsToken', 'server', 'password-or-token'],
+      ['nbToken', 'notebook', 'password-or-token'],
+      ['jsPassword', 'server', 'password'],
+      ['nbPassword', 'notebook', 'password'],
     ];
-    for (const [key, flavor, version, auth] of cases) {
-      it(`${key}: without credentials → ${flavor} ${version}, wants ${auth}`, async () => {
+    for (const [key, flavor, auth] of cases) {
+      it(`${key}: without credentials → \`jupyter ${flavor}\`'s API flavour and version, wants ${auth}`, async () => {
         const info = await probeServer(open(servers[key]));
-        assert.deepEqual([info.flavor, info.version, info.auth, info.authenticated], [flavor, version, auth, false]);
+        assert.deepEqual([info.flavor, info.version, info.auth, info.authenticated], [appOf(flavor).apiFlavor, stack.apiVersion(flavor), auth, false]);
       });
     }
     for (const key of ['jsNone', 'nbNone']) {
@@ -116,6 +119,13 @@ describe('authentication against real servers (XSRF and origin checks on)', func
         });
       });
     }
+
+    (stack.passwordsHashedWithArgon2 ? it : it.skip)('2.x: the password was set with `jupyter server password` (argon2 in IdentityProvider.hashed_password), and the form logs in with it', async () => {
+      const config = JSON.parse(readFileSync(path.join(servers.jsPassword.home, 'config', 'jupyter_server_config.json'), 'utf8'));
+      assert.match(config.IdentityProvider.hashed_password, /^argon2:\$argon2id\$/);
+      const info = await probeServer(open(servers.jsPassword, { password: 'secret' }));
+      assert.deepEqual([info.auth, info.authenticated], ['password', true]);
+    });
 
     it('the token of a token server also logs in through the password form', async () => {
       const session = open(servers.jsToken, { password: servers.jsToken.token });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { appOf, stack } from './fixtures/stack';
 import { runCli } from '../support/cli';
 
 const check = (url: string, env: Record<string, string> = {}) => runCli(['check', url], env, 60000);
@@ -29,7 +30,7 @@ describe('jupyter-remote check against each kind of server', function () {
     const out = JSON.parse(r.stdout);
     assert.deepEqual(
       { baseUrl: out.baseUrl, flavor: out.flavor, version: out.version, auth: out.auth, kernelspecs: out.kernelspecs },
-      { baseUrl: token.url, flavor: 'jupyter-server', version: '1.23.3', auth: 'token', kernelspecs: ['python3'] },
+      { baseUrl: token.url, flavor: 'jupyter-server', version: stack.serverVersion(), auth: 'token', kernelspecs: ['python3'] },
     );
     assert.ok(!r.stdout.includes(token.token) && !r.stderr.includes(token.token));
   });
@@ -43,7 +44,7 @@ describe('jupyter-remote check against each kind of server', function () {
   it('a password server with JUPYTER_PASSWORD; without it, one sentence saying so', async () => {
     const ok = await check(password.url, { JUPYTER_PASSWORD: 'correct horse' });
     assert.equal(ok.code, 0, ok.stderr);
-    assert.deepEqual([JSON.parse(ok.stdout).flavor, JSON.parse(ok.stdout).auth], ['notebook', 'password']);
+    assert.deepEqual([JSON.parse(ok.stdout).flavor, JSON.parse(ok.stdout).auth], [appOf('notebook').apiFlavor, 'password']);
     assert.ok(!ok.stdout.includes('correct horse'));
     const missing = await check(password.url);
     assert.equal(missing.code, 1);

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { HttpSession } from '../../src/core/http';
 import { ExecuteResult, HandshakeRejectedError, KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { FakeExecution, FakeKernel, startFakeKernel, v1Frame } from './fixtures/fake-kernel';
+import { describeOnStack } from './fixtures/stack';
 
 /**
  * What no real kernel sends, from a fake kernel endpoint: each is ignored or a typed error, never a
  * crash (mocha fails a test on any uncaught exception), never a hung cell.
  */
-describe('hostile kernel messages (a fake kernel WebSocket)', function () {
+describeOnStack('debian', 'hostile kernel messages (a fake kernel WebSocket)', function () {
   this.timeout(30000);
   let fake: FakeKernel;
   let session: HttpSession;

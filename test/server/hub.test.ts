@@ -16,8 +16,9 @@ import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { ScriptedUi } from '../support/scripted-ui';
 import { RunningHub, startHub } from './fixtures/hub';
 import { runCli } from '../support/cli';
+import { describeOnStack } from './fixtures/stack';
 
-describe('JupyterHub 3.0', function () {
+describeOnStack('debian', 'JupyterHub 3.0', function () {
   this.timeout(180000);
   let hub: RunningHub;
   let alice: string;

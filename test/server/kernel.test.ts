@@ -3,10 +3,13 @@ import { createHash } from 'node:crypto';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { ExecutionFailedError, KernelConnection, KernelMessage, KernelStatus, NotebookOutputs } from '../../src/core/kernel';
-import { Flavor, RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { Flavor, appOf, stack } from './fixtures/stack';
 
+// The kernel-facing servers differ by API, not front end: jupyter_server (v1) and, on Debian, notebook 6.4 (legacy JSON).
 for (const flavor of ['server', 'notebook'] as Flavor[]) {
-  describe(`kernel client against ${flavor === 'server' ? 'jupyter_server 1.23 (v1 protocol)' : 'notebook 6.4 (legacy JSON)'}`, function () {
+  const { protocol } = appOf(flavor);
+  describe(`kernel client against \`jupyter ${flavor}\` of the ${stack.name} stack (${protocol === 'v1' ? 'v1 protocol' : 'legacy JSON'})`, function () {
     this.timeout(120000);
     let server: RunningJupyter;
     let session: HttpSession;
@@ -31,8 +34,17 @@ for (const flavor of ['server', 'notebook'] as Flavor[]) {
     });
 
     it('negotiates the wire format the server offers', () => {
-      assert.equal(conn.protocol, flavor === 'server' ? 'v1' : 'legacy');
+      assert.equal(conn.protocol, protocol);
       assert.equal((conn.kernelInfo?.language_info as { name: string }).name, 'python');
+    });
+
+    it(`kernel_info: the supported_features of ipykernel ${stack.ipykernelVersion()}`, () => {
+      if (Number(stack.ipykernelVersion().split('.')[0]) >= 7) {
+        // ipykernel 7.4 announces subshells while its protocol_version still says 5.3: read the features, not the version.
+        assert.ok(conn.supportedFeatures.includes('kernel subshells'), JSON.stringify(conn.kernelInfo));
+      } else {
+        assert.deepEqual(conn.supportedFeatures, []);
+      }
     });
 
     it('runs cells: streams, results, errors with ANSI tracebacks, execution counts', async () => {
@@ -160,8 +172,12 @@ for (const flavor of ['server', 'notebook'] as Flavor[]) {
       ].join('\n');
       const r = await conn.execute(code, { outputs: cell }).done;
       assert.equal(r.status, 'ok');
-      const text = cell.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+      const streams = (name: string) => cell.toJSON().map((o) => (o.output_type === 'stream' && o.name === name ? o.text : '')).join('');
+      const text = streams('stdout');
       assert.equal(text.length, 1_200_000, JSON.stringify(cell.toJSON()).slice(0, 300));
+      // ipykernel 7 deprecates ipykernel.comm.Comm and says so on stderr: that is the kernel's output, kept as such.
+      if (Number(stack.ipykernelVersion().split('.')[0]) >= 7) assert.match(streams('stderr'), /DeprecationWarning/);
+      else assert.equal(streams('stderr'), '');
       assert.equal(text, Array.from({ length: 150_000 }, (_, i) => `${String(i).padStart(7, '0')}\n`).join(''));
       const blob = seen[0]?.buffers[0];
       assert.equal(blob?.length, 256 * 4800);

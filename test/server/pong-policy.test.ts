@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { FakeExecution, FakeKernel, startFakeKernel } from './fixtures/fake-kernel';
+import { describeOnStack } from './fixtures/stack';
 
 /**
  * The pongs that stand in for TCP ACKs (jupyter_server never sets TCP_NODELAY, so each of its small
@@ -10,7 +11,7 @@ import { FakeExecution, FakeKernel, startFakeKernel } from './fixtures/fake-kern
  * server batches its writes instead of releasing them one pong at a time (BENCH: 2000 display updates,
  * ~930 reads → ~150, client CPU at par with @jupyterlab/services instead of 1.5×).
  */
-describe('acknowledging the kernel connection: pongs', function () {
+describeOnStack('debian', 'acknowledging the kernel connection: pongs', function () {
   this.timeout(30000);
   let fake: FakeKernel;
   let session: HttpSession;

@@ -35,8 +35,11 @@ export function serverFromJson(value: unknown): ServerAddress | undefined {
   if (token) server.token = token;
   const rootDir = str('root_dir') ?? notebookDir;
   if (rootDir !== undefined) server.rootDir = rootDir;
-  if (typeof o.password === 'boolean') server.passwordRequired = o.password;
   const version = str('version');
+  // jupyter_server 2.x writes `password: bool(ServerApp.password)`, the deprecated setting: a password set the
+  // 2.x way (`jupyter server password` → IdentityProvider.hashed_password) reads false, so false says nothing there.
+  const passwordFlagIsReliable = !version || Number(version.split('.')[0]) < 2;
+  if (o.password === true || (o.password === false && passwordFlagIsReliable)) server.passwordRequired = o.password;
   if (version !== undefined) {
     // Only jpserver files carry a version (nbserver files have notebook_dir and none), so it does not decide the kind.
     server.version = version;
