@@ -147,6 +147,24 @@ describe('authentication against real servers (XSRF and origin checks on)', func
       await shutdownKernel(session, kernel.id);
     });
 
+    it(`/files/ with a login cookie: ${stack.name === 'current' ? 'jupyter_server 2 checks XSRF (or a same-origin Referer) even on this GET' : '1.x needs no XSRF on a GET'}, and ours reads the raw bytes`, async () => {
+      const server = servers.jsPassword;
+      const session = open(server, { password: 'secret' });
+      await session.login();
+      const cookie = (await session.websocketHeaders(session.url('files/hello.py'))).Cookie;
+      const raw = await fetch(`${server.url}files/hello.py`, { headers: { Cookie: cookie } });
+      const rawBody = await raw.text();
+      if (Number(stack.serverVersion().split('.')[0]) >= 2) {
+        assert.equal(raw.status, 403);
+        assert.match(rawBody, /Blocking request from unknown origin/);
+      } else {
+        assert.equal(raw.status, 200, rawBody.slice(0, 300));
+      }
+      const res = await session.request('GET', 'files/hello.py');
+      assert.equal(res.status, 200, res.text());
+      assert.equal(res.text(), "print('hi')\n");
+    });
+
     it('logs in again by itself when the server restarts with a new cookie secret', async () => {
       const first = await startJupyter({ flavor: 'server', token: '', password: 'secret' });
       let second: RunningJupyter | undefined;

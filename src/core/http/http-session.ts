@@ -318,7 +318,8 @@ export class HttpSession {
     const cookies = await this.cookieHeader(url.toString());
     if (cookies) headers.Cookie = cookies;
     const xsrf = this.xsrfCookie();
-    if (xsrf && UNSAFE_METHODS.has(method) && !headers['X-XSRFToken']) headers['X-XSRFToken'] = xsrf;
+    // On every method: jupyter_server 2 checks it on cookie-authenticated GETs of /files/ too (or wants a same-origin Referer).
+    if (xsrf && !headers['X-XSRFToken']) headers['X-XSRFToken'] = xsrf;
 
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -417,8 +418,9 @@ export class HttpSession {
   }
 }
 
+/** 403 for XSRF: "'_xsrf' argument missing"; on a 2.x GET that lacks it, "Blocking request from unknown origin". */
 function isXsrfRefusal(res: HttpResponse): boolean {
-  return /xsrf/i.test(res.text().slice(0, 2000));
+  return /xsrf|Blocking request from unknown origin/i.test(res.text().slice(0, 4000));
 }
 
 /** A request that failed on a kept-alive socket before any answer came, with a reset or hang-up. */
