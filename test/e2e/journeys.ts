@@ -142,6 +142,9 @@ async function runAll(world: World): Promise<void> {
 /** Paste the token URL the server printed, name it, pick its kernel for `file`, run, see `expected`. */
 async function tokenUrlJourney(world: World, t: Steps, server: RunningJupyter, name: string, file: string, expected: string[]): Promise<void> {
   const { wb } = world;
+  // No notebook open: the status bar shows the notebook's server when one is, and the new server otherwise.
+  t.step('close every editor');
+  await wb.runCommand('View: Close All Editors');
   await connect(world, t, `${server.url}lab?token=${server.token}`, name);
   t.step('the status bar shows the server');
   await until(`the status bar to show "${name}"`, async () => (await wb.statusBarTexts()).some((s) => s.includes(name)));
