@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const server = await startJupyter({
     flavor: 'server',
     // 2.x moved the limits to the WebSocket connection class (ServerApp's are deprecated there).
-    extraArgs: Number(stack.serverVersion().split('.')[0]) >= 2
+    extraArgs: stack.serverMajor() >= 2
       ? ['--ZMQChannelsWebsocketConnection.limit_rate=False']
       : ['--ServerApp.iopub_data_rate_limit=1e12', '--ServerApp.iopub_msg_rate_limit=1e12'],
   });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { activate } from '../../src/extension';
+import { DISPLAY_UPDATED_BY_LATER_CELLS } from '../support/notebooks';
 
 type Api = NonNullable<ReturnType<typeof activate>>;
 interface TestServer {
@@ -199,15 +200,7 @@ describe('Jupyter Remote inside VS Code', function () {
   });
 
   it('a display updated by two later cells shows, and is saved with, its final state in the cell that made it', async () => {
-    const uri = writeNotebook(path.join(workspace, 'display-updates.ipynb'), [
-      'from IPython.display import HTML, display',
-      'print("before")',
-      "h = display(HTML('<b>v1</b>'), display_id=True)",
-      'x = 1',
-      "h.update(HTML('<b>v2</b>'))",
-      'y = 2',
-      "h.update(HTML('<b>v3</b>'))",
-    ]);
+    const uri = writeNotebook(path.join(workspace, 'display-updates.ipynb'), DISPLAY_UPDATED_BY_LATER_CELLS);
     const doc = await vscode.workspace.openNotebookDocument(uri);
     await vscode.window.showNotebookDocument(doc);
     const [record] = api.store.list();

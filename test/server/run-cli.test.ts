@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { stack } from './fixtures/stack';
+import { DISPLAY_UPDATED_BY_LATER_CELLS } from '../support/notebooks';
 
 const execFileAsync = promisify(execFile);
 const cli = path.resolve('dist/cli.js');
@@ -68,15 +69,7 @@ describe('jupyter-remote run', function () {
   });
 
   it('a display updated by later cells is written in its final state, in the cell that shows it (as nbclient writes it)', async () => {
-    const nb = notebook([
-      'from IPython.display import HTML, display',
-      'print("before")',
-      "h = display(HTML('<b>v1</b>'), display_id=True)",
-      'x = 1',
-      "h.update(HTML('<b>v2</b>'))",
-      'y = 2',
-      "h.update(HTML('<b>v3</b>'))",
-    ]);
+    const nb = notebook(DISPLAY_UPDATED_BY_LATER_CELLS);
     const out = path.join(path.dirname(nb), 'out.ipynb');
     const r = await run([nb, '--url', url, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
