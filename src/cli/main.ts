@@ -1,5 +1,6 @@
 import { Redactor } from '../core/util/logger';
 import { checkCommand } from './check-command';
+import { getCommand, lsCommand, putCommand } from './files-command';
 import { CliError } from './io';
 import { localCommand, parseCommand } from './parse-command';
 import { runCommand } from './run-command';
@@ -14,8 +15,14 @@ Commands:
                    whose the token is and their servers; a stopped Hub server is started first.
   run NOTEBOOK --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]
                    Run a notebook's code cells on a remote kernel; print outputs; write the executed notebook.
+  ls URL [PATH] [--json]
+                   List a folder on the server (--json: name, path, type, size, lastModified).
+  get URL REMOTE [LOCAL|-]
+                   Download a file (- writes it to stdout); the local file appears only when whole.
+  put URL LOCAL [REMOTE]
+                   Upload a file in chunks, creating missing folders; the server's old file stays whole until the new one is.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
-  check and run take --verbose: every request and reconnect on stderr, secrets removed.
+  check, run, ls, get and put take --verbose: every request and reconnect on stderr, secrets removed.
   help             Show this help.
 `;
 
@@ -26,6 +33,9 @@ const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   run: runCommand,
   local: localCommand,
+  ls: lsCommand,
+  get: getCommand,
+  put: putCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

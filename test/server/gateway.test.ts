@@ -52,6 +52,14 @@ describe('a Kernel Gateway', function () {
     assert.ok(!gateway.requests.some((r) => /^\/login/.test(r.url)), 'no login page is asked of a gateway');
   });
 
+  it('says it has no files: `ls`, `get` and `put` are one sentence each', async () => {
+    for (const args of [['ls', gateway.url], ['get', gateway.url, 'x.txt', '-'], ['put', gateway.url, __filename]]) {
+      const r = await runCli(args, { JUPYTER_TOKEN: gateway.token });
+      assert.equal(r.code, 1, `${args[0]}: ${r.stderr}`);
+      assert.equal(r.stderr.trim(), 'jupyter-remote: This server has no Contents API (a kernel gateway runs kernels only): its files cannot be opened from here.', args[0]);
+    }
+  });
+
   it('`jupyter-remote check` and `run` work against it, with kernels alone (no sessions, contents or login)', async () => {
     const check = await runCli(['check', gateway.url], { JUPYTER_TOKEN: gateway.token });
     assert.equal(check.code, 0, check.stderr);

@@ -1,10 +1,12 @@
 export * from './contents';
+export * from './file-transfer';
 export * from './front-end';
 export * from './hub';
 export * from './identity';
 export * from './kernels';
 export * from './kernelspecs';
 export * from './server-info';
+export * from './server-path';
 export * from './sessions';
 export { expectStatus, jsonBody, reasonOf } from './validate';
 export type { Json, JsonObject } from './validate';

@@ -46,6 +46,12 @@ export interface RequestOptions {
   maxBytes?: number;
   /** Each piece of the body as it arrives (an event stream's events before it ends); the whole body is still returned. */
   onData?: (chunk: Buffer) => void;
+  /**
+   * For a 200 answer only: each piece of the body, in order, and none of it kept (the returned body is
+   * empty; `maxBytes` does not apply), so memory does not grow with the body. The answer waits while a
+   * returned promise is pending; a rejected one ends the request. Other answers are read whole as usual.
+   */
+  streamTo?: (chunk: Buffer) => void | Promise<void>;
 }
 
 export interface HttpResponse {
@@ -330,13 +336,13 @@ export class HttpSession {
     let buffer: Buffer;
     try {
       try {
-        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options);
       } catch (e) {
         // A kept-alive connection that died while idle (the server closed it, a laptop slept, the
         // network dropped): the request went nowhere, so it is sent once more on a fresh connection.
         if (!isStaleConnection(e) || signal.aborted) throw e;
         this.log.debug(`${method} ${url.pathname}: the kept-alive connection had closed; sending again on a new one`);
-        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options.onData);
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options);
       }
     } catch (e) {
       throw await this.describeFailure(e, method, url, timeout, timeoutMs, options.signal);
@@ -366,7 +372,7 @@ export class HttpSession {
   }
 
   /** One HTTP exchange on the pool: the status line, headers and whole body, or the error. */
-  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number, onData?: (chunk: Buffer) => void): Promise<[http.IncomingMessage, Buffer]> {
+  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number, { onData, streamTo }: Pick<RequestOptions, 'onData' | 'streamTo'>): Promise<[http.IncomingMessage, Buffer]> {
     return new Promise((resolve, reject) => {
       if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
       // A ClientRequest made directly, not http.request: inside VS Code that one is replaced for
@@ -389,6 +395,26 @@ export class HttpSession {
       });
       req.once('response', (res) => {
         answered = true;
+        if (streamTo && res.statusCode === 200) {
+          let failed = false;
+          let lastWrite: Promise<void> = Promise.resolve();
+          res.on('data', (chunk: Buffer) => {
+            const written = streamTo(chunk);
+            if (!written) return;
+            res.pause();
+            lastWrite = written.then(
+              () => void res.resume(),
+              (e: unknown) => {
+                failed = true;
+                res.destroy();
+                reject(e);
+              },
+            );
+          });
+          res.once('error', (e) => failed || reject(e));
+          res.once('end', () => void lastWrite.then(() => failed || resolve([res, Buffer.alloc(0)])));
+          return;
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
