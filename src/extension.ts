@@ -3,6 +3,7 @@ import { Redactor, redactingLogger } from './core/util/logger';
 import { registerCommands, reportError } from './vscode/commands';
 import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
 import { ServerConnections } from './vscode/server-connections';
+import { SERVER_FS_SCHEME, ServerFileSystem } from './vscode/server-file-system';
 import { ServerStore } from './vscode/server-store';
 import { ServerStatusBar } from './vscode/status-bar';
 import { watchTokenExpiry } from './vscode/token-expiry';
@@ -12,7 +13,7 @@ import { watchTokenExpiry } from './vscode/token-expiry';
  * the VS Code-free core. Activation sends no request: servers are checked when a Jupyter notebook
  * is open (their kernel types fill the kernel picker) or when a command asks.
  */
-export function activate(context: vscode.ExtensionContext): { store: ServerStore; connections: ServerConnections; controllers: KernelControllers; statusBar: ServerStatusBar } | undefined {
+export function activate(context: vscode.ExtensionContext): { store: ServerStore; connections: ServerConnections; controllers: KernelControllers; statusBar: ServerStatusBar; fileSystem: ServerFileSystem } | undefined {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Jupyter Remote', { log: true });
   context.subscriptions.push(channel);
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
       showError: (message) => void vscode.window.showErrorMessage(redactor.redact(message), 'Show Log').then((a) => (a ? showLog() : undefined)),
       keepKernelOnClose: () => config().get<boolean>('keepKernelOnClose', false),
     });
+    const fileSystem = new ServerFileSystem(connections, log);
+    context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));
     const statusBar = new ServerStatusBar(store, connections, controllers);
     const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
 
@@ -62,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     if (vscode.workspace.notebookDocuments.some(isJupyter)) setTimeout(checkServers, 0);
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.length} saved server(s)`);
-    return { store, connections, controllers, statusBar };
+    return { store, connections, controllers, statusBar, fileSystem };
   } catch (e) {
     reportError({ log, redactor, showLog }, 'Jupyter Remote could not start', e);
     return undefined;

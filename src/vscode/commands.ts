@@ -5,6 +5,7 @@ import { Logger, Redactor } from '../core/util/logger';
 import { connectToServer } from './connect-flow';
 import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
+import { openServerFolder } from './open-server-folder';
 import { ServerConnections } from './server-connections';
 import { ServerRecord, ServerStore } from './server-store';
 import { shownServer } from './status-text';
@@ -172,6 +173,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the remote kernel' }, () => controllers.restart(notebook));
   };
 
+  const openFolder = async (): Promise<void> => {
+    const server = store.list().length === 1 ? store.list()[0] : await pickServer('Open a Folder on Which Server?');
+    if (server) await openServerFolder(connections, server);
+  };
+
   const showMenu = async (): Promise<void> => {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const kernel = notebook ? controllers.statusOf(notebook) : undefined;
@@ -188,6 +194,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     }
     items.push(
+      ...(shown ? [{ label: `$(folder-opened) Open a Folder on ${shown.name}…`, run: () => openServerFolder(connections, shown) }] : []),
       { label: '$(arrow-swap) Switch Server…', run: switchServer },
       { label: '$(add) Connect to a Server…', run: () => connect() },
       { label: '$(refresh) Reconnect', run: () => reconnect() },
@@ -209,6 +216,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.copyServerUrl', guard('Could not copy the address', () => copyUrl())),
     vscode.commands.registerCommand('jupyterRemote.interruptKernel', guard('Could not interrupt the kernel', interrupt)),
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
+    vscode.commands.registerCommand('jupyterRemote.openServerFolder', guard('Could not open the server folder', openFolder)),
     vscode.commands.registerCommand('jupyterRemote.showLog', () => deps.showLog()),
   ];
 }

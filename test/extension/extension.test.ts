@@ -110,6 +110,49 @@ describe('Jupyter Remote inside VS Code', function () {
     assert.match(api.statusBar.shown.text, new RegExp(record.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
+  it("the server's files through jupyter-remote://<server id>/: write, read, list, rename, copy, delete, and VS Code's errors", async () => {
+    const s = servers.token;
+    const [record] = api.store.list();
+    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
+    const rest = (p: string) => fetch(`${s.url}api/contents/${p}`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json() as Promise<{ content: string; format: string }>);
+    const fsx = vscode.workspace.fs;
+    await fsx.createDirectory(uri('ext files'));
+    const bytes = Buffer.concat([Buffer.from('é,ü\n'), Buffer.from(Array.from({ length: 700 * 1024 }, (_, i) => (i * 31) % 256))]);
+    await fsx.writeFile(uri('ext files/data é.bin'), bytes);
+    assert.ok(Buffer.from(await fsx.readFile(uri('ext files/data é.bin'))).equals(bytes), 'read back byte for byte');
+    const onServer = await rest(`${encodeURIComponent('ext files')}/${encodeURIComponent('data é.bin')}?format=base64&type=file`);
+    assert.ok(Buffer.from(onServer.content, 'base64').equals(bytes), 'on the server, byte for byte');
+    const stat = await fsx.stat(uri('ext files/data é.bin'));
+    assert.deepEqual([stat.type, stat.size], [vscode.FileType.File, bytes.length]);
+    assert.ok(Math.abs(stat.mtime - Date.now()) < 60000, `mtime is the server's last_modified: ${new Date(stat.mtime).toISOString()}`);
+    await fsx.copy(uri('ext files/data é.bin'), uri('ext files/copy.bin'));
+    await fsx.rename(uri('ext files/copy.bin'), uri('ext files/moved.bin'));
+    assert.deepEqual((await fsx.readDirectory(uri('ext files'))).sort(), [['data é.bin', vscode.FileType.File], ['moved.bin', vscode.FileType.File]]);
+    await assert.rejects(async () => fsx.stat(uri('ext files/nope.txt')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
+    await assert.rejects(async () => fsx.rename(uri('ext files/moved.bin'), uri('ext files/data é.bin')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileExists');
+    await assert.rejects(async () => fsx.writeFile(uri('ext files/.hidden'), Buffer.from('x')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'NoPermissions' && /hidden files/.test(e.message));
+    await assert.rejects(async () => fsx.readDirectory(vscode.Uri.parse('jupyter-remote://not-a-server/')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'Unavailable');
+    await fsx.delete(uri('ext files'), { recursive: true });
+    await assert.rejects(async () => fsx.stat(uri('ext files')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
+  });
+
+  it('a notebook that lives on the server opens in the notebook editor, and saving writes it there', async () => {
+    const s = servers.token;
+    const [record] = api.store.list();
+    const uri = vscode.Uri.parse(`jupyter-remote://${record.id}/remote.ipynb`);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, execution_count: null, outputs: [], source: 'x = 1' }] })));
+    const doc = await vscode.workspace.openNotebookDocument(uri);
+    await vscode.window.showNotebookDocument(doc);
+    assert.equal(doc.cellAt(0).document.getText(), 'x = 1');
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(doc.uri, [vscode.NotebookEdit.insertCells(1, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "print('saved to the server')", 'python')])]);
+    await vscode.workspace.applyEdit(edit);
+    assert.ok(await doc.save(), 'saved');
+    const onServer = (await fetch(`${s.url}api/contents/remote.ipynb`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json())) as { content: { cells: { source: string | string[] }[] } };
+    assert.deepEqual(onServer.content.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)), ['x = 1', "print('saved to the server')"]);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('runs cells on the remote kernel: stream, rich output, display updates across cells, clear_output(wait), errors', async () => {
     const uri = writeNotebook(path.join(workspace, 'outputs.ipynb'), [
       "print('hello from the remote kernel')\nimport os; print(os.getpid() != 0)",

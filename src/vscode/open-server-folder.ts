@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { listDirectory, parentOf } from '../core/api';
+import type { ServerConnections } from './server-connections';
+import { serverUri } from './server-file-system';
+import type { ServerRecord } from './server-store';
+
+type BrowseItem = vscode.QuickPickItem & { go?: string; open?: boolean };
+
+/**
+ * Browses a server's folders in a quick pick, from `start`: "Open this folder", the parent, then the
+ * subfolders (one listing request a folder). Resolves the chosen server path, or undefined if dismissed.
+ */
+export async function browseServerFolder(connections: ServerConnections, server: ServerRecord, start = ''): Promise<string | undefined> {
+  const session = await connections.session(server.id);
+  for (let here = start; ; ) {
+    const entries = await listDirectory(session, here);
+    const folders = entries.filter((e) => e.type === 'directory').sort((a, b) => a.name.localeCompare(b.name));
+    const items: BrowseItem[] = [
+      { label: '$(check) Open This Folder', description: `/${here}`, open: true },
+      ...(here ? [{ label: '$(arrow-up) ..', description: `/${parentOf(here)}`, go: parentOf(here) }] : []),
+      ...folders.map((f) => ({ label: `$(folder) ${f.name}`, go: f.path })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: `Open a Folder on ${server.name}`, placeHolder: `/${here}`, matchOnDescription: true });
+    if (!picked) return undefined;
+    if (picked.open) return here;
+    here = picked.go ?? here;
+  }
+}
+
+/**
+ * Jupyter Remote: Open Server Folder… — a server, a folder on it, then this window (added to the
+ * workspace) or a new one. The Explorer then shows the server's files through the file system.
+ */
+export async function openServerFolder(connections: ServerConnections, server: ServerRecord): Promise<void> {
+  const folder = await browseServerFolder(connections, server);
+  if (folder === undefined) return;
+  const uri = serverUri(server.id, folder);
+  const where = await vscode.window.showQuickPick(
+    [
+      { label: '$(add) Add to This Window', newWindow: false },
+      { label: '$(empty-window) Open in a New Window', newWindow: true },
+    ],
+    { title: `Open ${server.name}: /${folder}` },
+  );
+  if (!where) return;
+  const name = `${server.name}: /${folder}`;
+  if (where.newWindow) {
+    await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+  } else {
+    const count = vscode.workspace.workspaceFolders?.length ?? 0;
+    if (!vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name })) throw new Error('VS Code did not add the folder to this window.');
+  }
+}

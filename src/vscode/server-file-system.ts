@@ -1,0 +1,193 @@
+import * as vscode from 'vscode';
+import {
+  BadServerPathError,
+  ContentsError,
+  ContentsModel,
+  copyIntoFolder,
+  createDirectory,
+  deletePath,
+  listDirectory,
+  normalizeServerPath,
+  parentOf,
+  readFileBytes,
+  renamePath,
+  statPath,
+  uploadFile,
+} from '../core/api';
+import { AuthError, HttpSession, JupyterError } from '../core/http';
+import type { Logger } from '../core/util/logger';
+import type { ServerConnections } from './server-connections';
+
+/** `jupyter-remote://<server id>/<path>`: the stored server's id, never its URL or a secret (DESIGN.md). */
+export const SERVER_FS_SCHEME = 'jupyter-remote';
+
+export function serverUri(serverId: string, serverPath: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: SERVER_FS_SCHEME, authority: serverId, path: `/${normalizeServerPath(serverPath)}` });
+}
+
+/** The server id and normalised server path a URI names. */
+export function serverPathOf(uri: vscode.Uri): { serverId: string; path: string } {
+  return { serverId: uri.authority, path: normalizeServerPath(uri.path) };
+}
+
+function fileTypeOf(model: ContentsModel): vscode.FileType {
+  return model.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File;
+}
+
+/**
+ * The server's files as a VS Code file system over the Contents API (core/api does the work and the
+ * tests against real servers; this maps URIs and errors). stat's mtime is the server's last_modified,
+ * so VS Code's own "the file is newer on disk" check guards saves against changes made elsewhere.
+ */
+export class ServerFileSystem implements vscode.FileSystemProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changed.event;
+
+  constructor(
+    private readonly connections: ServerConnections,
+    private readonly log: Logger,
+  ) {}
+
+  watch(): vscode.Disposable {
+    // Changes made on the server are not pushed yet; VS Code re-stats open files when the window gets focus.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.run(uri, async (session, path) => {
+      const m = await statPath(session, path);
+      const mtime = m.lastModified ? Date.parse(m.lastModified) : 0;
+      return {
+        type: fileTypeOf(m),
+        ctime: mtime,
+        mtime,
+        size: m.size ?? 0,
+        ...(m.writable === false ? { permissions: vscode.FilePermission.Readonly } : {}),
+      };
+    });
+  }
+
+  readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    return this.run(uri, async (session, path) => (await listDirectory(session, path)).map((e): [string, vscode.FileType] => [e.name, fileTypeOf(e)]));
+  }
+
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.run(uri, (session, path) => readFileBytes(session, path));
+  }
+
+  writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
+    return this.run(uri, async (session, path) => {
+      const existing = await this.statIfAny(session, path);
+      if (existing?.type === 'directory') throw vscode.FileSystemError.FileIsADirectory(uri);
+      if (existing && !options.overwrite) throw vscode.FileSystemError.FileExists(uri);
+      if (!existing && !options.create) throw vscode.FileSystemError.FileNotFound(uri);
+      if (!existing && !(await this.statIfAny(session, parentOf(path)))) throw vscode.FileSystemError.FileNotFound(uri.with({ path: `/${parentOf(path)}` }));
+      await uploadFile(session, path, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+      this.fire(uri, existing ? vscode.FileChangeType.Changed : vscode.FileChangeType.Created);
+    });
+  }
+
+  createDirectory(uri: vscode.Uri): Promise<void> {
+    return this.run(uri, async (session, path) => {
+      if (await this.statIfAny(session, path)) throw vscode.FileSystemError.FileExists(uri);
+      await createDirectory(session, path);
+      this.fire(uri, vscode.FileChangeType.Created);
+    });
+  }
+
+  delete(uri: vscode.Uri): Promise<void> {
+    return this.run(uri, async (session, path) => {
+      await deletePath(session, path);
+      this.fire(uri, vscode.FileChangeType.Deleted);
+    });
+  }
+
+  rename(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    return this.run(from, async (session, path) => {
+      const target = this.samePlace(from, to);
+      if (await this.statIfAny(session, target)) {
+        if (!options.overwrite) throw vscode.FileSystemError.FileExists(to);
+        await deletePath(session, target);
+      }
+      await renamePath(session, path, target);
+      this.fire(from, vscode.FileChangeType.Deleted);
+      this.fire(to, vscode.FileChangeType.Created);
+    });
+  }
+
+  copy(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
+    return this.run(from, async (session, path) => {
+      const target = this.samePlace(from, to);
+      const source = await statPath(session, path);
+      if (source.type === 'directory') throw vscode.FileSystemError.NoPermissions('The Contents API copies files, not folders: copy the files inside it.');
+      if (await this.statIfAny(session, target)) {
+        if (!options.overwrite) throw vscode.FileSystemError.FileExists(to);
+        await deletePath(session, target);
+      }
+      // The server names its copy (`x-Copy1.txt`) in the target folder; then it takes the asked name.
+      const copy = await copyIntoFolder(session, path, parentOf(target));
+      if (copy.path !== target) await renamePath(session, copy.path, target);
+      this.fire(to, vscode.FileChangeType.Created);
+    });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private fire(uri: vscode.Uri, type: vscode.FileChangeType): void {
+    this.changed.fire([{ uri, type }]);
+  }
+
+  /** Both URIs on one server (VS Code moves across file systems itself by reading and writing). */
+  private samePlace(from: vscode.Uri, to: vscode.Uri): string {
+    if (from.authority !== to.authority) throw vscode.FileSystemError.NoPermissions('Moving between two servers goes through VS Code, not the server.');
+    return serverPathOf(to).path;
+  }
+
+  private async statIfAny(session: HttpSession, path: string): Promise<ContentsModel | undefined> {
+    try {
+      return await statPath(session, path);
+    } catch (e) {
+      if (e instanceof ContentsError && e.problem === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  /** Runs one operation on the URI's server, turning core errors into the FileSystemErrors VS Code acts on. */
+  private async run<T>(uri: vscode.Uri, work: (session: HttpSession, path: string) => Promise<T>): Promise<T> {
+    let path: string;
+    try {
+      path = serverPathOf(uri).path;
+    } catch (e) {
+      throw vscode.FileSystemError.FileNotFound((e as BadServerPathError).message);
+    }
+    try {
+      const session = await this.connections.session(uri.authority);
+      return await work(session, path);
+    } catch (e) {
+      if (e instanceof vscode.FileSystemError) throw e;
+      this.log.debug(`${SERVER_FS_SCHEME}: ${uri.path}: ${(e as Error)?.message ?? String(e)}`);
+      throw toFileSystemError(e, uri);
+    }
+  }
+}
+
+/** Core errors as VS Code's: the message is ours (one sentence, no secret), the code is what VS Code acts on. */
+export function toFileSystemError(e: unknown, uri: vscode.Uri): vscode.FileSystemError {
+  if (e instanceof ContentsError) {
+    switch (e.problem) {
+      case 'not-found':
+        return vscode.FileSystemError.FileNotFound(uri);
+      case 'exists':
+        return vscode.FileSystemError.FileExists(uri);
+      case 'forbidden':
+        return vscode.FileSystemError.NoPermissions(e.message);
+      case 'unsupported':
+        return vscode.FileSystemError.Unavailable(e.message);
+    }
+  }
+  if (e instanceof AuthError) return vscode.FileSystemError.NoPermissions(e.message);
+  if (e instanceof JupyterError) return vscode.FileSystemError.Unavailable(e.message);
+  return vscode.FileSystemError.Unavailable(`The server's files could not be reached: ${(e as Error)?.message ?? String(e)}`);
+}
