@@ -7,6 +7,7 @@ import { Logger } from '../core/util/logger';
 import { CellOutputView } from './cell-output-view';
 import type { NotebookKernel } from './notebook-kernel';
 import { ServerConnections } from './server-connections';
+import { SERVER_FS_SCHEME, sessionPathOnServer } from './server-uri';
 import { ServerRecord, ServerStore } from './server-store';
 
 export const NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -52,6 +53,11 @@ export class KernelControllers implements vscode.Disposable {
     const sub = options.connections.onDidChange((id) => this.sync(id));
     this.disposables.push({ dispose: () => sub.dispose() });
     this.disposables.push(vscode.workspace.onDidCloseNotebookDocument((doc) => void this.closeNotebook(doc, !options.keepKernelOnClose())));
+    this.disposables.push(
+      vscode.workspace.onDidOpenNotebookDocument((doc) => {
+        for (const { controller, target } of this.controllers.values()) if (!target.kernelId) this.preferForServerNotebook(doc, controller, target);
+      }),
+    );
   }
 
   /** The ids of the controllers shown now (diagnostics and tests). */
@@ -140,7 +146,15 @@ export class KernelControllers implements vscode.Disposable {
       if (!selected && this.notebooks.get(notebook)?.controllerId === id) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
     });
     this.controllers.set(id, { controller, target, listener });
+    if (!target.kernelId) for (const notebook of vscode.workspace.notebookDocuments) this.preferForServerNotebook(notebook, controller, target);
     this.options.log.debug(`Controller ${label} on ${record.name}`);
+  }
+
+  /** A notebook that lives on a server is offered that server's kernel types first. */
+  private preferForServerNotebook(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): void {
+    if (notebook.notebookType === NOTEBOOK_TYPE && notebook.uri.scheme === SERVER_FS_SCHEME && notebook.uri.authority === target.serverId) {
+      controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    }
   }
 
   private removeController(id: string, serverRemoved: boolean): void {
@@ -176,7 +190,7 @@ export class KernelControllers implements vscode.Disposable {
       const { NotebookKernel } = await import('./notebook-kernel');
       const kernel = await NotebookKernel.start({
         session,
-        path: notebookPath(notebook),
+        path: notebookPath(notebook, target.serverId),
         kernelName: target.kernelId ? undefined : target.specName,
         kernelId: target.kernelId,
         // Gateways: kernels on their own, no sessions (PROTOCOL.md §7).
@@ -186,7 +200,7 @@ export class KernelControllers implements vscode.Disposable {
       state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
-      this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${notebookPath(notebook)} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
+      this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${notebookPath(notebook, target.serverId)} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
       return kernel;
     } catch (e) {
       this.setKernelStatus(notebook, undefined);
@@ -289,9 +303,9 @@ export class KernelControllers implements vscode.Disposable {
       const kernel = await state.kernel;
       // A kernel someone else started is never shut down from here.
       await kernel.close(shutdown && kernel.startedByUs);
-      this.options.log.info(`${shutdown && kernel.startedByUs ? 'Shut down' : 'Disconnected from'} kernel ${kernel.kernelId} of ${notebookPath(notebook)}`);
+      this.options.log.info(`${shutdown && kernel.startedByUs ? 'Shut down' : 'Disconnected from'} kernel ${kernel.kernelId} of ${notebook.uri.path}`);
     } catch (e) {
-      this.options.log.warn(`Closing the kernel of ${notebookPath(notebook)}: ${messageOf(e)}`);
+      this.options.log.warn(`Closing the kernel of ${notebook.uri.path}: ${messageOf(e)}`);
     }
   }
 
@@ -306,8 +320,10 @@ export function controllerId(serverId: string, specName: string, kernelId?: stri
   return kernelId ? `jupyterRemote.${serverId}.kernel.${kernelId}` : `jupyterRemote.${serverId}.spec.${specName}`;
 }
 
-/** The notebook's name as the server lists it in its sessions. */
-function notebookPath(notebook: vscode.NotebookDocument): string {
+/** The notebook's path as the server lists it in its sessions: its server path when it lives there, else its name in the workspace. */
+function notebookPath(notebook: vscode.NotebookDocument, serverId: string): string {
+  const onServer = sessionPathOnServer(notebook.uri, serverId);
+  if (onServer !== undefined) return onServer;
   return notebook.isUntitled ? notebook.uri.path.split('/').pop() || 'Untitled.ipynb' : vscode.workspace.asRelativePath(notebook.uri, false);
 }
 

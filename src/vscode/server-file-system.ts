@@ -18,16 +18,12 @@ import { AuthError, HttpSession, JupyterError } from '../core/http';
 import type { Logger } from '../core/util/logger';
 import type { ServerConnections } from './server-connections';
 
-/** `jupyter-remote://<server id>/<path>`: the stored server's id, never its URL or a secret (DESIGN.md). */
-export const SERVER_FS_SCHEME = 'jupyter-remote';
+import { SERVER_FS_SCHEME, serverPathOf } from './server-uri';
+
+export { SERVER_FS_SCHEME };
 
 export function serverUri(serverId: string, serverPath: string): vscode.Uri {
   return vscode.Uri.from({ scheme: SERVER_FS_SCHEME, authority: serverId, path: `/${normalizeServerPath(serverPath)}` });
-}
-
-/** The server id and normalised server path a URI names. */
-export function serverPathOf(uri: vscode.Uri): { serverId: string; path: string } {
-  return { serverId: uri.authority, path: normalizeServerPath(uri.path) };
 }
 
 function fileTypeOf(model: ContentsModel): vscode.FileType {

@@ -136,20 +136,25 @@ describe('Jupyter Remote inside VS Code', function () {
     await assert.rejects(async () => fsx.stat(uri('ext files')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
   });
 
-  it('a notebook that lives on the server opens in the notebook editor, and saving writes it there', async () => {
+  it('a notebook that lives on the server opens in the notebook editor, its kernel starts beside it, and saving writes it there', async () => {
     const s = servers.token;
     const [record] = api.store.list();
-    const uri = vscode.Uri.parse(`jupyter-remote://${record.id}/remote.ipynb`);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, execution_count: null, outputs: [], source: 'x = 1' }] })));
-    const doc = await vscode.workspace.openNotebookDocument(uri);
+    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
+    await vscode.workspace.fs.createDirectory(uri('work'));
+    await vscode.workspace.fs.writeFile(uri('work/data.csv'), Buffer.from('a,b\n1,2\n'));
+    await vscode.workspace.fs.writeFile(uri('work/remote.ipynb'), Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, execution_count: null, outputs: [], source: "print(open('data.csv').read(), end='')" }] })));
+    const doc = await vscode.workspace.openNotebookDocument(uri('work/remote.ipynb'));
     await vscode.window.showNotebookDocument(doc);
-    assert.equal(doc.cellAt(0).document.getText(), 'x = 1');
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: `jupyterRemote.${record.id}.spec.python3`, extension: EXTENSION_ID });
+    await runCells(doc, 0, 1);
+    assert.equal(stdoutOf(doc.cellAt(0)), 'a,b\n1,2\n', 'the kernel runs in the notebook\'s folder on the server');
     const edit = new vscode.WorkspaceEdit();
     edit.set(doc.uri, [vscode.NotebookEdit.insertCells(1, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, "print('saved to the server')", 'python')])]);
     await vscode.workspace.applyEdit(edit);
     assert.ok(await doc.save(), 'saved');
-    const onServer = (await fetch(`${s.url}api/contents/remote.ipynb`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json())) as { content: { cells: { source: string | string[] }[] } };
-    assert.deepEqual(onServer.content.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)), ['x = 1', "print('saved to the server')"]);
+    const onServer = (await fetch(`${s.url}api/contents/work/remote.ipynb`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json())) as { content: { cells: { source: string | string[]; outputs: unknown[] }[] } };
+    assert.deepEqual(onServer.content.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)), ["print(open('data.csv').read(), end='')", "print('saved to the server')"]);
+    assert.equal(onServer.content.cells[0].outputs.length, 1, 'with its output');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
