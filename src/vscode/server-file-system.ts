@@ -19,6 +19,7 @@ import type { Logger } from '../core/util/logger';
 import type { ServerConnections } from './server-connections';
 
 import { SERVER_FS_SCHEME, serverPathOf } from './server-uri';
+import { ServerWatcher } from './server-watcher';
 
 export { SERVER_FS_SCHEME };
 
@@ -38,15 +39,19 @@ function fileTypeOf(model: ContentsModel): vscode.FileType {
 export class ServerFileSystem implements vscode.FileSystemProvider {
   private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changed.event;
+  /** Finds changes made on the server (see ServerWatcher: what is on screen, while the window has focus). */
+  readonly watcher: ServerWatcher;
 
   constructor(
     private readonly connections: ServerConnections,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.watcher = new ServerWatcher(connections, (events) => this.changed.fire(events), log);
+  }
 
-  watch(): vscode.Disposable {
-    // Changes made on the server are not pushed yet; VS Code re-stats open files when the window gets focus.
-    return new vscode.Disposable(() => undefined);
+  watch(uri: vscode.Uri): vscode.Disposable {
+    // Folders are watched once VS Code lists them (readDirectory); this is for open files (and watched roots).
+    return this.watcher.watchFile(uri);
   }
 
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
@@ -64,7 +69,11 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   }
 
   readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
-    return this.run(uri, async (session, path) => (await listDirectory(session, path)).map((e): [string, vscode.FileType] => [e.name, fileTypeOf(e)]));
+    return this.run(uri, async (session, path) => {
+      const entries = await listDirectory(session, path);
+      this.watcher.listed(uri, entries);
+      return entries.map((e): [string, vscode.FileType] => [e.name, fileTypeOf(e)]);
+    });
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -79,6 +88,7 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
       if (!existing && !options.create) throw vscode.FileSystemError.FileNotFound(uri);
       if (!existing && !(await this.statIfAny(session, parentOf(path)))) throw vscode.FileSystemError.FileNotFound(uri.with({ path: `/${parentOf(path)}` }));
       await uploadFile(session, path, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
+      this.watcher.wrote(uri);
       this.fire(uri, existing ? vscode.FileChangeType.Changed : vscode.FileChangeType.Created);
     });
   }
@@ -128,6 +138,7 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   }
 
   dispose(): void {
+    this.watcher.dispose();
     this.changed.dispose();
   }
 

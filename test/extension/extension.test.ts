@@ -136,6 +136,33 @@ describe('Jupyter Remote inside VS Code', function () {
     await assert.rejects(async () => fsx.stat(uri('ext files')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
   });
 
+  it('changes made on the server behind VS Code\'s back show up: a file the kernel writes appears in a listed folder, an open file\'s change is reported', async () => {
+    const s = servers.token;
+    const [record] = api.store.list();
+    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
+    await vscode.workspace.fs.createDirectory(uri('watched'));
+    await vscode.workspace.fs.writeFile(uri('watched/open.txt'), Buffer.from('v1'));
+    const seen: string[] = [];
+    const sub = api.fileSystem.onDidChangeFile((events) => seen.push(...events.map((e) => `${e.type}:${e.uri.path}`)));
+    const watching = api.fileSystem.watch(uri('watched/open.txt'));
+    try {
+      await vscode.workspace.fs.readDirectory(uri('watched')); // what the Explorer does when it shows the folder
+      await api.fileSystem.watcher.poll(); // the open file's first look
+      const put = (p: string, text: string) => fetch(`${s.url}api/contents/${p}`, { method: 'PUT', headers: { Authorization: `token ${s.token}` }, body: JSON.stringify({ type: 'file', format: 'text', content: text }) });
+      await put('watched/from-kernel.csv', 'x\n');
+      await put('watched/open.txt', 'v2, changed elsewhere');
+      const started = Date.now();
+      const want = [`${vscode.FileChangeType.Created}:/watched/from-kernel.csv`, `${vscode.FileChangeType.Changed}:/watched/open.txt`];
+      // Rounds run every 2 s while the window has focus; a headless window may not have it, so a round is also run here.
+      if (!vscode.window.state.focused) await api.fileSystem.watcher.poll();
+      await until('both changes to be reported', () => want.every((w) => seen.includes(w)), 10000);
+      console.log(`server changes reported after ${Date.now() - started} ms (window focused: ${vscode.window.state.focused})`);
+    } finally {
+      watching.dispose();
+      sub.dispose();
+    }
+  });
+
   it('a notebook that lives on the server opens in the notebook editor, its kernel starts beside it, and saving writes it there', async () => {
     const s = servers.token;
     const [record] = api.store.list();
