@@ -6,6 +6,7 @@ import { connectToServer } from './connect-flow';
 import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
 import { openServerFolder } from './open-server-folder';
+import { downloadFromServer, uploadToServer } from './transfer-commands';
 import { ServerConnections } from './server-connections';
 import { ServerRecord, ServerStore } from './server-store';
 import { shownServer } from './status-text';
@@ -217,6 +218,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.interruptKernel', guard('Could not interrupt the kernel', interrupt)),
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
     vscode.commands.registerCommand('jupyterRemote.openServerFolder', guard('Could not open the server folder', openFolder)),
+    vscode.commands.registerCommand(
+      'jupyterRemote.uploadToServer',
+      guard('Could not upload', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
+        uploadToServer(connections, async () => (store.list().length === 1 ? store.list()[0] : pickServer('Upload to Which Server?')), uri, uris),
+      ),
+    ),
+    vscode.commands.registerCommand('jupyterRemote.downloadFromServer', guard('Could not download', (uri?: vscode.Uri, uris?: vscode.Uri[]) => downloadFromServer(uri, uris))),
     vscode.commands.registerCommand('jupyterRemote.showLog', () => deps.showLog()),
   ];
 }

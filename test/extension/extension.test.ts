@@ -136,6 +136,15 @@ describe('Jupyter Remote inside VS Code', function () {
     await assert.rejects(async () => fsx.stat(uri('ext files')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
   });
 
+  it('Upload to Server… copies a local file into the chosen server folder (its root, the first choice)', async () => {
+    const s = servers.token;
+    const local = path.join(workspace, 'to upload é.csv');
+    fs.writeFileSync(local, 'n,sq\n3,9\n');
+    await runAccepting('jupyterRemote.uploadToServer', vscode.Uri.file(local));
+    const onServer = (await fetch(`${s.url}api/contents/${encodeURIComponent('to upload é.csv')}?type=file&format=text`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json())) as { content: string };
+    assert.equal(onServer.content, 'n,sq\n3,9\n');
+  });
+
   it('changes made on the server behind VS Code\'s back show up: a file the kernel writes appears in a listed folder, an open file\'s change is reported', async () => {
     const s = servers.token;
     const [record] = api.store.list();

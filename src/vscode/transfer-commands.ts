@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { browseServerFolder } from './open-server-folder';
+import type { ServerConnections } from './server-connections';
+import { serverUri } from './server-file-system';
+import type { ServerRecord } from './server-store';
+
+const baseName = (uri: vscode.Uri) => uri.path.split('/').filter(Boolean).pop() ?? 'file';
+
+/**
+ * Copies each source into `folder` with VS Code's own copy (folders recursively; the server side goes
+ * through our file system, so uploads go in chunks and replace a file only when whole). An existing
+ * target is replaced only when the person says so. Resolves how many were copied.
+ */
+async function copyEach(sources: vscode.Uri[], folder: vscode.Uri, title: string): Promise<number> {
+  let copied = 0;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    for (const [i, source] of sources.entries()) {
+      if (token.isCancellationRequested) break;
+      const target = vscode.Uri.joinPath(folder, baseName(source));
+      progress.report({ message: `${baseName(source)} (${i + 1} of ${sources.length})`, increment: 100 / sources.length });
+      const exists = await vscode.workspace.fs.stat(target).then(() => true, () => false);
+      if (exists) {
+        const replace = await vscode.window.showWarningMessage(`${baseName(source)} already exists in ${folder.path || '/'}. Replace it?`, { modal: true }, 'Replace');
+        if (replace !== 'Replace') continue;
+      }
+      await vscode.workspace.fs.copy(source, target, { overwrite: exists });
+      copied++;
+    }
+  });
+  return copied;
+}
+
+/** The explorer's selection when a context-menu command runs, else the one resource it was given. */
+function selection(uri: vscode.Uri | undefined, uris: vscode.Uri[] | undefined): vscode.Uri[] {
+  return uris?.length ? uris : uri ? [uri] : [];
+}
+
+/** Upload to Server… (local files and folders): a server, a folder on it, then the copies. */
+export async function uploadToServer(connections: ServerConnections, pickServer: () => Promise<ServerRecord | undefined>, uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<void> {
+  let sources = selection(uri, uris);
+  if (!sources.length) sources = (await vscode.window.showOpenDialog({ canSelectMany: true, canSelectFolders: true, canSelectFiles: true, openLabel: 'Upload' })) ?? [];
+  if (!sources.length) return;
+  const server = await pickServer();
+  if (!server) return;
+  const folder = await browseServerFolder(connections, server);
+  if (folder === undefined) return;
+  const copied = await copyEach(sources, serverUri(server.id, folder), `Uploading to ${server.name}`);
+  void vscode.window.showInformationMessage(`Uploaded ${copied} of ${sources.length} to ${server.name}: /${folder}.`);
+}
+
+/** Download… (server files and folders): a local folder, then the copies. */
+export async function downloadFromServer(uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<void> {
+  const sources = selection(uri, uris);
+  if (!sources.length) {
+    void vscode.window.showInformationMessage('Choose files or folders of a server folder in the Explorer, then Download….');
+    return;
+  }
+  const [folder] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here' })) ?? [];
+  if (!folder) return;
+  const copied = await copyEach(sources, folder, 'Downloading from the server');
+  void vscode.window.showInformationMessage(`Downloaded ${copied} of ${sources.length} to ${folder.fsPath}.`);
+}
