@@ -8,6 +8,8 @@
  * off), on a free loopback port.
  */
 import { execFile } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { shutdownKernel, startKernel } from '../src/core/api';
@@ -18,7 +20,11 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list').split(',');
+/** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
+const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
+const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
+const LIST_ENTRIES = 5000;
 
 type Result = { ms: number; cpuMs?: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
 
@@ -35,8 +41,14 @@ async function main(): Promise<void> {
   const session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
   const baseUrl = server.url.replace(/\/$/, '');
   const rows: string[] = [];
+  const fileRows: string[] = [];
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
+      if (FILE_WORKLOADS.has(workload)) {
+        fileRows.push(...(await fileWorkload(workload, server.rootDir, scratch, baseUrl, server.token)));
+        continue;
+      }
       const results: Record<'ours' | 'theirs', Result[]> = { ours: [], theirs: [] };
       for (let rep = 0; rep < REPS; rep++) {
         const order = rep % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const);
@@ -77,12 +89,69 @@ async function main(): Promise<void> {
   } finally {
     await session.close();
     await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
   process.stderr.write('\n');
   console.log(`${stack.label}; IOPub rate limits off, ${REPS} runs each, medians; ${new Date().toISOString()}`);
   console.log('| workload | measure | jupyter-remote | @jupyterlab/services | ours/theirs |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(r);
+  if (fileRows.length) {
+    console.log(`\nServer files: ${FILE_MB} MB file, ${LIST_ENTRIES}-entry folder; ${REPS} runs each, medians`);
+    console.log('| workload | measure | jupyter-remote | plain HTTP client | ours/plain |');
+    console.log('|---|---|---|---|---|');
+    for (const r of fileRows) console.log(r);
+  }
+}
+
+type FileResult = { ms: number; peakRssMb: number };
+
+/**
+ * get: `files/` of a FILE_MB file, streamed to disk (ours: downloadFile, what `jupyter-remote get` runs);
+ * put: a FILE_MB file in 512 KiB base64 chunks (ours: uploadFile, which also renames the whole file into
+ * place); list: one folder of LIST_ENTRIES files (ours: listDirectory), plus `jupyter-remote ls --json` as a whole process.
+ */
+async function fileWorkload(workload: string, rootDir: string, scratch: string, baseUrl: string, token: string): Promise<string[]> {
+  // Written 1 MiB at a time: Linux keeps a process's peak RSS across fork and exec, so a parent that held
+  // the whole file would hand its peak to the workers that measure theirs.
+  const writeBig = (file: string, fill: number) => {
+    const mib = Buffer.alloc(1024 * 1024, fill);
+    const fd = openSync(file, 'w');
+    for (let i = 0; i < FILE_MB; i++) writeSync(fd, mib);
+    closeSync(fd);
+  };
+  let arg: string;
+  if (workload === 'get') {
+    writeBig(path.join(rootDir, 'big.bin'), 7);
+    arg = 'big.bin';
+  } else if (workload === 'put') {
+    arg = path.join(scratch, 'upload.bin');
+    writeBig(arg, 9);
+  } else {
+    mkdirSync(path.join(rootDir, 'many'), { recursive: true });
+    for (let i = 0; i < LIST_ENTRIES; i++) writeFileSync(path.join(rootDir, 'many', `f${String(i).padStart(5, '0')}.txt`), String(i));
+    arg = 'many';
+  }
+  const results: Record<'ours' | 'plain', FileResult[]> = { ours: [], plain: [] };
+  const cli: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const who of rep % 2 === 0 ? (['ours', 'plain'] as const) : (['plain', 'ours'] as const)) {
+      const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/files-worker.js'), who, workload, baseUrl, token, arg], { timeout: 600000 });
+      results[who].push(JSON.parse(stdout) as FileResult);
+      process.stderr.write('.');
+    }
+    if (workload === 'list') {
+      const t0 = performance.now();
+      await execFileAsync(process.execPath, [path.resolve('dist/cli.js'), 'ls', `${baseUrl}/`, arg, '--json'], { env: { ...process.env, JUPYTER_TOKEN: token }, maxBuffer: 64 * 1024 * 1024 });
+      cli.push(performance.now() - t0);
+    }
+  }
+  const m = (who: 'ours' | 'plain', f: (r: FileResult) => number) => median(results[who].map(f));
+  const row = (label: string, f: (r: FileResult) => number, unit: string) => `| ${workload} | ${label} | ${m('ours', f).toFixed(0)} ${unit} | ${m('plain', f).toFixed(0)} ${unit} | ${(m('ours', f) / m('plain', f)).toFixed(2)}× |`;
+  const rows = [row('time', (r) => r.ms, 'ms'), row('peak RSS', (r) => r.peakRssMb, 'MB')];
+  if (workload !== 'list') rows.push(row('throughput', (r) => (FILE_MB * 1000) / r.ms, 'MB/s').replace(/\| ([\d.]+)× \|$/, (_, x: string) => `| ${x}× (higher is better) |`));
+  if (workload === 'list') rows.push(`| list | \`jupyter-remote ls --json\`, whole process | ${median(cli).toFixed(0)} ms | | |`);
+  return rows;
 }
 
 main().catch((e) => {
