@@ -145,6 +145,30 @@ describe('Jupyter Remote inside VS Code', function () {
     assert.equal(onServer.content, 'n,sq\n3,9\n');
   });
 
+  it('a file changed on the server since it was opened is not overwritten by a save: the save fails, the editor stays dirty, both versions survive', async () => {
+    const s = servers.token;
+    const [record] = api.store.list();
+    const uri = vscode.Uri.parse(`jupyter-remote://${record.id}/conflict.txt`);
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global); // code-server saves after 1 s by default
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('original\n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, new vscode.Position(0, 0), 'mine: ');
+    await vscode.workspace.applyEdit(edit);
+    await sleep(50); // a later modification time than the one VS Code read
+    await fetch(`${s.url}api/contents/conflict.txt`, { method: 'PUT', headers: { Authorization: `token ${s.token}` }, body: JSON.stringify({ type: 'file', format: 'text', content: 'theirs, saved elsewhere\n' }) });
+    const saved = await doc.save();
+    assert.equal(saved, false, 'VS Code refused to overwrite the newer file');
+    assert.equal(doc.isDirty, true, 'the edit is still in the editor');
+    assert.equal(doc.getText(), 'mine: original\n');
+    const onServer = (await fetch(`${s.url}api/contents/conflict.txt?type=file&format=text`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json())) as { content: string };
+    assert.equal(onServer.content, 'theirs, saved elsewhere\n', 'the version saved elsewhere is intact');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+  });
+
   it('changes made on the server behind VS Code\'s back show up: a file the kernel writes appears in a listed folder, an open file\'s change is reported', async () => {
     const s = servers.token;
     const [record] = api.store.list();
