@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
       log,
       showError: (message) => void vscode.window.showErrorMessage(redactor.redact(message), 'Show Log').then((a) => (a ? showLog() : undefined)),
       keepKernelOnClose: () => config().get<boolean>('keepKernelOnClose', false),
+      kernelFolder: (notebook) => vscode.workspace.getConfiguration('jupyterRemote', notebook.uri).get<string>('kernelFolder', ''),
     });
     const fileSystem = new ServerFileSystem(connections, log);
     context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));

@@ -5,7 +5,7 @@ import { Logger, Redactor } from '../core/util/logger';
 import { connectToServer } from './connect-flow';
 import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
-import { openServerFolder } from './open-server-folder';
+import { openServerFolder, setKernelFolder } from './open-server-folder';
 import { downloadFromServer, uploadToServer } from './transfer-commands';
 import { ServerConnections } from './server-connections';
 import { ServerRecord, ServerStore } from './server-store';
@@ -218,6 +218,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.interruptKernel', guard('Could not interrupt the kernel', interrupt)),
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
     vscode.commands.registerCommand('jupyterRemote.openServerFolder', guard('Could not open the server folder', openFolder)),
+    vscode.commands.registerCommand(
+      'jupyterRemote.setKernelFolder',
+      guard('Could not set the server folder', async () => {
+        const notebook = vscode.window.activeNotebookEditor?.notebook;
+        const shown = shownServer(store.list(), store.activeId, notebook && controllers.serverOf(notebook)) ?? (await pickServer('Browse Which Server?'));
+        if (shown) await setKernelFolder(connections, shown);
+      }),
+    ),
     vscode.commands.registerCommand(
       'jupyterRemote.uploadToServer',
       guard('Could not upload', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>

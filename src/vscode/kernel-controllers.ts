@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { normalizeServerPath, parentOf } from '../core/api/server-path';
 import type { KernelModel, KernelSpec } from '../core/api';
 import { JupyterError } from '../core/http';
 import type { CellOutputs, ExecuteResult, KernelStatus, StdinRequest } from '../core/kernel';
@@ -23,6 +24,8 @@ interface NotebookState {
   views: Map<string, CellOutputView>;
   areas: Map<CellOutputs, CellOutputView>;
   statusListener?: { dispose(): void };
+  /** The session path the kernel was started with, and the server folder that puts its kernel in. */
+  session?: { path: string; folder: string };
 }
 
 export interface KernelControllersOptions {
@@ -33,6 +36,8 @@ export interface KernelControllersOptions {
   showError: (message: string) => void;
   /** `jupyterRemote.keepKernelOnClose`, read when a notebook closes. */
   keepKernelOnClose: () => boolean;
+  /** `jupyterRemote.kernelFolder` for a local notebook (its workspace folder's), read when its kernel starts. */
+  kernelFolder: (notebook: vscode.NotebookDocument) => string;
 }
 
 /**
@@ -68,6 +73,11 @@ export class KernelControllers implements vscode.Disposable {
   /** The state of the kernel a notebook runs on, if it has one of ours. */
   statusOf(notebook: vscode.NotebookDocument): KernelStatus | undefined {
     return this.kernelStatus.get(notebook);
+  }
+
+  /** The folder on the server a notebook's kernel runs in ('' for the root), once it has started. */
+  kernelFolderOf(notebook: vscode.NotebookDocument): string | undefined {
+    return this.notebooks.get(notebook)?.session?.folder;
   }
 
   /** The server a notebook's kernel runs on. */
@@ -150,6 +160,21 @@ export class KernelControllers implements vscode.Disposable {
     this.options.log.debug(`Controller ${label} on ${record.name}`);
   }
 
+  /**
+   * The path a notebook's session gets; the server starts its kernel in that path's folder (or the
+   * nearest one that exists). A notebook that lives on the server: its own path there. A local one: its
+   * workspace path inside the `jupyterRemote.kernelFolder` of its workspace folder (the server's root when
+   * unset) — the whole workspace path, so two local notebooks of one name never share a session (the
+   * server hands an existing session, kernel and all, to a second notebook with the same path).
+   */
+  private sessionPath(notebook: vscode.NotebookDocument, serverId: string): { path: string; folder: string } {
+    const onServer = sessionPathOnServer(notebook.uri, serverId);
+    if (onServer !== undefined) return { path: onServer, folder: parentOf(onServer) };
+    const name = notebook.isUntitled ? notebook.uri.path.split('/').pop() || 'Untitled.ipynb' : vscode.workspace.asRelativePath(notebook.uri, false);
+    const folder = normalizeServerPath(this.options.kernelFolder(notebook));
+    return { path: folder ? `${folder}/${name}` : name, folder };
+  }
+
   /** A notebook that lives on a server is offered that server's kernel types first. */
   private preferForServerNotebook(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): void {
     if (notebook.notebookType === NOTEBOOK_TYPE && notebook.uri.scheme === SERVER_FS_SCHEME && notebook.uri.authority === target.serverId) {
@@ -188,9 +213,10 @@ export class KernelControllers implements vscode.Disposable {
       const session = await this.options.connections.session(target.serverId);
       // The kernel client (and its WebSocket library) loads here, on the first run, not at activation.
       const { NotebookKernel } = await import('./notebook-kernel');
+      state.session = this.sessionPath(notebook, target.serverId);
       const kernel = await NotebookKernel.start({
         session,
-        path: notebookPath(notebook, target.serverId),
+        path: state.session.path,
         kernelName: target.kernelId ? undefined : target.specName,
         kernelId: target.kernelId,
         // Gateways: kernels on their own, no sessions (PROTOCOL.md §7).
@@ -200,7 +226,7 @@ export class KernelControllers implements vscode.Disposable {
       state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
-      this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${notebookPath(notebook, target.serverId)} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
+      this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
       return kernel;
     } catch (e) {
       this.setKernelStatus(notebook, undefined);
@@ -320,12 +346,6 @@ export function controllerId(serverId: string, specName: string, kernelId?: stri
   return kernelId ? `jupyterRemote.${serverId}.kernel.${kernelId}` : `jupyterRemote.${serverId}.spec.${specName}`;
 }
 
-/** The notebook's path as the server lists it in its sessions: its server path when it lives there, else its name in the workspace. */
-function notebookPath(notebook: vscode.NotebookDocument, serverId: string): string {
-  const onServer = sessionPathOnServer(notebook.uri, serverId);
-  if (onServer !== undefined) return onServer;
-  return notebook.isUntitled ? notebook.uri.path.split('/').pop() || 'Untitled.ipynb' : vscode.workspace.asRelativePath(notebook.uri, false);
-}
 
 async function askForInput(cell: vscode.NotebookCell, request: StdinRequest): Promise<string> {
   const answer = await vscode.window.showInputBox({

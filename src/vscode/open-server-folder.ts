@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listDirectory, parentOf } from '../core/api';
+import { ContentsError, listDirectory, parentOf } from '../core/api';
 import type { ServerConnections } from './server-connections';
 import { serverUri } from './server-file-system';
 import type { ServerRecord } from './server-store';
@@ -13,7 +13,14 @@ type BrowseItem = vscode.QuickPickItem & { go?: string; open?: boolean };
 export async function browseServerFolder(connections: ServerConnections, server: ServerRecord, start = ''): Promise<string | undefined> {
   const session = await connections.session(server.id);
   for (let here = start; ; ) {
-    const entries = await listDirectory(session, here);
+    const entries = await listDirectory(session, here).catch((e: unknown) => {
+      if (here && e instanceof ContentsError && e.problem === 'not-found') return undefined; // a remembered folder that is gone
+      throw e;
+    });
+    if (!entries) {
+      here = '';
+      continue;
+    }
     const folders = entries.filter((e) => e.type === 'directory').sort((a, b) => a.name.localeCompare(b.name));
     const items: BrowseItem[] = [
       { label: '$(check) Open This Folder', description: `/${here}`, open: true },
@@ -50,4 +57,19 @@ export async function openServerFolder(connections: ServerConnections, server: S
     const count = vscode.workspace.workspaceFolders?.length ?? 0;
     if (!vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name })) throw new Error('VS Code did not add the folder to this window.');
   }
+}
+
+/**
+ * Set Server Folder for Local Notebooks… — the server folder (browsed on `server`) where kernels of the
+ * local notebooks in a workspace folder start: `jupyterRemote.kernelFolder` of that workspace folder.
+ */
+export async function setKernelFolder(connections: ServerConnections, server: ServerRecord): Promise<void> {
+  const active = vscode.window.activeNotebookEditor?.notebook.uri;
+  const workspaceFolder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which workspace folder\'s local notebooks?' }));
+  if (!workspaceFolder) return;
+  const config = vscode.workspace.getConfiguration('jupyterRemote', workspaceFolder.uri);
+  const folder = await browseServerFolder(connections, server, config.get<string>('kernelFolder', ''));
+  if (folder === undefined) return;
+  await config.update('kernelFolder', folder, vscode.ConfigurationTarget.WorkspaceFolder);
+  void vscode.window.showInformationMessage(`Kernels of local notebooks in ${workspaceFolder.name} start in /${folder} on the server (restart a running kernel to move it).`);
 }

@@ -38,7 +38,7 @@ export class ServerStatusBar implements vscode.Disposable {
     }
     const kernel = onNotebook ? this.controllers.statusOf(onNotebook) : undefined;
     const status = this.connections.status(record.id);
-    const view = statusBarText(record.name, status.state, kernel, status.message, status.identity);
+    const view = statusBarText(record.name, status.state, kernel, status.message, status.identity, onNotebook && this.controllers.kernelFolderOf(onNotebook));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -40,7 +40,15 @@ const NEEDS_ATTENTION = new Set<ServerState>(['unreachable', 'auth-needed', 'sto
  * What the status bar item says, as data (so the wording is tested without a window). `message`:
  * why the server needs attention (one sentence, no secret), added to the tooltip.
  */
-export function statusBarText(name: string, server: ServerState, kernel: KernelStatus | undefined, message?: string, identity?: Identity): { text: string; tooltip: string; warning: boolean } {
+export function statusBarText(
+  name: string,
+  server: ServerState,
+  kernel: KernelStatus | undefined,
+  message?: string,
+  identity?: Identity,
+  /** The server folder the notebook's kernel started in ('' for the root). */
+  kernelFolder?: string,
+): { text: string; tooltip: string; warning: boolean } {
   const kernelWords = kernel ? KERNEL_WORDS[kernel] : undefined;
   const serverSuffix = NEEDS_ATTENTION.has(server) || server === 'connecting' ? ` (${SERVER_WORDS[server]})` : '';
   const kernelSuffix = kernelWords ? ` · ${kernel === 'busy' ? '$(circle-filled) ' : kernel === 'idle' ? '$(circle-outline) ' : ''}${kernelWords}` : '';
@@ -48,7 +56,7 @@ export function statusBarText(name: string, server: ServerState, kernel: KernelS
   const click = server === 'untrusted' ? 'Click to review its certificate, switch or manage servers.' : 'Click to switch, reconnect or manage servers.';
   return {
     text: `${SERVER_ICON[server]} ${name}${serverSuffix}${kernelSuffix}`,
-    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}` : ''}.${why}${server === 'connected' ? identityWords(identity) : ''} ${click}`,
+    tooltip: `Jupyter server ${name}: ${SERVER_WORDS[server]}${kernelWords ? `; this notebook's kernel: ${kernelWords}${kernelFolder !== undefined ? `, started in /${kernelFolder} on ${name}` : ''}` : ''}.${why}${server === 'connected' ? identityWords(identity) : ''} ${click}`,
     warning: NEEDS_ATTENTION.has(server) || kernel === 'dead' || kernel === 'disconnected',
   };
 }

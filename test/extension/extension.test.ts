@@ -218,6 +218,23 @@ describe('Jupyter Remote inside VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('a local notebook runs in the server folder its workspace folder is mapped to (jupyterRemote.kernelFolder)', async () => {
+    const [record] = api.store.list();
+    const config = vscode.workspace.getConfiguration('jupyterRemote', vscode.workspace.workspaceFolders![0].uri);
+    await config.update('kernelFolder', 'work', vscode.ConfigurationTarget.WorkspaceFolder); // work/data.csv is on the server (previous test)
+    try {
+      const doc = await vscode.workspace.openNotebookDocument(writeNotebook(path.join(workspace, 'mapped.ipynb'), ["import os\nprint(os.path.basename(os.getcwd()), open('data.csv').read(), end='')"]));
+      await vscode.window.showNotebookDocument(doc);
+      await vscode.commands.executeCommand('notebook.selectKernel', { id: `jupyterRemote.${record.id}.spec.python3`, extension: EXTENSION_ID });
+      await runCells(doc, 0, 1);
+      assert.equal(stdoutOf(doc.cellAt(0)), 'work a,b\n1,2\n');
+      assert.equal(api.controllers.kernelFolderOf(doc), 'work', 'what the status bar tooltip says');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // ran, so dirty: no save prompt
+    } finally {
+      await config.update('kernelFolder', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
   it('runs cells on the remote kernel: stream, rich output, display updates across cells, clear_output(wait), errors', async () => {
     const uri = writeNotebook(path.join(workspace, 'outputs.ipynb'), [
       "print('hello from the remote kernel')\nimport os; print(os.getpid() != 0)",

@@ -81,6 +81,12 @@ describe('status bar wording', () => {
     assert.doesNotMatch(statusBarText('lab', 'unreachable', undefined, 'gone', readOnly).tooltip, /You are/, 'only while connected');
   });
 
+  it("the tooltip says where the notebook's kernel runs: server and folder", () => {
+    assert.match(statusBarText('lab', 'connected', 'idle', undefined, undefined, 'projects/churn').tooltip, /this notebook's kernel: idle, started in \/projects\/churn on lab\./);
+    assert.match(statusBarText('lab', 'connected', 'busy', undefined, undefined, '').tooltip, /busy, started in \/ on lab\./);
+    assert.doesNotMatch(statusBarText('lab', 'connected', undefined, undefined, undefined, 'x').tooltip, /started in/, 'no kernel, no folder');
+  });
+
   it('an untrusted certificate is its own state, with the reason in the tooltip', () => {
     const view = statusBarText('lab', 'untrusted', undefined, 'The certificate of lab:443 is not signed by an authority this machine trusts (SHA-256 AB:CD).');
     assert.equal(view.text, '$(workspace-untrusted) lab (certificate not trusted)');
