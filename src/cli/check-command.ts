@@ -1,6 +1,6 @@
 import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
 
 /**
@@ -12,15 +12,7 @@ import { CliError } from './io';
 export async function checkCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http', 'verbose'] });
   if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS] [--verbose]', 2);
-  const { session, address } = sessionFromArgs({
-    url: positional[0],
-    ca: options.ca as string | undefined,
-    fingerprint: options.fingerprint as string | undefined,
-    allowInsecureHttp: options['allow-insecure-http'] === true,
-    timeoutSeconds: options.timeout ? Number(options.timeout) : undefined,
-    env: process.env,
-    logger: options.verbose === true ? verboseLogger() : undefined,
-  });
+  const { session, address } = sessionFromOptions(positional[0], options);
   try {
     const { info, started } = await probeStartingHubServer(session, address, process.stderr);
     if (info.flavor === 'jupyterhub') {

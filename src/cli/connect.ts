@@ -62,6 +62,23 @@ export function sessionFromArgs(args: ConnectArgs): { session: HttpSession; addr
   return { session, address };
 }
 
+/**
+ * sessionFromArgs from a command's parsed options: `--ca`, `--fingerprint`, `--allow-insecure-http`,
+ * `--verbose`, and `--timeout` as the request time limit unless the command gives it another meaning
+ * (`run`: a cell's limit).
+ */
+export function sessionFromOptions(url: string, options: Record<string, string | boolean>, { timeoutIsConnect = true } = {}): { session: HttpSession; address: ServerAddress } {
+  return sessionFromArgs({
+    url,
+    ca: options.ca as string | undefined,
+    fingerprint: options.fingerprint as string | undefined,
+    allowInsecureHttp: options['allow-insecure-http'] === true,
+    timeoutSeconds: timeoutIsConnect && options.timeout ? Number(options.timeout) : undefined,
+    env: process.env,
+    logger: options.verbose === true ? verboseLogger() : undefined,
+  });
+}
+
 /** One sentence for stderr, with the next step where the command line has one. */
 export function describeForCli(e: unknown): CliError {
   if (e instanceof CliError) return e;

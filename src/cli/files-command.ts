@@ -1,10 +1,9 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ContentsModel, createDirectory, downloadFile, listDirectory, normalizeServerPath, parentOf, statPath, uploadFile } from '../core/api';
-import { ContentsError } from '../core/api';
+import { ContentsError, ContentsModel, createDirectory, downloadFile, listDirectory, normalizeServerPath, parentOf, statPath, uploadFile } from '../core/api';
 import { HttpSession } from '../core/http';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
 
 const CONNECT_VALUES = ['ca', 'fingerprint', 'timeout'];
@@ -12,15 +11,7 @@ const CONNECT_FLAGS = ['allow-insecure-http', 'verbose'];
 
 /** Connects as `check` does (credentials from the URL or the environment, a stopped Hub server started), then runs `work`. */
 async function withServer<T>(url: string, options: Record<string, string | boolean>, work: (session: HttpSession) => Promise<T>): Promise<T> {
-  const { session, address } = sessionFromArgs({
-    url,
-    ca: options.ca as string | undefined,
-    fingerprint: options.fingerprint as string | undefined,
-    allowInsecureHttp: options['allow-insecure-http'] === true,
-    timeoutSeconds: options.timeout ? Number(options.timeout) : undefined,
-    env: process.env,
-    logger: options.verbose === true ? verboseLogger() : undefined,
-  });
+  const { session, address } = sessionFromOptions(url, options);
   try {
     const { info } = await probeStartingHubServer(session, address, process.stderr);
     if (!info.authenticated) throw missingCredentials(info);

@@ -7,7 +7,7 @@ import { CellOutputs, ExecutionFailedError, KernelConnection, NotebookOutputs } 
 import type { NbOutput, StdinRequest } from '../core/kernel';
 import { NotebookCellJson, NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromArgs, verboseLogger } from './connect';
+import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
 import { outputAsText } from './output-printer';
 
@@ -55,14 +55,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     throw new CliError(`Cannot read ${positional[0]}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
   }
 
-  const { session, address } = sessionFromArgs({
-    url: options.url,
-    ca: options.ca as string | undefined,
-    fingerprint: options.fingerprint as string | undefined,
-    allowInsecureHttp: options['allow-insecure-http'] === true,
-    env: process.env,
-    logger: options.verbose === true ? verboseLogger() : undefined,
-  });
+  const { session, address } = sessionFromOptions(options.url, options, { timeoutIsConnect: false });
   let connection: KernelConnection | undefined;
   let kernelId: string | undefined;
   let interrupted = false;
