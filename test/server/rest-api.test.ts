@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  ContentsError,
   createSession,
   deleteSession,
   getContents,
@@ -15,9 +16,10 @@ import {
 } from '../../src/core/api';
 import { HttpSession, JupyterHttpError } from '../../src/core/http';
 import { Flavor, RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { stack } from './fixtures/stack';
 
 for (const flavor of ['server', 'notebook'] as Flavor[]) {
-  describe(`REST client against ${flavor === 'server' ? 'jupyter_server 1.23' : 'notebook 6.4'} with a base_url`, function () {
+  describe(`REST client against \`jupyter ${flavor}\` of the ${stack.name} stack (API ${stack.apiVersion(flavor)}) with a base_url`, function () {
     this.timeout(120000);
     let server: RunningJupyter;
     let session: HttpSession;
@@ -91,7 +93,7 @@ for (const flavor of ['server', 'notebook'] as Flavor[]) {
       assert.ok(entries.some((e) => e.name === 'hello.py' && e.type === 'file'));
       const file = await getContents(session, 'hello.py', { type: 'file', format: 'text' });
       assert.equal(file.content, "print('hi')\n");
-      await assert.rejects(getContents(session, 'missing.ipynb'), (e: Error) => e instanceof JupyterHttpError && e.status === 404);
+      await assert.rejects(getContents(session, 'missing.ipynb'), (e: Error) => e instanceof JupyterHttpError && e.status === 404 && e instanceof ContentsError && e.problem === 'not-found');
     });
   });
 }

@@ -1,18 +1,20 @@
-import { HttpResponse, HttpSession, JupyterError, ProtocolError } from '../http';
+import { HttpResponse, HttpSession, JupyterHttpError, ProtocolError } from '../http';
 import { encodeServerPath, normalizeServerPath } from './server-path';
 import { Json, expectStatus, field, isObject, isString, jsonBody, optionalNumber, optionalString, reasonOf } from './validate';
 
 /** What went wrong with a path, in the terms a file system speaks (VS Code's FileSystemError has the same). */
 export type ContentsProblem = 'not-found' | 'exists' | 'forbidden' | 'unsupported';
 
-/** A Contents API refusal about a path, with the server's own reason in the message. */
-export class ContentsError extends JupyterError {
+/** A Contents API refusal about a path: an HTTP error that also says what it means for a file system. */
+export class ContentsError extends JupyterHttpError {
+  override readonly name: string = 'ContentsError';
   constructor(
     message: string,
     readonly problem: ContentsProblem,
-    readonly status: number,
+    res: Pick<HttpResponse, 'method' | 'url' | 'status'>,
+    reason = '',
   ) {
-    super(message);
+    super(message, res.method, new URL(res.url).pathname, res.status, reason);
   }
 }
 
@@ -67,14 +69,14 @@ function checkContents(res: HttpResponse, expected: number[], action: string, pa
   // A missing file is "file or directory '/x' does not exist" (2.x) or "No such file or directory: x" (1.x, notebook 6);
   // any other 404 comes from a server with no contents handler at all.
   if (res.status === 404 && !/does not exist|no such file/i.test(reason)) {
-    throw new ContentsError('This server has no Contents API (a kernel gateway runs kernels only): its files cannot be opened from here.', 'unsupported', 404);
+    throw new ContentsError('This server has no Contents API (a kernel gateway runs kernels only): its files cannot be opened from here.', 'unsupported', res, reason);
   }
-  if (res.status === 404) throw new ContentsError(`Could not ${action}: ${where} does not exist on the server.`, 'not-found', 404);
-  if (res.status === 409) throw new ContentsError(`Could not ${action}: ${reason || `${where} already exists`}.`, 'exists', 409);
+  if (res.status === 404) throw new ContentsError(`Could not ${action}: ${where} does not exist on the server.`, 'not-found', res, reason);
+  if (res.status === 409) throw new ContentsError(`Could not ${action}: ${reason || `${where} already exists`}.`, 'exists', res, reason);
   if (res.status === 403 || (res.status === 400 && /hidden|not allowed|outside root|permission|cannot create/i.test(reason))) {
     // jupyter_server answers a hidden name with "Cannot create file or directory '/.x'" and no why.
     const hidden = /(^|\/)\./.test(normalizeServerPath(path)) ? ' (the server refuses hidden files and folders unless ContentsManager.allow_hidden is set)' : '';
-    throw new ContentsError(`The server refused to ${action}: ${reason.replace(/\.$/, '') || 'permission denied'}${hidden}.`, 'forbidden', res.status);
+    throw new ContentsError(`The server refused to ${action}: ${reason.replace(/\.$/, '') || 'permission denied'}${hidden}.`, 'forbidden', res, reason);
   }
   return expectStatus(res, expected, action);
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HttpSession } from '../http';
+import { HttpSession, ProtocolError } from '../http';
 import { ContentsError, deletePath, getContents, putFileBytes, renamePath, statPath } from './contents';
 import type { ContentsModel } from './contents';
 import { baseNameOf, encodeServerPath, normalizeServerPath, parentOf } from './server-path';
@@ -28,7 +28,7 @@ export async function downloadFile(session: HttpSession, path: string, sink: (ch
   });
   if (res.status === 200) return { bytes, via: 'files' };
   const model = await getContents(session, clean, { type: 'file', format: 'base64', signal });
-  if (typeof model.content !== 'string') throw new ContentsError(`Could not read ${clean}: the server sent no content for it.`, 'not-found', 200);
+  if (typeof model.content !== 'string') throw new ProtocolError(`Could not read ${clean}: the server sent a file model without its content.`);
   const data = model.format === 'base64' ? Buffer.from(model.content, 'base64') : Buffer.from(model.content, 'utf8');
   await sink(data);
   return { bytes: data.length, via: 'contents' };
