@@ -161,8 +161,12 @@ export class Workbench {
     await this.page.keyboard.press('Control+P');
     await this.quickInput.locator('input').waitFor({ state: 'visible' });
     await this.quickInput.locator('input').fill(name);
-    await this.quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
+    // Click the row that names the file: Enter takes whichever row is first while the list still filters
+    // (a recently opened notebook), and the notebook already in front would then pass for the new one.
+    const row = this.quickInput.locator('.monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+    await this.page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 30000 });
     if (name.endsWith('.ipynb')) await this.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
