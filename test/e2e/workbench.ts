@@ -161,12 +161,13 @@ export class Workbench {
     await this.page.keyboard.press('Control+P');
     await this.quickInput.locator('input').waitFor({ state: 'visible' });
     await this.quickInput.locator('input').fill(name);
-    // Click the row that names the file: Enter takes whichever row is first while the list still filters
-    // (a recently opened notebook), and the notebook already in front would then pass for the new one.
-    const row = this.quickInput.locator('.monaco-list-row', { hasText: name }).first();
-    await row.waitFor({ state: 'visible' });
-    await row.click();
-    await this.page.locator('.tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 30000 });
+    // Enter only once the list has settled with the file itself first: while it still filters, the first row
+    // can be another (a recently opened `hello-today.ipynb` for `hello.ipynb`), and rows are reused as it
+    // re-renders, so even clicking a matching row can land on another file. Then wait for the file's own tab.
+    const firstName = async () => ((await this.quickInput.locator('.monaco-list-row').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim();
+    await until(`Quick Open to list ${name} first`, async () => (await firstName()) === name, 20000, 100);
+    await this.page.keyboard.press('Enter');
+    await until(`the tab of ${name} in front`, async () => ((await this.page.locator('.tab.active').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim() === name, 30000, 100);
     if (name.endsWith('.ipynb')) await this.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
