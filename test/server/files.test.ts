@@ -7,13 +7,16 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  ContentsChange,
   ContentsError,
+  EventsUnsupportedError,
   createDirectory,
   deletePath,
   listDirectory,
   readFileBytes,
   renamePath,
   statPath,
+  subscribeToContentsEvents,
   uploadFile,
 } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
@@ -113,6 +116,40 @@ describe(`server files on the ${stack.name} stack`, function () {
     await assert.rejects(uploadFile(session, '.secret', Buffer.from('x')), (e: unknown) => problemOf('forbidden')(e) && /hidden files/.test((e as Error).message));
     await deletePath(session, 'a.txt');
     await assert.rejects(statPath(session, 'a.txt'), problemOf('not-found'));
+  });
+
+  it(stack.serverMajor() >= 2 ? 'the event stream reports changes made through the Contents API (not our own reads), with their paths' : 'jupyter_server 1 has no event stream: subscribing says so', async () => {
+    const changes: ContentsChange[] = [];
+    if (stack.serverMajor() < 2) {
+      await assert.rejects(subscribeToContentsEvents(session, { onChange: (c) => changes.push(c), onClose: () => undefined }), (e: unknown) => e instanceof EventsUnsupportedError && /needs jupyter_server 2/.test((e as Error).message));
+      return;
+    }
+    let closedByUs: boolean | undefined;
+    const events = await subscribeToContentsEvents(session, { onChange: (c) => changes.push(c), onClose: (byUs) => (closedByUs = byUs) });
+    try {
+      // Another client (its own session, as JupyterLab would be) saves, renames and deletes.
+      const other = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+      try {
+        await uploadFile(other, 'one.txt', Buffer.from('1'));
+        await statPath(other, 'one.txt'); // a read: no change
+        await renamePath(other, 'one.txt', 'two.txt');
+        await deletePath(other, 'two.txt');
+      } finally {
+        await other.close();
+      }
+      const deadline = Date.now() + 5000;
+      while (!changes.some((c) => c.action === 'delete') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const seen = changes.map((c) => `${c.action} ${c.sourcePath ? `${c.sourcePath} → ` : ''}${c.path}`);
+      assert.ok(seen.includes('rename one.txt → two.txt'), seen.join('; '));
+      assert.ok(seen.includes('delete two.txt'), seen.join('; '));
+      assert.ok(seen.some((c) => /^(save|upload|rename) .*one\.txt$/.test(c)), `the upload of one.txt: ${seen.join('; ')}`);
+      assert.ok(!changes.some((c) => (c.action as string) === 'get'), 'reads are not changes');
+    } finally {
+      events.close();
+    }
+    const deadline = Date.now() + 3000;
+    while (closedByUs === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(closedByUs, true, 'close() ends the stream and says it was ours');
   });
 
   describe('the command line', () => {

@@ -1,4 +1,5 @@
 export * from './contents';
+export * from './events';
 export * from './file-transfer';
 export * from './front-end';
 export * from './hub';

@@ -4,3 +4,5 @@ export type { Credentials, HttpResponse, HttpSessionOptions, RequestOptions } fr
 export { fetchPeerCertificate, normalizeFingerprint } from './tls';
 export type { PeerCertificate, TlsTrust } from './tls';
 export { matchesNoProxy, resolveProxy } from './proxy';
+export { openServerSocket } from './web-socket';
+export type { ServerSocket, ServerSocketOptions } from './web-socket';

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { AuthError, HttpSession, JupyterError, openServerSocket } from '../http';
+
 import { Logger } from '../util/logger';
 import { coalesceLargeFrames } from './frame-coalescer';
 import { KernelMessage } from './messages';
@@ -88,54 +88,22 @@ export class KernelSocket {
 
   private static async attempt(options: KernelSocketOptions, format: WireFormat): Promise<KernelSocket> {
     const { session, kernelId, sessionId } = options;
-    const url = session.url(`api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`);
-    const wsUrl = url.toString().replace(/^http/, 'ws');
-    const headers = await session.websocketHeaders(url);
-    const socket = await session.connectSocket(options.handshakeTimeoutMs);
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(wsUrl, format === 'v1' ? [V1_PROTOCOL] : [], {
-        headers,
-        createConnection: () => socket,
-        perMessageDeflate: false,
-        maxPayload: 1024 * 1024 * 1024,
-        followRedirects: false,
-      });
-      ws.binaryType = 'nodebuffer';
-      let settled = false;
-      // Our own limit: `ws`'s handshakeTimeout never fires on a socket we hand it, so a server that
-      // accepts the connection and never answers the upgrade would hold this (and every reconnect) forever.
-      const timer = setTimeout(() => fail(new TimeoutError(`The kernel connection was not accepted within ${Math.round(options.handshakeTimeoutMs / 1000)} s.`)), options.handshakeTimeoutMs);
-      const fail = (e: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        ws.removeAllListeners();
-        ws.on('error', () => undefined);
-        ws.terminate();
-        socket.destroy();
-        reject(e);
-      };
-      ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        res.resume();
-        if (status === 404) fail(new KernelNotFoundError('The kernel no longer exists on the server: start a new one.'));
-        else if (status === 401 || status === 403) fail(new AuthError(`The server refused the kernel connection (HTTP ${status}): check the token or log in again.`, 'forbidden', status));
-        else fail(new HandshakeRejectedError(`The server refused the kernel connection (HTTP ${status}).`, status));
-      });
-      ws.once('error', fail);
-      ws.once('open', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        ws.removeAllListeners();
-        socket.setNoDelay(true);
-        coalesceLargeFrames(socket);
-        // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
-        ws.pong();
-        options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
-        resolve(new KernelSocket(ws, format, options));
-      });
+    const { ws, socket } = await openServerSocket(session, `api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`, {
+      protocols: format === 'v1' ? [V1_PROTOCOL] : [],
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      what: 'the kernel connection',
+      refused: (status) => {
+        if (status === 404) return new KernelNotFoundError('The kernel no longer exists on the server: start a new one.');
+        if (status === 401 || status === 403) return new AuthError(`The server refused the kernel connection (HTTP ${status}): check the token or log in again.`, 'forbidden', status);
+        return new HandshakeRejectedError(`The server refused the kernel connection (HTTP ${status}).`, status);
+      },
     });
+    socket.setNoDelay(true);
+    coalesceLargeFrames(socket);
+    // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
+    ws.pong();
+    options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
+    return new KernelSocket(ws, format, options);
   }
 
   get isOpen(): boolean {
