@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ContentsError, ContentsModel, listDirectory, statPath } from '../core/api';
+import { ContentsChange, ContentsError, ContentsEvents, ContentsModel, EventsUnsupportedError, listDirectory, parentOf, statPath, subscribeToContentsEvents } from '../core/api';
 import type { Logger } from '../core/util/logger';
 import type { ServerConnections } from './server-connections';
 import { serverPathOf } from './server-uri';
@@ -9,24 +9,46 @@ export const POLL_INTERVAL_MS = 2000;
 /** At most this many folders (the most recently listed) and files (the most recently watched) per round. */
 const MAX_FOLDERS = 16;
 const MAX_FILES = 32;
+/** After an event stream drops (server restarted, network lost), the next try waits this long. */
+const STREAM_RETRY_MS = 15000;
+/** Events arriving this close together are looked at in one round. */
+const EVENT_BATCH_MS = 30;
 
 type Signature = Map<string, string>; // entry name → `type|last_modified|size`
 
 const signatureOf = (entries: ContentsModel[]): Signature => new Map(entries.map((e) => [e.name, `${e.type}|${e.lastModified ?? ''}|${e.size ?? ''}`]));
 const stampOf = (m: ContentsModel) => `${m.lastModified ?? ''}|${m.size ?? ''}`;
 
+interface WatchedFolder {
+  uri: vscode.Uri;
+  seen?: Signature;
+}
+interface WatchedFile {
+  uri: vscode.Uri;
+  stamp?: string;
+  watchers: number;
+}
+/** A server's event stream: open, being opened, absent (jupyter_server 1, gateways), or to retry later. */
+type Stream = { state: 'open'; events: ContentsEvents } | { state: 'opening' } | { state: 'unsupported' } | { state: 'dropped'; retryAt: number };
+
 /**
  * Finds what changed on a server behind VS Code's back (the kernel or a terminal wrote a file; another
  * client saved): files the kernel writes appear in the Explorer, open editors reload. Polls only what is
  * on screen — folders VS Code listed lately (what the Explorer shows) and files it watches (open
  * editors) — each round bounded, and only while the window has focus (a round runs at once when it gets
- * focus back). jupyter_server has no change feed for files written outside its Contents API.
+ * focus back). Files written outside the Contents API (by a kernel, a terminal) emit no event, so
+ * polling stays; on jupyter_server 2 its event stream also says at once when another client saves,
+ * renames or deletes through the Contents API, and the folder or file concerned is looked at then.
  */
 export class ServerWatcher implements vscode.Disposable {
-  private readonly folders = new Map<string, { uri: vscode.Uri; seen?: Signature }>();
-  private readonly files = new Map<string, { uri: vscode.Uri; stamp?: string; watchers: number }>();
+  private readonly folders = new Map<string, WatchedFolder>();
+  private readonly files = new Map<string, WatchedFile>();
+  private readonly streams = new Map<string, Stream>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
+  /** Looks asked for by events, run together once the current round ends. */
+  private readonly asked = { folders: new Set<WatchedFolder>(), files: new Set<WatchedFile>() };
+  private askedTimer: NodeJS.Timeout | undefined;
   private readonly focusListener: vscode.Disposable;
 
   constructor(
@@ -68,6 +90,7 @@ export class ServerWatcher implements vscode.Disposable {
   dispose(): void {
     this.stop();
     this.focusListener.dispose();
+    clearTimeout(this.askedTimer);
     this.folders.clear();
     this.files.clear();
   }
@@ -76,29 +99,105 @@ export class ServerWatcher implements vscode.Disposable {
     if (!vscode.window.state.focused) return;
     if (!this.timer) this.timer = setInterval(() => void this.poll(), POLL_INTERVAL_MS);
     if (now) void this.poll();
+    this.openStreams();
   }
 
+  /** Unfocused: no polling, and the event streams are closed (a round on focus catches up). */
   private stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const [id, stream] of this.streams) {
+      if (stream.state === 'open') stream.events.close();
+      if (stream.state !== 'unsupported') this.streams.delete(id);
+    }
   }
 
   /** One round: each watched folder listed once, each watched file stat'ed once; changes fired together. */
   async poll(): Promise<void> {
     if (this.polling || (!this.folders.size && !this.files.size)) return;
+    await this.round([...this.folders.values()].slice(-MAX_FOLDERS), [...this.files.values()].slice(-MAX_FILES));
+    this.openStreams();
+  }
+
+  private async round(folders: WatchedFolder[], files: WatchedFile[]): Promise<void> {
     this.polling = true;
     const events: vscode.FileChangeEvent[] = [];
     try {
-      const folders = [...this.folders.values()].slice(-MAX_FOLDERS);
-      const files = [...this.files.values()].slice(-MAX_FILES);
       await Promise.all([...folders.map((f) => this.pollFolder(f, events)), ...files.map((f) => this.pollFile(f, events))]);
     } finally {
       this.polling = false;
     }
     if (events.length) this.fire(events);
+    if (this.asked.folders.size || this.asked.files.size) this.scheduleAsked();
   }
 
-  private async pollFolder(folder: { uri: vscode.Uri; seen?: Signature }, events: vscode.FileChangeEvent[]): Promise<void> {
+  /** An event stream for each server with something watched (where the server has one), while focused. */
+  private openStreams(): void {
+    if (!vscode.window.state.focused) return;
+    const servers = new Set([...this.folders.values(), ...this.files.values()].map((w) => serverPathOf(w.uri).serverId));
+    for (const [id, stream] of this.streams) {
+      if (servers.has(id)) continue;
+      if (stream.state === 'open') stream.events.close();
+      this.streams.delete(id);
+    }
+    for (const serverId of servers) {
+      const stream = this.streams.get(serverId);
+      if (stream && (stream.state !== 'dropped' || Date.now() < stream.retryAt)) continue;
+      void this.openStream(serverId);
+    }
+  }
+
+  private async openStream(serverId: string): Promise<void> {
+    const mark: Stream = { state: 'opening' };
+    this.streams.set(serverId, mark);
+    const current = () => this.streams.get(serverId) === mark;
+    let open: Stream | undefined;
+    try {
+      const events = await subscribeToContentsEvents(await this.connections.session(serverId), {
+        onChange: (change) => this.changedOnServer(serverId, change),
+        onClose: (byUs) => {
+          if (!byUs && open && this.streams.get(serverId) === open) this.streams.set(serverId, { state: 'dropped', retryAt: Date.now() + STREAM_RETRY_MS });
+        },
+      });
+      open = { state: 'open', events };
+      if (current() && vscode.window.state.focused) this.streams.set(serverId, open);
+      else events.close();
+    } catch (e) {
+      if (!current()) return;
+      const unsupported = e instanceof EventsUnsupportedError;
+      this.streams.set(serverId, unsupported ? { state: 'unsupported' } : { state: 'dropped', retryAt: Date.now() + STREAM_RETRY_MS });
+      this.log.debug(`Event stream of server ${serverId}: ${(e as Error)?.message ?? String(e)}${unsupported ? ' Changes are found by polling alone.' : ''}`);
+    }
+  }
+
+  /** A change made through the Contents API: look at once at the watched folders and files it touches. */
+  private changedOnServer(serverId: string, change: ContentsChange): void {
+    const paths = [change.path, ...(change.sourcePath === undefined ? [] : [change.sourcePath])];
+    for (const folder of this.folders.values()) {
+      const at = serverPathOf(folder.uri);
+      if (at.serverId === serverId && paths.some((p) => parentOf(p) === at.path)) this.asked.folders.add(folder);
+    }
+    for (const file of this.files.values()) {
+      const at = serverPathOf(file.uri);
+      if (at.serverId === serverId && paths.includes(at.path)) this.asked.files.add(file);
+    }
+    if (this.asked.folders.size || this.asked.files.size) this.scheduleAsked();
+  }
+
+  private scheduleAsked(): void {
+    if (this.askedTimer) return;
+    this.askedTimer = setTimeout(() => {
+      this.askedTimer = undefined;
+      if (this.polling) return; // the round under way re-schedules when it ends
+      const folders = [...this.asked.folders];
+      const files = [...this.asked.files];
+      this.asked.folders.clear();
+      this.asked.files.clear();
+      void this.round(folders, files);
+    }, EVENT_BATCH_MS);
+  }
+
+  private async pollFolder(folder: WatchedFolder, events: vscode.FileChangeEvent[]): Promise<void> {
     const { serverId, path } = serverPathOf(folder.uri);
     let now: Signature;
     try {
@@ -124,7 +223,7 @@ export class ServerWatcher implements vscode.Disposable {
     for (const name of before.keys()) if (!now.has(name)) events.push({ type: vscode.FileChangeType.Deleted, uri: child(name) });
   }
 
-  private async pollFile(file: { uri: vscode.Uri; stamp?: string }, events: vscode.FileChangeEvent[]): Promise<void> {
+  private async pollFile(file: WatchedFile, events: vscode.FileChangeEvent[]): Promise<void> {
     const { serverId, path } = serverPathOf(file.uri);
     try {
       const stamp = stampOf(await statPath(await this.connections.session(serverId), path));
