@@ -64,11 +64,13 @@ async function main(): Promise<number> {
       stateDir: path.join(tmp, 'code-server'),
       extensionsDir,
       folder: world.workspace,
-      // What a person who has used VS Code for a day has: no welcome page, no tips in the way.
-      settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'notebook.output.textLineLimit': 30, 'remote.autoForwardPorts': false },
+      // What a person who has used VS Code for a day has: no welcome page, no tips in the way; and desktop
+      // VS Code's saving (only when asked): the web build's default saves a second after each edit.
+      settings: { 'files.autoSave': 'off', 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'notebook.output.textLineLimit': 30, 'remote.autoForwardPorts': false },
     });
     browser = await cs.launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The clipboard as a person's browser grants it to the site they work in (the Explorer's copy and paste reads it).
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     page.setDefaultTimeout(20000);
     const wb = new Workbench(page);

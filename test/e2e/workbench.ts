@@ -171,6 +171,24 @@ export class Workbench {
     if (name.endsWith('.ipynb')) await this.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
   }
 
+  /** The Explorer's rows shown now (it renders only what is near the viewport), with their tree depth. */
+  async explorerRows(): Promise<{ label: string; level: number }[]> {
+    return this.page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((rows) =>
+      rows.map((row) => ({ label: (row.querySelector('.label-name')?.textContent ?? '').trim(), level: Number(row.getAttribute('aria-level') ?? 0) })),
+    );
+  }
+
+  /** The first Explorer row labelled exactly `label`. */
+  explorerRow(label: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+  }
+
+  /** Shows the Explorer and waits for its tree. */
+  async showExplorer(): Promise<void> {
+    await this.runCommand('View: Show Explorer');
+    await this.page.locator('.explorer-folders-view').waitFor({ state: 'visible' });
+  }
+
   /** The notebook editor in front. */
   get notebook(): Locator {
     return this.page.locator('.notebook-editor:visible').first();
