@@ -153,8 +153,10 @@ async function runAll(world: World): Promise<void> {
 async function tokenUrlJourney(world: World, t: Steps, server: RunningJupyter, name: string, file: string, expected: string[]): Promise<void> {
   const { wb } = world;
   // No notebook open: the status bar shows the notebook's server when one is, and the new server otherwise.
-  t.step('close every editor');
+  t.step('save and close every editor');
   await wb.runCommand('View: Close All Editors');
+  // Notebooks that ran have unsaved outputs: VS Code asks whether to save them.
+  if (await wb.dialogText(3000).then((text) => /save the changes/i.test(text), () => false)) await wb.dialogButton('Save All');
   await connect(world, t, `${server.url}lab?token=${server.token}`, name);
   t.step('the status bar shows the server');
   await until(`the status bar to show "${name}"`, async () => (await wb.statusBarTexts()).some((s) => s.includes(name)));
