@@ -11,6 +11,9 @@ import { WireFormat } from './serialize';
 
 export type KernelStatus = 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'reconnecting' | 'closed';
 
+/** The iopub messages that are a cell's outputs. */
+const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error', 'clear_output']);
+
 export interface KernelConnectionOptions {
   session: HttpSession;
   kernelId: string;
@@ -71,6 +74,8 @@ export class KernelConnection {
   private readonly iopubEmitter = new Emitter<KernelMessage>();
   /** Every iopub message, including other clients' and comm traffic (for widgets). */
   readonly onIOPub = this.iopubEmitter.event;
+  /** Claims iopub outputs before their cell sees them (an Output widget capturing a cell's prints). */
+  private outputClaim: ((msg: KernelMessage) => boolean) | undefined;
   private readonly reconnectEmitter = new Emitter<{ replayed: boolean }>();
   readonly onReconnected = this.reconnectEmitter.event;
 
@@ -151,10 +156,19 @@ export class KernelConnection {
     });
   }
 
+  /**
+   * Lets `claim` take iopub outputs (stream, display data, results, errors, clear_output) away from the
+   * cell whose execution they belong to: it sees each before the cell, and a true answer keeps it from
+   * the cell. One claimant per connection (the widget models); undefined removes it.
+   */
+  claimOutputs(claim: ((msg: KernelMessage) => boolean) | undefined): void {
+    this.outputClaim = claim;
+  }
+
   /** Sends a raw message (comm_open, comm_msg …) under this connection's session. */
-  sendMessage(channel: Channel, msgType: string, content: Record<string, unknown>, buffers: Buffer[] = []): string {
+  sendMessage(channel: Channel, msgType: string, content: Record<string, unknown>, buffers: Buffer[] = [], metadata?: Record<string, unknown>): string {
     this.assertUsable();
-    const msg = makeMessage(channel, msgType, content, this.sessionId, { buffers });
+    const msg = makeMessage(channel, msgType, content, this.sessionId, { buffers, metadata });
     this.send(msg);
     return msg.header.msg_id;
   }
@@ -331,12 +345,14 @@ export class KernelConnection {
         this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
       }
       if (state === 'idle' && parentId) this.probeHeard(parentId, 'idle');
+      // Outputs of any parent (a cell, or a widget callback run by a comm message) may be claimed.
+      const claimed = OUTPUT_TYPES.has(type) && !!this.outputClaim?.(msg);
       const execution = parentId ? this.executions.get(parentId) : undefined;
       if (execution) {
         if (state === 'idle') {
           execution.idle = true;
           this.maybeFinish(execution);
-        } else if (!state) execution.handleIOPub(msg);
+        } else if (!state && !claimed) execution.handleIOPub(msg);
       }
       this.iopubEmitter.fire(msg);
       return;

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import type { KernelConnection, KernelMessage } from '../kernel';
+import { Disposable, Emitter } from '../util/events';
+import { BufferPath, JsonObject, isJsonObject, putBuffers, takeBuffers } from './buffers';
+
+/** The comm target of widget models (ipywidgets 7 and 8). */
+export const WIDGET_TARGET = 'jupyter.widget';
+/** ipywidgets 8's control comm: asks the kernel for the state of every live widget. */
+export const CONTROL_TARGET = 'jupyter.widget.control';
+/** The control comm's protocol (ipywidgets 8 refuses another major version). */
+const CONTROL_PROTOCOL_VERSION = '1.0.0';
+export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
+export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
+
+/** A widget model as the kernel last described it: its JSON state, and its binary buffers apart. */
+export interface WidgetModel {
+  id: string;
+  name: string;
+  module: string;
+  moduleVersion: string;
+  state: JsonObject;
+  buffers: { path: BufferPath; data: Buffer }[];
+}
+
+/** A comm message in the kernel's shape, for the renderer's widget manager. */
+export type CommMessage =
+  | { kind: 'open'; commId: string; targetName: string; data: JsonObject; metadata: JsonObject; buffers: Buffer[] }
+  | { kind: 'msg'; commId: string; data: JsonObject; buffers: Buffer[] }
+  | { kind: 'close'; commId: string; data: JsonObject };
+
+/** `application/vnd.jupyter.widget-state+json` (what JupyterLab saves in a notebook's metadata). */
+export interface WidgetStateDocument {
+  version_major: 2;
+  version_minor: 0;
+  state: Record<string, { model_name: string; model_module: string; model_module_version: string; state: JsonObject; buffers?: { path: BufferPath; data: string; encoding: 'base64' }[] }>;
+}
+
+const isOutputModel = (m: WidgetModel) => m.name === 'OutputModel' && m.module === '@jupyter-widgets/output';
+
+/**
+ * The widget models of one kernel connection, kept from the kernel's comm messages so that a renderer
+ * that starts late (or again, after VS Code dropped the outputs webview) gets the state of every live
+ * model, and a saved notebook keeps the last view. Also the bridge for the renderer's own messages, and
+ * the Output widget's capture: outputs whose parent is the message an Output widget is capturing (its
+ * `msg_id`) go into that widget, as JupyterLab does, not into the cell.
+ */
+export class WidgetModels implements Disposable {
+  private readonly models = new Map<string, WidgetModel>();
+  /** Output widgets whose last captured message was clear_output(wait=True). */
+  private readonly clearPending = new Set<string>();
+  private readonly emitter = new Emitter<CommMessage>();
+  /** Every comm message for widgets, from the kernel or made here (captured outputs), in order. */
+  readonly onMessage = this.emitter.event;
+  private readonly subscription: Disposable;
+
+  constructor(private readonly kernel: KernelConnection) {
+    this.subscription = kernel.onIOPub((msg) => this.receive(msg));
+    kernel.claimOutputs((msg) => this.capture(msg));
+  }
+
+  get(id: string): WidgetModel | undefined {
+    return this.models.get(id);
+  }
+
+  get size(): number {
+    return this.models.size;
+  }
+
+  /**
+   * Every live model as a comm_open the renderer can replay, the models a model refers to (children,
+   * layout, style) before it, so a widget manager finds each reference already made.
+   */
+  replay(): CommMessage[] {
+    const out: CommMessage[] = [];
+    const done = new Set<string>();
+    const visit = (model: WidgetModel, path: Set<string>) => {
+      if (done.has(model.id) || path.has(model.id)) return;
+      path.add(model.id);
+      for (const ref of referencesOf(model.state)) {
+        const child = this.models.get(ref);
+        if (child) visit(child, path);
+      }
+      done.add(model.id);
+      const { state, bufferPaths, buffers } = this.wireState(model);
+      out.push({
+        kind: 'open',
+        commId: model.id,
+        targetName: WIDGET_TARGET,
+        data: { state: { ...state, _model_name: model.name, _model_module: model.module, _model_module_version: model.moduleVersion }, buffer_paths: bufferPaths },
+        metadata: { version: '2.1.0' },
+        buffers,
+      });
+    };
+    for (const model of this.models.values()) visit(model, new Set());
+    return out;
+  }
+
+  /** The state of every live model, as JupyterLab saves it in `metadata.widgets`. */
+  snapshot(): WidgetStateDocument {
+    const state: WidgetStateDocument['state'] = {};
+    for (const m of this.models.values()) {
+      state[m.id] = { model_name: m.name, model_module: m.module, model_module_version: m.moduleVersion, state: m.state };
+      if (m.buffers.length) state[m.id].buffers = m.buffers.map((b) => ({ path: b.path, data: b.data.toString('base64'), encoding: 'base64' }));
+    }
+    return { version_major: 2, version_minor: 0, state };
+  }
+
+  /** A comm message from the renderer to the kernel (a changed value, a click); our copy of the state follows it. */
+  send(commId: string, data: JsonObject, buffers: Buffer[] = []): void {
+    const model = this.models.get(commId);
+    if (model && (data.method === 'update' || data.method === 'echo_update')) this.applyUpdate(model, data, buffers);
+    this.kernel.sendMessage('shell', 'comm_msg', { comm_id: commId, data }, buffers);
+  }
+
+  /**
+   * Asks the kernel for every live widget's state through ipywidgets 8's control comm (for a kernel
+   * that made widgets before we listened). Resolves how many models the kernel described; rejects where
+   * the kernel has no control comm (ipywidgets 7) or does not answer in time.
+   */
+  async requestStates(timeoutMs = 10000): Promise<number> {
+    const commId = randomUUID();
+    const answer = new Promise<KernelMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`The kernel did not send its widgets' state within ${Math.round(timeoutMs / 1000)} s.`));
+      }, timeoutMs);
+      const sub = this.kernel.onIOPub((msg) => {
+        if (msg.content.comm_id !== commId) return;
+        if (msg.header.msg_type === 'comm_close') {
+          clearTimeout(timer);
+          sub.dispose();
+          reject(new Error('The kernel has no widget control comm (ipywidgets 8 has one).'));
+        } else if (msg.header.msg_type === 'comm_msg' && (msg.content.data as JsonObject | undefined)?.method === 'update_states') {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(msg);
+        }
+      });
+    });
+    this.kernel.sendMessage('shell', 'comm_open', { comm_id: commId, target_name: CONTROL_TARGET, data: {} }, [], { version: CONTROL_PROTOCOL_VERSION });
+    this.kernel.sendMessage('shell', 'comm_msg', { comm_id: commId, data: { method: 'request_states' } });
+    let reply: KernelMessage;
+    try {
+      reply = await answer;
+    } finally {
+      this.kernel.sendMessage('shell', 'comm_close', { comm_id: commId, data: {} });
+    }
+    const data = reply.content.data as JsonObject;
+    const states = isJsonObject(data.states) ? data.states : {};
+    // buffer_paths here are [model id, 'state', ...path inside its state].
+    const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [];
+    let count = 0;
+    for (const [id, entry] of Object.entries(states)) {
+      if (!isJsonObject(entry) || !isJsonObject(entry.state)) continue;
+      const own = paths.flatMap((p, i) => (p[0] === id && p[1] === 'state' && reply.buffers[i] ? [{ path: p.slice(2), data: reply.buffers[i] }] : []));
+      const model = this.models.get(id) ?? this.addModel(id, { _model_name: entry.model_name ?? '', _model_module: entry.model_module ?? '', _model_module_version: entry.model_module_version ?? '' });
+      model.state = { ...entry.state };
+      model.buffers = own;
+      count++;
+    }
+    return count;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.kernel.claimOutputs(undefined);
+    this.emitter.dispose();
+    this.models.clear();
+  }
+
+  private receive(msg: KernelMessage): void {
+    const type = msg.header.msg_type;
+    const commId = typeof msg.content.comm_id === 'string' ? msg.content.comm_id : undefined;
+    if (!commId) return;
+    const data = isJsonObject(msg.content.data) ? msg.content.data : {};
+    if (type === 'comm_open') {
+      if (msg.content.target_name !== WIDGET_TARGET) return;
+      const state = isJsonObject(data.state) ? data.state : {};
+      const model = this.addModel(commId, state);
+      this.applyUpdate(model, { state, buffer_paths: data.buffer_paths ?? [] }, msg.buffers);
+      this.emitter.fire({ kind: 'open', commId, targetName: WIDGET_TARGET, data, metadata: isJsonObject(msg.content.metadata) ? msg.content.metadata : {}, buffers: msg.buffers });
+    } else if (type === 'comm_msg') {
+      const model = this.models.get(commId);
+      if (!model) return;
+      if (data.method === 'update' || data.method === 'echo_update') this.applyUpdate(model, data, msg.buffers);
+      this.emitter.fire({ kind: 'msg', commId, data, buffers: msg.buffers });
+    } else if (type === 'comm_close') {
+      if (!this.models.delete(commId)) return;
+      this.clearPending.delete(commId);
+      this.emitter.fire({ kind: 'close', commId, data });
+    }
+  }
+
+  private addModel(id: string, state: JsonObject): WidgetModel {
+    const model: WidgetModel = {
+      id,
+      name: String(state._model_name ?? ''),
+      module: String(state._model_module ?? ''),
+      moduleVersion: String(state._model_module_version ?? ''),
+      state: {},
+      buffers: [],
+    };
+    this.models.set(id, model);
+    return model;
+  }
+
+  /** Merges an update (`state`, with `buffer_paths` naming where each buffer goes) into our copy. */
+  private applyUpdate(model: WidgetModel, data: JsonObject, buffers: Buffer[]): void {
+    if (!isJsonObject(data.state)) return;
+    const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [];
+    const keys = new Set(Object.keys(data.state));
+    // A key set again replaces the buffers that were under it.
+    model.buffers = model.buffers.filter((b) => !keys.has(String(b.path[0])));
+    model.state = { ...model.state, ...data.state };
+    paths.forEach((path, i) => {
+      if (buffers[i]) model.buffers.push({ path, data: buffers[i] });
+    });
+  }
+
+  /** A model's state for the wire: JSON with buffers taken out, and where each goes. */
+  private wireState(model: WidgetModel): { state: JsonObject; bufferPaths: BufferPath[]; buffers: Buffer[] } {
+    const { state, paths, buffers } = takeBuffers(putBuffers(model.state, model.buffers));
+    return { state, bufferPaths: paths, buffers };
+  }
+
+  /** An output whose parent an Output widget is capturing goes into it (and its `outputs` state). */
+  private capture(msg: KernelMessage): boolean {
+    const parent = msg.parent_header?.msg_id;
+    if (!parent) return false;
+    let target: WidgetModel | undefined;
+    for (const model of this.models.values()) {
+      if (isOutputModel(model) && model.state.msg_id === parent) target = model; // the innermost (latest) capture wins
+    }
+    if (!target) return false;
+    const before = Array.isArray(target.state.outputs) ? (target.state.outputs as JsonObject[]) : [];
+    const outputs = withOutput(before, msg, this.clearPending.has(target.id));
+    if (msg.header.msg_type === 'clear_output' && msg.content.wait === true) this.clearPending.add(target.id);
+    else this.clearPending.delete(target.id);
+    if (outputs === before) return true;
+    const update: JsonObject = { method: 'update', state: { outputs }, buffer_paths: [] };
+    this.applyUpdate(target, update, []);
+    // The kernel's copy follows (`out.outputs` in Python), as with JupyterLab; the renderer is told at once.
+    this.kernel.sendMessage('shell', 'comm_msg', { comm_id: target.id, data: update });
+    this.emitter.fire({ kind: 'msg', commId: target.id, data: update, buffers: [] });
+    return true;
+  }
+}
+
+/**
+ * An Output widget's outputs after one more message (nbformat dicts, as JupyterLab keeps them): a
+ * stream continues the last output of the same stream; clear_output empties, or with `wait` empties
+ * just before the next output (`clearPending`). The same array when nothing changes.
+ */
+export function withOutput(outputs: JsonObject[], msg: Pick<KernelMessage, 'header' | 'content'>, clearPending: boolean): JsonObject[] {
+  const c = msg.content;
+  switch (msg.header.msg_type) {
+    case 'clear_output':
+      return c.wait === true ? outputs : [];
+    case 'stream': {
+      const base = clearPending ? [] : outputs;
+      const last = base.at(-1);
+      const text = String(c.text ?? '');
+      if (last?.output_type === 'stream' && last.name === c.name) return [...base.slice(0, -1), { ...last, text: String(last.text ?? '') + text }];
+      return [...base, { output_type: 'stream', name: String(c.name ?? 'stdout'), text }];
+    }
+    case 'display_data':
+      return [...(clearPending ? [] : outputs), { output_type: 'display_data', data: c.data as JsonObject, metadata: (c.metadata as JsonObject) ?? {} }];
+    case 'execute_result':
+      return [...(clearPending ? [] : outputs), { output_type: 'execute_result', data: c.data as JsonObject, metadata: (c.metadata as JsonObject) ?? {}, execution_count: (c.execution_count as number) ?? null }];
+    case 'error':
+      return [...(clearPending ? [] : outputs), { output_type: 'error', ename: String(c.ename ?? ''), evalue: String(c.evalue ?? ''), traceback: (c.traceback as string[]) ?? [] }];
+    default:
+      return outputs;
+  }
+}
+
+/** The model ids a state refers to (`"IPY_MODEL_<id>"`, anywhere in it). */
+export function referencesOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.startsWith('IPY_MODEL_')) out.push(value.slice('IPY_MODEL_'.length));
+  } else if (Array.isArray(value)) {
+    for (const v of value) referencesOf(v, out);
+  } else if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) referencesOf(v, out);
+  }
+  return out;
+}
