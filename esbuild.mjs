@@ -21,6 +21,30 @@ const unpatchedHttpForWs = {
   },
 };
 
+/**
+ * The widget renderer's CSS (ipywidgets' controls, Lumino) becomes a style element its module adds when
+ * loaded: a notebook renderer is one ES module, and its webview loads nothing else. Each stylesheet is
+ * bundled first (its @imports inlined, its images and fonts as data: URLs), so nothing is fetched.
+ * @type {import('esbuild').Plugin}
+ */
+const inlineCss = {
+  name: 'inline-css',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const css = await esbuild.build({
+        entryPoints: [args.path],
+        bundle: true,
+        write: false,
+        minify: production,
+        logLevel: 'silent',
+        loader: { '.svg': 'dataurl', '.png': 'dataurl', '.gif': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl' },
+      });
+      const text = css.outputFiles[0].text;
+      return { contents: `const style = document.createElement('style');\nstyle.textContent = ${JSON.stringify(text)};\ndocument.head.appendChild(style);\n`, loader: 'js' };
+    });
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
@@ -40,6 +64,22 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The client library alone, for the benchmark adapter and other Node programs.
   { ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  // The widget renderer: an ES module for VS Code's output webview, everything bundled in.
+  {
+    entryPoints: ['src/renderer/widget-renderer.ts'],
+    outfile: 'dist/widget-renderer.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    sourcesContent: false,
+    define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"', global: 'globalThis' },
+    loader: { '.svg': 'text' }, // JupyterLab's icons, imported as SVG source
+    plugins: [inlineCss],
+    logLevel: 'warning',
+  },
 ];
 
 if (watch) {

@@ -7,13 +7,14 @@ import { SERVER_FS_SCHEME, ServerFileSystem } from './vscode/server-file-system'
 import { ServerStore } from './vscode/server-store';
 import { ServerStatusBar } from './vscode/status-bar';
 import { watchTokenExpiry } from './vscode/token-expiry';
+import { WidgetBridge } from './vscode/widget-bridge';
 
 /**
  * Composition root: builds the parts and owns their disposal; features live in src/vscode/ over
  * the VS Code-free core. Activation sends no request: servers are checked when a Jupyter notebook
  * is open (their kernel types fill the kernel picker) or when a command asks.
  */
-export function activate(context: vscode.ExtensionContext): { store: ServerStore; connections: ServerConnections; controllers: KernelControllers; statusBar: ServerStatusBar; fileSystem: ServerFileSystem } | undefined {
+export function activate(context: vscode.ExtensionContext): { store: ServerStore; connections: ServerConnections; controllers: KernelControllers; statusBar: ServerStatusBar; fileSystem: ServerFileSystem; widgets: WidgetBridge } | undefined {
   const started = performance.now();
   const channel = vscode.window.createOutputChannel('Jupyter Remote', { log: true });
   context.subscriptions.push(channel);
@@ -40,10 +41,11 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     const fileSystem = new ServerFileSystem(connections, log);
     context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));
     const statusBar = new ServerStatusBar(store, connections, controllers);
+    const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), log);
     const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
-    context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, statusBar, ...commands, watchTokenExpiry(store, connections));
+    context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, widgets, statusBar, ...commands, watchTokenExpiry(store, connections));
 
     const setContext = () => void vscode.commands.executeCommand('setContext', 'jupyterRemote.hasServers', store.list().length > 0);
     const storeSub = store.onDidChange(setContext);
@@ -66,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     if (vscode.workspace.notebookDocuments.some(isJupyter)) setTimeout(checkServers, 0);
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.length} saved server(s)`);
-    return { store, connections, controllers, statusBar, fileSystem };
+    return { store, connections, controllers, statusBar, fileSystem, widgets };
   } catch (e) {
     reportError({ log, redactor, showLog }, 'Jupyter Remote could not start', e);
     return undefined;

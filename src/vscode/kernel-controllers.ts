@@ -6,6 +6,7 @@ import type { CellOutputs, ExecuteResult, KernelStatus, StdinRequest } from '../
 import { Emitter } from '../core/util/events';
 import { Logger } from '../core/util/logger';
 import { CellOutputView } from './cell-output-view';
+import type { WidgetModels } from '../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
 import { ServerConnections } from './server-connections';
 import { SERVER_FS_SCHEME, sessionPathOnServer } from './server-uri';
@@ -19,6 +20,8 @@ type Target = { serverId: string; specName: string; kernelId?: string };
 interface NotebookState {
   controllerId: string;
   kernel: Promise<NotebookKernel>;
+  /** The kernel once it has started. */
+  started?: NotebookKernel;
   /** Runs cells one batch after another, in the order they were asked for. */
   queue: Promise<void>;
   views: Map<string, CellOutputView>;
@@ -81,6 +84,12 @@ export class KernelControllers implements vscode.Disposable {
   }
 
   /** The server a notebook's kernel runs on. */
+  /** The widget models of the notebook's running kernel (undefined before it starts, after it closes). */
+  widgetsOf(notebook: vscode.NotebookDocument): WidgetModels | undefined {
+    const kernel = this.notebooks.get(notebook)?.started;
+    return kernel && !kernel.isClosed ? kernel.widgets : undefined;
+  }
+
   serverOf(notebook: vscode.NotebookDocument): string | undefined {
     const state = this.notebooks.get(notebook);
     return state ? this.controllers.get(state.controllerId)?.target.serverId : undefined;
@@ -227,6 +236,7 @@ export class KernelControllers implements vscode.Disposable {
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
       this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
+      state.started = kernel;
       return kernel;
     } catch (e) {
       this.setKernelStatus(notebook, undefined);

@@ -2,6 +2,7 @@ import { createSession, deleteSession, shutdownKernel, startKernel } from '../co
 import { HttpSession } from '../core/http';
 import { KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { KernelStatus } from '../core/kernel';
+import { WidgetModels } from '../core/widgets';
 import { Logger } from '../core/util/logger';
 
 export interface NotebookKernelOptions {
@@ -28,6 +29,8 @@ export interface NotebookKernelOptions {
  */
 export class NotebookKernel {
   readonly outputs = new NotebookOutputs();
+  /** Its ipywidgets models (kept from the start, for a renderer that comes later and for saving). */
+  readonly widgets: WidgetModels;
   private closed = false;
 
   private constructor(
@@ -38,7 +41,9 @@ export class NotebookKernel {
     readonly connection: KernelConnection,
     /** We started this kernel (true) or attached to one already running (false). */
     readonly startedByUs: boolean,
-  ) {}
+  ) {
+    this.widgets = new WidgetModels(connection);
+  }
 
   static async start(options: NotebookKernelOptions): Promise<NotebookKernel> {
     const { session } = options;
@@ -88,6 +93,7 @@ export class NotebookKernel {
   async close(shutdown: boolean): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.widgets.dispose();
     await this.connection.dispose();
     if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.sessionId);
   }

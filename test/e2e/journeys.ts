@@ -105,6 +105,13 @@ export class World {
     write('tls.ipynb', ["import ssl\nprint('over TLS:', 2 ** 10)"]);
     write('big.ipynb', ["for i in range(100000):\n    print(f'line {i}')"]);
     writeFileSync(path.join(this.workspace, 'local-data.csv'), LOCAL_DATA);
+    write('widgets.ipynb', [
+      "import ipywidgets as w\ns = w.IntSlider(value=3, min=0, max=10, description='n')\ns",
+      "print('slider at', s.value)",
+      'from tqdm.notebook import tqdm\nimport time\nfor _ in tqdm(range(200)):\n    time.sleep(0.005)',
+      "out = w.Output()\nwith out:\n    print('captured by the Output widget')\nout",
+      "from ipywidgets import interact\n@interact(x=(0, 10))\ndef square(x=5):\n    print('x squared is', x * x)",
+    ]);
     // A project that lives on today's server, next to its data, with a folder of 5 000 files.
     const project = path.join(today.rootDir, 'project');
     mkdirSync(path.join(project, 'many'), { recursive: true });
@@ -329,6 +336,41 @@ async function serverFolderJourney(world: World, t: Steps): Promise<void> {
   assert.ok((await wb.page.locator('.tab.active.dirty').count()) > 0, 'the editor still holds the unsaved edit');
   const cellText = (await wb.notebook.locator('.code-cell-row').nth(2).locator('.view-lines').innerText()).replace(/\s+/g, ' ');
   assert.match(cellText, /edited in VS Code and again/, 'our edit is still in the editor');
+}
+
+/** widgets.ipynb on Lab Today (ipywidgets 8.1.9, tqdm): a slider, tqdm's bar, an Output widget, interact. */
+async function widgetsJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  t.step('open widgets.ipynb, pick Python 3 on Lab Today');
+  await wb.openFile('widgets.ipynb');
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  t.step('run the IntSlider cell: a slider is drawn at 3');
+  await wb.runCell(0);
+  const slider = wb.outputs.locator('.widget-slider').first();
+  await slider.waitFor({ state: 'visible', timeout: 60000 });
+  await until('the readout to show 3', async () => (await wb.outputs.locator('.widget-readout').first().innerText()).trim() === '3');
+  t.step('set it with the keyboard (two presses of the right arrow): the kernel\'s variable follows');
+  await wb.outputs.locator('.noUi-handle').first().click();
+  await wb.page.keyboard.press('ArrowRight');
+  await wb.page.keyboard.press('ArrowRight');
+  await until('the readout to show 5', async () => (await wb.outputs.locator('.widget-readout').first().innerText()).trim() === '5');
+  await wb.runCell(1);
+  await wb.waitForOutput(['slider at 5']);
+  t.step('tqdm.notebook over 200 steps: the bar ends at 100% with 200/200');
+  const started = performance.now();
+  await wb.runCell(2);
+  await until('the bar to read 200/200', async () => /100%[\s\S]*200\/200/.test(await wb.outputText()), 60000, 100);
+  t.note(`tqdm 200 steps of 5 ms: run click → 200/200 shown after ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  t.step('an Output widget shows what was printed inside it');
+  await wb.runCell(3);
+  await until('the Output widget to show the print', async () => (await wb.outputs.locator('.widget-output').last().innerText().catch(() => '')).includes('captured by the Output widget'), 30000);
+  t.step('interact: moving its slider updates its output');
+  await wb.scrollNotebook('bottom');
+  await wb.runCell('last');
+  await wb.waitForOutput(['x squared is 25'], 30000);
+  await wb.outputs.locator('.noUi-handle').last().click();
+  await wb.page.keyboard.press('ArrowRight');
+  await wb.waitForOutput(['x squared is 36'], 30000);
 }
 
 export const journeys: Journey[] = [
@@ -645,5 +687,12 @@ export const journeys: Journey[] = [
     name: "The server's files: open a server folder, run beside its data, save, the kernel's files appear, copy in, a conflict",
     needs: [10],
     run: serverFolderJourney,
+  },
+  {
+    id: 13,
+    slug: 'widgets',
+    name: 'Widgets on ipywidgets 8: a slider set with the keyboard, tqdm to 200/200, an Output widget, interact',
+    needs: [10],
+    run: widgetsJourney,
   },
 ];

@@ -73,6 +73,8 @@ async function main(): Promise<number> {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     page.setDefaultTimeout(20000);
+    // What our widget renderer says in the outputs webview (its warnings name the model and the error).
+    page.on('console', (m) => (m.text().includes('Jupyter Remote') ? console.log(`  [webview ${m.type()}] ${m.text()}`) : undefined));
     const wb = new Workbench(page);
     world.bind(wb, server, () => page.goto(cs.workbenchUrl(server!.origin, world.workspace)));
     await world.open();

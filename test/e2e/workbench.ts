@@ -271,14 +271,20 @@ export class Workbench {
   }
 
   /** Runs one cell with the run button left of it. */
-  async runCell(index: number): Promise<void> {
-    await this.notebook.locator('.code-cell-row').nth(index).hover();
+  async runCell(index: number | 'last'): Promise<void> {
+    await this.cellRow(index).hover();
     await this.cellRunButton(index).click();
   }
 
+  /** A code cell's row: by index among the rows drawn (the list drops rows far off screen), or the last. */
+  cellRow(index: number | 'last'): Locator {
+    const rows = this.notebook.locator('.code-cell-row');
+    return index === 'last' ? rows.last() : rows.nth(index);
+  }
+
   /** The run button left of a cell (a stop button while it runs). */
-  cellRunButton(index: number): Locator {
-    return this.notebook.locator('.code-cell-row').nth(index).locator('.run-button-container .action-label').first();
+  cellRunButton(index: number | 'last'): Locator {
+    return this.cellRow(index).locator('.run-button-container .action-label').first();
   }
 
   /** The kernel shown at the notebook toolbar's right ('' when none is selected). */

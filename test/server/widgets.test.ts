@@ -67,7 +67,9 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     assert.equal(widgets.get(layout)?.name, 'LayoutModel');
     const order = widgets.replay().map((m) => m.commId);
     assert.ok(order.indexOf(layout) < order.indexOf(slider.id), 'the layout is opened before the slider that refers to it');
-    assert.ok(messages.some((m) => m.kind === 'open' && m.commId === slider.id), 'the renderer is told of the new model');
+    const opened = messages.find((m) => m.kind === 'open' && m.commId === slider.id);
+    assert.ok(opened?.kind === 'open', 'the renderer is told of the new model');
+    assert.match(String(opened.metadata.version), /^2\./, 'with the widget protocol version the manager checks');
   });
 
   it('a value set in the front end reaches the kernel, and an observe callback prints into an Output widget, not a cell', async () => {

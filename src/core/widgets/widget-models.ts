@@ -51,10 +51,18 @@ export class WidgetModels implements Disposable {
   private readonly emitter = new Emitter<CommMessage>();
   /** Every comm message for widgets, from the kernel or made here (captured outputs), in order. */
   readonly onMessage = this.emitter.event;
-  private readonly subscription: Disposable;
+  private readonly settledEmitter = new Emitter<string>();
+  /** The id of a message `send` sent, once the kernel is idle after handling it (ipywidgets throttles on this). */
+  readonly onSettled = this.settledEmitter.event;
+  private readonly awaitingIdle = new Set<string>();
+  private readonly subscriptions: Disposable[];
 
   constructor(private readonly kernel: KernelConnection) {
-    this.subscription = kernel.onIOPub((msg) => this.receive(msg));
+    this.subscriptions = [
+      kernel.onIOPub((msg) => this.receive(msg)),
+      // A restarted kernel has no widgets left: its models go, and renderers are told they closed.
+      kernel.onStatus((status) => (status === 'restarting' ? this.forgetAll() : undefined)),
+    ];
     kernel.claimOutputs((msg) => this.capture(msg));
   }
 
@@ -105,11 +113,16 @@ export class WidgetModels implements Disposable {
     return { version_major: 2, version_minor: 0, state };
   }
 
-  /** A comm message from the renderer to the kernel (a changed value, a click); our copy of the state follows it. */
-  send(commId: string, data: JsonObject, buffers: Buffer[] = []): void {
+  /**
+   * A comm message from the renderer to the kernel (a changed value, a click); our copy of the state
+   * follows it. Returns the message's id, which `onSettled` reports once the kernel is idle after it.
+   */
+  send(commId: string, data: JsonObject, buffers: Buffer[] = []): string {
     const model = this.models.get(commId);
     if (model && (data.method === 'update' || data.method === 'echo_update')) this.applyUpdate(model, data, buffers);
-    this.kernel.sendMessage('shell', 'comm_msg', { comm_id: commId, data }, buffers);
+    const msgId = this.kernel.sendMessage('shell', 'comm_msg', { comm_id: commId, data }, buffers);
+    this.awaitingIdle.add(msgId);
+    return msgId;
   }
 
   /**
@@ -162,14 +175,27 @@ export class WidgetModels implements Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.kernel.claimOutputs(undefined);
     this.emitter.dispose();
+    this.settledEmitter.dispose();
     this.models.clear();
+  }
+
+  private forgetAll(): void {
+    const ids = [...this.models.keys()];
+    this.models.clear();
+    this.clearPending.clear();
+    for (const commId of ids) this.emitter.fire({ kind: 'close', commId, data: {} });
   }
 
   private receive(msg: KernelMessage): void {
     const type = msg.header.msg_type;
+    if (type === 'status') {
+      const parent = msg.parent_header?.msg_id;
+      if (msg.content.execution_state === 'idle' && parent && this.awaitingIdle.delete(parent)) this.settledEmitter.fire(parent);
+      return;
+    }
     const commId = typeof msg.content.comm_id === 'string' ? msg.content.comm_id : undefined;
     if (!commId) return;
     const data = isJsonObject(msg.content.data) ? msg.content.data : {};
@@ -178,7 +204,7 @@ export class WidgetModels implements Disposable {
       const state = isJsonObject(data.state) ? data.state : {};
       const model = this.addModel(commId, state);
       this.applyUpdate(model, { state, buffer_paths: data.buffer_paths ?? [] }, msg.buffers);
-      this.emitter.fire({ kind: 'open', commId, targetName: WIDGET_TARGET, data, metadata: isJsonObject(msg.content.metadata) ? msg.content.metadata : {}, buffers: msg.buffers });
+      this.emitter.fire({ kind: 'open', commId, targetName: WIDGET_TARGET, data, metadata: isJsonObject(msg.metadata) ? msg.metadata : {}, buffers: msg.buffers });
     } else if (type === 'comm_msg') {
       const model = this.models.get(commId);
       if (!model) return;

@@ -1,0 +1,25 @@
+// Messages between the widget renderer (in VS Code's output webview) and the extension host, over
+// VS Code's renderer messaging. Plain JSON both ways: binary buffers travel as base64.
+
+/** A comm message in the kernel's shape, buffers base64-encoded. */
+export type WireComm =
+  | { kind: 'open'; commId: string; targetName: string; data: Record<string, unknown>; metadata: Record<string, unknown>; buffers: string[] }
+  | { kind: 'msg'; commId: string; data: Record<string, unknown>; buffers: string[] }
+  | { kind: 'close'; commId: string; data: Record<string, unknown> };
+
+/** Renderer → extension. */
+export type FromRenderer =
+  /** The renderer started (first widget output of this webview, or after VS Code reloaded it): send every live model. */
+  | { type: 'ready' }
+  /** A comm message to the kernel; `requestId` comes back in `settled` once the kernel is idle after it. */
+  | { type: 'send'; requestId: string; commId: string; data: Record<string, unknown>; buffers: string[] };
+
+/** Extension → renderer. */
+export type ToRenderer =
+  | { type: 'comm'; message: WireComm }
+  /** Every live model has been sent (after `ready`); `known` says whether this notebook has a kernel we talk to. */
+  | { type: 'replayed'; known: boolean }
+  /** The kernel went idle after the renderer's message (what ipywidgets waits for before sending the next). */
+  | { type: 'settled'; requestId: string };
+
+export const WIDGET_RENDERER_ID = 'jupyter-remote-widgets';

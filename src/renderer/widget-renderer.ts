@@ -1,0 +1,192 @@
+// The notebook renderer for ipywidgets (`application/vnd.jupyter.widget-view+json`). It runs in VS Code's
+// sandboxed output webview, one instance per notebook editor, and starts with the first widget output.
+// The widget manager is @jupyter-widgets/html-manager (ipywidgets 8 controls and output, and the
+// ipywidgets 7 ones), bundled: nothing is fetched from the network. Its comms are bridged to the
+// kernel through the extension host (src/vscode/widget-bridge.ts), which keeps every model's state.
+import type { DOMWidgetView, ICallbacks, IClassicComm, WidgetModel } from '@jupyter-widgets/base';
+// The manager alone: the package's index also loads its embedding script, which needs a webpack runtime.
+import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
+import type { ActivationFunction, OutputItem, RendererContext } from 'vscode-notebook-renderer';
+import type { FromRenderer, ToRenderer, WireComm } from './protocol';
+
+type Json = Record<string, unknown>;
+
+const toBase64 = (b: ArrayBuffer | ArrayBufferView): string => {
+  const bytes = b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+};
+const toDataView = (b64: string): DataView => {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return new DataView(bytes.buffer);
+};
+
+/** A comm as the widget manager sees it; its traffic goes through the extension host. */
+class BridgedComm implements IClassicComm {
+  private onMessage: ((msg: unknown) => void) | undefined;
+  private onClose: ((msg: unknown) => void) | undefined;
+
+  constructor(
+    readonly comm_id: string,
+    readonly target_name: string,
+    private readonly bridge: Bridge,
+  ) {}
+
+  open(): string {
+    return ''; // models are opened by the kernel; the manager never opens one here
+  }
+
+  send(data: unknown, callbacks?: ICallbacks, _metadata?: Json, buffers?: (ArrayBuffer | ArrayBufferView)[]): string {
+    return this.bridge.send(this.comm_id, data as Json, callbacks, buffers ?? []);
+  }
+
+  close(): string {
+    return '';
+  }
+
+  on_msg(callback: (msg: unknown) => void): void {
+    this.onMessage = callback;
+  }
+
+  on_close(callback: (msg: unknown) => void): void {
+    this.onClose = callback;
+  }
+
+  deliver(data: Json, buffers: string[]): void {
+    this.onMessage?.({ content: { comm_id: this.comm_id, data }, buffers: buffers.map(toDataView), metadata: {} });
+  }
+
+  closed(data: Json): void {
+    this.onClose?.({ content: { comm_id: this.comm_id, data } });
+  }
+}
+
+class Bridge extends HTMLManager {
+  private readonly comms = new Map<string, BridgedComm>();
+  private readonly pending = new Map<string, ICallbacks | undefined>();
+  private readonly modelWaiters = new Map<string, (() => void)[]>();
+  private next = 0;
+  /** Resolves once the extension has sent every live model (after `ready`), with whether it knows the kernel. */
+  readonly replayed: Promise<boolean>;
+  private resolveReplayed!: (known: boolean) => void;
+
+  constructor(private readonly ctx: RendererContext<unknown>) {
+    super();
+    this.replayed = new Promise((resolve) => (this.resolveReplayed = resolve));
+    ctx.onDidReceiveMessage?.((message: ToRenderer) => this.receive(message));
+    this.post({ type: 'ready' });
+  }
+
+  send(commId: string, data: Json, callbacks: ICallbacks | undefined, buffers: (ArrayBuffer | ArrayBufferView)[]): string {
+    const requestId = `r${++this.next}`;
+    this.pending.set(requestId, callbacks);
+    this.post({ type: 'send', requestId, commId, data, buffers: buffers.map(toBase64) });
+    return requestId;
+  }
+
+  override register_model(modelId: string, modelPromise: Promise<WidgetModel>): void {
+    super.register_model(modelId, modelPromise);
+    for (const wake of this.modelWaiters.get(modelId) ?? []) wake();
+    this.modelWaiters.delete(modelId);
+  }
+
+  /** The model, once it is known here (its comm_open can arrive after the output that shows it), or undefined. */
+  async waitForModel(modelId: string, timeoutMs: number): Promise<WidgetModel | undefined> {
+    if (!this.has_model(modelId)) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.modelWaiters.set(modelId, [...(this.modelWaiters.get(modelId) ?? []), () => (clearTimeout(timer), resolve())]);
+      });
+    }
+    return this.has_model(modelId) ? this.get_model(modelId) : undefined;
+  }
+
+  override _create_comm(targetName: string, modelId?: string): Promise<IClassicComm> {
+    const comm = new BridgedComm(modelId ?? `front-end-${++this.next}`, targetName, this);
+    this.comms.set(comm.comm_id, comm);
+    return Promise.resolve(comm);
+  }
+
+  override _get_comm_info(): Promise<Record<string, never>> {
+    return Promise.resolve({});
+  }
+
+  private post(message: FromRenderer): void {
+    this.ctx.postMessage?.(message);
+  }
+
+  private receive(message: ToRenderer): void {
+    if (message.type === 'replayed') this.resolveReplayed(message.known);
+    else if (message.type === 'settled') {
+      const callbacks = this.pending.get(message.requestId);
+      this.pending.delete(message.requestId);
+      callbacks?.iopub?.status?.({ content: { execution_state: 'idle' }, header: { msg_type: 'status' }, parent_header: { msg_id: message.requestId } } as never);
+    } else if (message.type === 'comm') this.onComm(message.message);
+  }
+
+  private onComm(message: WireComm): void {
+    if (message.kind === 'open') {
+      if (this.comms.has(message.commId)) return; // a replay of a model this webview already has
+      const comm = new BridgedComm(message.commId, message.targetName, this);
+      this.comms.set(message.commId, comm);
+      const msg = { content: { comm_id: message.commId, target_name: message.targetName, data: message.data }, metadata: message.metadata, buffers: message.buffers.map(toDataView) };
+      this.handle_comm_open(comm, msg as never).catch((e: unknown) => console.warn(`Jupyter Remote: widget model ${message.commId}: ${String(e)}`));
+    } else if (message.kind === 'msg') {
+      this.comms.get(message.commId)?.deliver(message.data, message.buffers);
+    } else {
+      this.comms.get(message.commId)?.closed(message.data);
+      this.comms.delete(message.commId);
+    }
+  }
+}
+
+/** One line in place of a widget that cannot be shown, saying why. */
+function explain(element: HTMLElement, text: string): void {
+  element.textContent = '';
+  const line = document.createElement('div');
+  line.className = 'jupyter-remote-widget-missing';
+  line.style.cssText = 'font-family: var(--vscode-editor-font-family); color: var(--vscode-descriptionForeground); padding: 2px 0;';
+  line.textContent = text;
+  element.appendChild(line);
+}
+
+export const activate: ActivationFunction = (ctx) => {
+  const bridge = new Bridge(ctx);
+  const views = new Map<string, DOMWidgetView>();
+  return {
+    async renderOutputItem(item: OutputItem, element: HTMLElement) {
+      const { model_id: modelId } = item.json() as { model_id?: string };
+      views.get(item.id)?.remove();
+      views.delete(item.id);
+      if (!modelId) return explain(element, 'This widget output names no model.');
+      const known = await bridge.replayed;
+      const model = await bridge.waitForModel(modelId, known ? 5000 : 0).catch((e: unknown) => e as Error);
+      if (!model) {
+        return explain(element, known
+          ? 'This widget is no longer in the kernel (it was restarted, or the output comes from an earlier session): run the cell again to show it.'
+          : 'This widget belongs to a kernel Jupyter Remote is not connected to: select a Jupyter Remote kernel and run the cell again.');
+      }
+      if (model instanceof Error || typeof model === 'string') {
+        return explain(element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. Jupyter Remote includes the ipywidgets controls and Output; other widget packages are not loaded.`);
+      }
+      element.textContent = '';
+      try {
+        const view = (await bridge.create_view(model, {})) as DOMWidgetView;
+        views.set(item.id, view);
+        await bridge.display_view(view, element);
+      } catch (e) {
+        explain(element, `This widget (${String(model.get('_view_module'))} ${String(model.get('_view_name'))}) could not be shown: ${String((e as Error)?.message ?? e)}.`);
+      }
+    },
+    disposeOutputItem(id?: string) {
+      for (const [key, view] of views) {
+        if (id && key !== id) continue;
+        view.remove();
+        views.delete(key);
+      }
+    },
+  };
+};

@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../core/util/logger';
+import { CommMessage, WIDGET_STATE_MIME, WidgetModels } from '../core/widgets';
+import { FromRenderer, ToRenderer, WIDGET_RENDERER_ID, WireComm } from '../renderer/protocol';
+
+const toWire = (m: CommMessage): WireComm =>
+  m.kind === 'close' ? m : { ...m, buffers: m.buffers.map((b) => b.toString('base64')) };
+
+/**
+ * Carries ipywidgets' comm traffic between the widget renderer of each notebook editor and the kernel
+ * of that notebook (its WidgetModels), and saves the widgets' state in the notebook's metadata.
+ * A renderer says `ready` when it starts (its first widget output, or after VS Code reloaded the
+ * outputs webview) and gets every live model, then each change as it happens.
+ */
+export class WidgetBridge implements vscode.Disposable {
+  private readonly messaging = vscode.notebooks.createRendererMessaging(WIDGET_RENDERER_ID);
+  /** The editors whose renderer is running, per notebook's models. */
+  private readonly listening = new Map<WidgetModels, { editors: Set<vscode.NotebookEditor>; subscriptions: vscode.Disposable[] }>();
+  /** Messages sent for a renderer, by the kernel message id: which editor and request to settle. */
+  private readonly requests = new Map<string, { editor: vscode.NotebookEditor; requestId: string }>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    /** The widget models of the kernel a notebook runs on with Jupyter Remote, if any. */
+    private readonly widgetsOf: (notebook: vscode.NotebookDocument) => WidgetModels | undefined,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      this.messaging.onDidReceiveMessage(({ editor, message }) => this.receive(editor, message as FromRenderer)),
+      vscode.window.onDidChangeVisibleNotebookEditors((visible) => this.forgetHidden(visible)),
+      vscode.workspace.onWillSaveNotebookDocument((e) => {
+        const edit = this.stateEdit(e.notebook);
+        if (edit) e.waitUntil(Promise.resolve([edit]));
+      }),
+    );
+  }
+
+  dispose(): void {
+    for (const entry of this.listening.values()) for (const s of entry.subscriptions) s.dispose();
+    this.listening.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** The edit that puts the widgets' state in the notebook's metadata, as JupyterLab saves it. */
+  stateEdit(notebook: vscode.NotebookDocument): vscode.NotebookEdit | undefined {
+    const widgets = this.widgetsOf(notebook);
+    if (!widgets?.size) return undefined;
+    const ipynb = (notebook.metadata.metadata ?? {}) as Record<string, unknown>;
+    const saved = { ...((ipynb.widgets as Record<string, unknown> | undefined) ?? {}), [WIDGET_STATE_MIME]: widgets.snapshot() };
+    return vscode.NotebookEdit.updateNotebookMetadata({ ...notebook.metadata, metadata: { ...ipynb, widgets: saved } });
+  }
+
+  private receive(editor: vscode.NotebookEditor, message: FromRenderer): void {
+    const widgets = this.widgetsOf(editor.notebook);
+    if (message.type === 'ready') {
+      this.log.debug(`Widget renderer ready in ${editor.notebook.uri.path}: ${widgets ? `${widgets.size} model(s) sent` : 'no Jupyter Remote kernel'}`);
+      if (widgets) {
+        this.listen(widgets, editor);
+        for (const m of widgets.replay()) this.post(editor, { type: 'comm', message: toWire(m) });
+      }
+      this.post(editor, { type: 'replayed', known: !!widgets });
+    } else if (message.type === 'send') {
+      if (!widgets) return;
+      try {
+        const msgId = widgets.send(message.commId, message.data, message.buffers.map((b) => Buffer.from(b, 'base64')));
+        this.requests.set(msgId, { editor, requestId: message.requestId });
+      } catch (e) {
+        // The kernel connection is closed or reconnecting: the widget stays as the person left it.
+        this.log.warn(`A widget's message could not reach the kernel: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private listen(widgets: WidgetModels, editor: vscode.NotebookEditor): void {
+    let entry = this.listening.get(widgets);
+    if (!entry) {
+      const editors = new Set<vscode.NotebookEditor>();
+      entry = {
+        editors,
+        subscriptions: [
+          widgets.onMessage((m) => {
+            const wire = toWire(m);
+            for (const e of editors) this.post(e, { type: 'comm', message: wire });
+          }),
+          widgets.onSettled((msgId) => {
+            const request = this.requests.get(msgId);
+            this.requests.delete(msgId);
+            if (request) this.post(request.editor, { type: 'settled', requestId: request.requestId });
+          }),
+        ],
+      };
+      this.listening.set(widgets, entry);
+    }
+    entry.editors.add(editor);
+  }
+
+  private forgetHidden(visible: readonly vscode.NotebookEditor[]): void {
+    for (const [widgets, entry] of this.listening) {
+      for (const editor of entry.editors) if (!visible.includes(editor)) entry.editors.delete(editor);
+      if (!entry.editors.size) {
+        this.log.debug('Widget renderer: no editor of a notebook left visible; its messages stop');
+        for (const s of entry.subscriptions) s.dispose();
+        this.listening.delete(widgets);
+      }
+    }
+  }
+
+  private post(editor: vscode.NotebookEditor, message: ToRenderer): void {
+    void this.messaging.postMessage(message, editor);
+  }
+}
