@@ -17,7 +17,7 @@ export type FromRenderer =
 /** Extension → renderer. */
 export type ToRenderer =
   | { type: 'comm'; message: WireComm }
-  /** Every live model has been sent (after `ready`); `known` says whether this notebook has a kernel we talk to. */
+  /** Every model has been sent (after `ready`): live ones (`known`: the notebook runs on a kernel of ours), or those saved in the notebook. */
   | { type: 'replayed'; known: boolean }
   /** The kernel went idle after the renderer's message (what ipywidgets waits for before sending the next). */
   | { type: 'settled'; requestId: string };

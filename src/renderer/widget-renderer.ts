@@ -163,11 +163,12 @@ export const activate: ActivationFunction = (ctx) => {
       views.delete(item.id);
       if (!modelId) return explain(element, 'This widget output names no model.');
       const known = await bridge.replayed;
+      // A live kernel's model can come just after its output; saved ones have all been sent.
       const model = await bridge.waitForModel(modelId, known ? 5000 : 0).catch((e: unknown) => e as Error);
       if (!model) {
         return explain(element, known
           ? 'This widget is no longer in the kernel (it was restarted, or the output comes from an earlier session): run the cell again to show it.'
-          : 'This widget belongs to a kernel Jupyter Remote is not connected to: select a Jupyter Remote kernel and run the cell again.');
+          : 'This widget was not saved with the notebook and no Jupyter Remote kernel runs it: run the cell again to show it.');
       }
       if (model instanceof Error || typeof model === 'string') {
         return explain(element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. Jupyter Remote includes the ipywidgets controls and Output; other widget packages are not loaded.`);

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/util/logger';
-import { CommMessage, WIDGET_STATE_MIME, WidgetModels } from '../core/widgets';
+import { CommMessage, WIDGET_STATE_MIME, WidgetModels, modelsOfDocument, openMessages } from '../core/widgets';
 import { FromRenderer, ToRenderer, WIDGET_RENDERER_ID, WireComm } from '../renderer/protocol';
+
+/** The ipynb metadata's saved widget state (`metadata.widgets[WIDGET_STATE_MIME]`), if any. */
+const savedState = (notebook: vscode.NotebookDocument): unknown =>
+  ((notebook.metadata.metadata as Record<string, unknown> | undefined)?.widgets as Record<string, unknown> | undefined)?.[WIDGET_STATE_MIME];
 
 const toWire = (m: CommMessage): WireComm =>
   m.kind === 'close' ? m : { ...m, buffers: m.buffers.map((b) => b.toString('base64')) };
@@ -30,7 +34,10 @@ export class WidgetBridge implements vscode.Disposable {
       vscode.window.onDidChangeVisibleNotebookEditors((visible) => this.forgetHidden(visible)),
       vscode.workspace.onWillSaveNotebookDocument((e) => {
         const edit = this.stateEdit(e.notebook);
-        if (edit) e.waitUntil(Promise.resolve([edit]));
+        if (!edit) return;
+        const workspaceEdit = new vscode.WorkspaceEdit();
+        workspaceEdit.set(e.notebook.uri, [edit]);
+        e.waitUntil(Promise.resolve(workspaceEdit));
       }),
     );
   }
@@ -53,11 +60,11 @@ export class WidgetBridge implements vscode.Disposable {
   private receive(editor: vscode.NotebookEditor, message: FromRenderer): void {
     const widgets = this.widgetsOf(editor.notebook);
     if (message.type === 'ready') {
-      this.log.debug(`Widget renderer ready in ${editor.notebook.uri.path}: ${widgets ? `${widgets.size} model(s) sent` : 'no Jupyter Remote kernel'}`);
-      if (widgets) {
-        this.listen(widgets, editor);
-        for (const m of widgets.replay()) this.post(editor, { type: 'comm', message: toWire(m) });
-      }
+      // Live models from the kernel; without a kernel, the state saved in the notebook (its last view).
+      const replay = widgets ? widgets.replay() : openMessages(modelsOfDocument(savedState(editor.notebook)));
+      this.log.debug(`Widget renderer ready in ${editor.notebook.uri.path}: ${replay.length} model(s) ${widgets ? 'from the kernel' : 'saved in the notebook'}`);
+      if (widgets) this.listen(widgets, editor);
+      for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
       this.post(editor, { type: 'replayed', known: !!widgets });
     } else if (message.type === 'send') {
       if (!widgets) return;

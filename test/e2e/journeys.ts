@@ -12,6 +12,8 @@ import { sleep, until, Workbench } from './workbench';
 export interface Steps {
   step(name: string): void;
   note(text: string): void;
+  /** Saves the screen as it is now beside the journey's end state (test-results/e2e/NN-slug-label.png). */
+  screenshot(label: string): Promise<void>;
 }
 
 export interface Journey {
@@ -356,14 +358,17 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await until('the readout to show 5', async () => (await wb.outputs.locator('.widget-readout').first().innerText()).trim() === '5');
   await wb.runCell(1);
   await wb.waitForOutput(['slider at 5']);
+  await t.screenshot('1-slider');
   t.step('tqdm.notebook over 200 steps: the bar ends at 100% with 200/200');
   const started = performance.now();
   await wb.runCell(2);
   await until('the bar to read 200/200', async () => /100%[\s\S]*200\/200/.test(await wb.outputText()), 60000, 100);
   t.note(`tqdm 200 steps of 5 ms: run click → 200/200 shown after ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  await t.screenshot('2-tqdm');
   t.step('an Output widget shows what was printed inside it');
   await wb.runCell(3);
   await until('the Output widget to show the print', async () => (await wb.outputs.locator('.widget-output').last().innerText().catch(() => '')).includes('captured by the Output widget'), 30000);
+  await t.screenshot('3-output');
   t.step('interact: moving its slider updates its output');
   await wb.scrollNotebook('bottom');
   await wb.runCell('last');
@@ -371,6 +376,32 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await wb.outputs.locator('.noUi-handle').last().click();
   await wb.page.keyboard.press('ArrowRight');
   await wb.waitForOutput(['x squared is 36'], 30000);
+  await t.screenshot('4-interact');
+
+  t.step("save: the notebook's metadata keeps every widget's state, as JupyterLab saves it");
+  await wb.focusCell('last');
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Control+S');
+  const file = path.join(world.workspace, 'widgets.ipynb');
+  type Saved = { metadata: { widgets?: Record<string, { state: Record<string, { model_name: string; state: Record<string, unknown> }> }> } };
+  const saved = await until('the widget state in the saved notebook', () => {
+    const nb = JSON.parse(readFileSync(file, 'utf8')) as Saved;
+    return nb.metadata.widgets?.['application/vnd.jupyter.widget-state+json']?.state;
+  }, 20000, 250);
+  const sliders = Object.values(saved).filter((m) => m.model_name === 'IntSliderModel').map((m) => m.state.value);
+  assert.deepEqual(sliders.sort(), [5, 6], 'both sliders as last set');
+  assert.ok(Object.values(saved).some((m) => m.model_name === 'FloatProgressModel' && m.state.value === 200), "tqdm's bar at 200");
+
+  t.step('reload the window: the finished cells\' widgets show their last state');
+  await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
+  await wb.waitForWorkbench();
+  await wb.openFile('widgets.ipynb');
+  await wb.scrollNotebook('top');
+  await until('the slider at 5 and the bar at 200/200 after the reload', async () => {
+    const text = await wb.outputText();
+    const readouts = (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim());
+    return /200\/200/.test(text) && readouts.includes('5'); // the outputs webview may draw cells in any DOM order
+  }, 60000, 250);
 }
 
 export const journeys: Journey[] = [
@@ -691,7 +722,7 @@ export const journeys: Journey[] = [
   {
     id: 13,
     slug: 'widgets',
-    name: 'Widgets on ipywidgets 8: a slider set with the keyboard, tqdm to 200/200, an Output widget, interact',
+    name: 'Widgets on ipywidgets 8: a slider set with the keyboard, tqdm to 200/200, Output, interact; saved; shown after a reload',
     needs: [10],
     run: widgetsJourney,
   },

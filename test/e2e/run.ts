@@ -99,6 +99,11 @@ async function main(): Promise<number> {
             outcome.notes.push(text);
             console.log(`  = ${text}`);
           },
+          screenshot: async (label: string) => {
+            const file = `${slug}-${label}.png`;
+            await wb.screenshot(path.join(resultsDir, file));
+            console.log(`  ▣ test-results/e2e/${file}`);
+          },
         });
         outcome.ms = performance.now() - started;
       } catch (e) {

@@ -266,8 +266,8 @@ export class Workbench {
   }
 
   /** Puts the cursor in a code cell's editor. */
-  async focusCell(index: number): Promise<void> {
-    await this.notebook.locator('.code-cell-row').nth(index).locator('.monaco-editor .view-lines').first().click();
+  async focusCell(index: number | 'last'): Promise<void> {
+    await this.cellRow(index).locator('.monaco-editor .view-lines').first().click();
   }
 
   /** Runs one cell with the run button left of it. */

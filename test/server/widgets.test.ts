@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
-import { CommMessage, JsonObject, WidgetModel, WidgetModels } from '../../src/core/widgets';
+import { CommMessage, JsonObject, WidgetModel, WidgetModels, modelsOfDocument, openMessages } from '../../src/core/widgets';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { describeOnStack } from './fixtures/stack';
 
@@ -131,6 +131,9 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     const entry = Object.values(doc.state).find((e) => e.model_name === 'ImageModel');
     assert.deepEqual(entry?.buffers, [{ path: ['value'], data: Buffer.from([0, 1, 2, 253, 254, 255]).toString('base64'), encoding: 'base64' }]);
     assert.ok(Object.values(doc.state).every((e) => e.model_module && e.model_module_version && e.state), 'every entry names its model and module');
+    // Saved in a notebook and read back (JSON, as the file holds it): the same models, buffers included, in the same order.
+    const fromFile = openMessages(modelsOfDocument(JSON.parse(JSON.stringify(doc))));
+    assert.deepEqual(fromFile, widgets.replay());
   });
 });
 

@@ -7,6 +7,8 @@ import { BufferPath, JsonObject, isJsonObject, putBuffers, takeBuffers } from '.
 export const WIDGET_TARGET = 'jupyter.widget';
 /** ipywidgets 8's control comm: asks the kernel for the state of every live widget. */
 export const CONTROL_TARGET = 'jupyter.widget.control';
+/** The widget protocol of the models we replay (ipywidgets 8; the manager checks the major version). */
+const WIDGET_PROTOCOL_VERSION = '2.1.0';
 /** The control comm's protocol (ipywidgets 8 refuses another major version). */
 const CONTROL_PROTOCOL_VERSION = '1.0.0';
 export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
@@ -79,28 +81,7 @@ export class WidgetModels implements Disposable {
    * layout, style) before it, so a widget manager finds each reference already made.
    */
   replay(): CommMessage[] {
-    const out: CommMessage[] = [];
-    const done = new Set<string>();
-    const visit = (model: WidgetModel, path: Set<string>) => {
-      if (done.has(model.id) || path.has(model.id)) return;
-      path.add(model.id);
-      for (const ref of referencesOf(model.state)) {
-        const child = this.models.get(ref);
-        if (child) visit(child, path);
-      }
-      done.add(model.id);
-      const { state, bufferPaths, buffers } = this.wireState(model);
-      out.push({
-        kind: 'open',
-        commId: model.id,
-        targetName: WIDGET_TARGET,
-        data: { state: { ...state, _model_name: model.name, _model_module: model.module, _model_module_version: model.moduleVersion }, buffer_paths: bufferPaths },
-        metadata: { version: '2.1.0' },
-        buffers,
-      });
-    };
-    for (const model of this.models.values()) visit(model, new Set());
-    return out;
+    return openMessages(this.models);
   }
 
   /** The state of every live model, as JupyterLab saves it in `metadata.widgets`. */
@@ -243,12 +224,6 @@ export class WidgetModels implements Disposable {
     });
   }
 
-  /** A model's state for the wire: JSON with buffers taken out, and where each goes. */
-  private wireState(model: WidgetModel): { state: JsonObject; bufferPaths: BufferPath[]; buffers: Buffer[] } {
-    const { state, paths, buffers } = takeBuffers(putBuffers(model.state, model.buffers));
-    return { state, bufferPaths: paths, buffers };
-  }
-
   /** An output whose parent an Output widget is capturing goes into it (and its `outputs` state). */
   private capture(msg: KernelMessage): boolean {
     const parent = msg.parent_header?.msg_id;
@@ -298,6 +273,49 @@ export function withOutput(outputs: JsonObject[], msg: Pick<KernelMessage, 'head
     default:
       return outputs;
   }
+}
+
+/**
+ * comm_open messages that make `models` in a widget manager, each after the models it refers to
+ * (children, layout, style), so the manager finds every reference already made.
+ */
+export function openMessages(models: ReadonlyMap<string, WidgetModel>): CommMessage[] {
+  const out: CommMessage[] = [];
+  const done = new Set<string>();
+  const visit = (model: WidgetModel, path: Set<string>) => {
+    if (done.has(model.id) || path.has(model.id)) return;
+    path.add(model.id);
+    for (const ref of referencesOf(model.state)) {
+      const child = models.get(ref);
+      if (child) visit(child, path);
+    }
+    done.add(model.id);
+    const { state, paths, buffers } = takeBuffers(putBuffers(model.state, model.buffers));
+    out.push({
+      kind: 'open',
+      commId: model.id,
+      targetName: WIDGET_TARGET,
+      data: { state: { ...state, _model_name: model.name, _model_module: model.module, _model_module_version: model.moduleVersion }, buffer_paths: paths },
+      metadata: { version: WIDGET_PROTOCOL_VERSION },
+      buffers,
+    });
+  };
+  for (const model of models.values()) visit(model, new Set());
+  return out;
+}
+
+/** The models of a saved state document (a notebook's `metadata.widgets`), or none if it is not one. */
+export function modelsOfDocument(doc: unknown): Map<string, WidgetModel> {
+  const models = new Map<string, WidgetModel>();
+  if (!isJsonObject(doc) || doc.version_major !== 2 || !isJsonObject(doc.state)) return models;
+  for (const [id, entry] of Object.entries(doc.state)) {
+    if (!isJsonObject(entry) || !isJsonObject(entry.state) || typeof entry.model_name !== 'string') continue;
+    const buffers = Array.isArray(entry.buffers)
+      ? entry.buffers.filter((b): b is { path: BufferPath; data: string } => isJsonObject(b) && Array.isArray(b.path) && typeof b.data === 'string').map((b) => ({ path: b.path, data: Buffer.from(b.data, 'base64') }))
+      : [];
+    models.set(id, { id, name: entry.model_name, module: String(entry.model_module ?? ''), moduleVersion: String(entry.model_module_version ?? ''), state: entry.state, buffers });
+  }
+  return models;
 }
 
 /** The model ids a state refers to (`"IPY_MODEL_<id>"`, anywhere in it). */
