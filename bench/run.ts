@@ -20,11 +20,13 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
 const LIST_ENTRIES = 5000;
+/** The widget workloads (bench/widgets-worker.js): they need ipywidgets and tqdm in the kernel, which today's stack has. */
+const WIDGET_WORKLOADS = new Set(['tqdm', 'slider']);
 
 type Result = { ms: number; cpuMs?: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
 
@@ -42,11 +44,17 @@ async function main(): Promise<void> {
   const baseUrl = server.url.replace(/\/$/, '');
   const rows: string[] = [];
   const fileRows: string[] = [];
+  const widgetRows: string[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
       if (FILE_WORKLOADS.has(workload)) {
         fileRows.push(...(await fileWorkload(workload, server.rootDir, scratch, baseUrl, server.token)));
+        continue;
+      }
+      if (WIDGET_WORKLOADS.has(workload)) {
+        if (stack.name === 'current') widgetRows.push(...(await widgetWorkload(workload, baseUrl, server.token)));
+        else widgetRows.push(`| ${workload} | (needs ipywidgets: \`npm run bench:current\`) | | | |`);
         continue;
       }
       const results: Record<'ours' | 'theirs', Result[]> = { ours: [], theirs: [] };
@@ -102,6 +110,40 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|');
     for (const r of fileRows) console.log(r);
   }
+  if (widgetRows.length) {
+    console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
+    console.log('| workload | measure | jupyter-remote | kernel alone | ours/alone |');
+    console.log('|---|---|---|---|---|');
+    for (const r of widgetRows) console.log(r);
+  }
+}
+
+type WidgetResult = { ms: number; kernelMs: number; median: number; p95: number; min: number };
+
+/**
+ * tqdm: a `tqdm.notebook` loop of 10 000 steps with our widget models attached (every message made into
+ * what the extension posts to the renderer) against the same loop with no widget front end (the kernel
+ * alone); slider: a value set from the front end round trip to an Output widget's print, ours only.
+ */
+async function widgetWorkload(workload: string, baseUrl: string, token: string): Promise<string[]> {
+  const results: Record<'ours' | 'bare', WidgetResult[]> = { ours: [], bare: [] };
+  const who = workload === 'tqdm' ? (['ours', 'bare'] as const) : (['ours'] as const);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const w of rep % 2 === 0 ? who : [...who].reverse()) {
+      const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/widgets-worker.js'), w, workload, baseUrl, token], { timeout: 600000 });
+      results[w].push(JSON.parse(stdout) as WidgetResult);
+      process.stderr.write('.');
+    }
+  }
+  const m = (w: 'ours' | 'bare', f: (r: WidgetResult) => number) => median(results[w].map(f));
+  if (workload === 'tqdm') {
+    const row = (label: string, f: (r: WidgetResult) => number) => `| tqdm | ${label} | ${m('ours', f).toFixed(0)} ms | ${m('bare', f).toFixed(0)} ms | ${(m('ours', f) / m('bare', f)).toFixed(2)}× |`;
+    return [row('10 000 steps, loop time in the kernel', (r) => r.kernelMs), row('10 000 steps, cell wall time', (r) => r.ms)];
+  }
+  return [
+    `| slider | front-end value → observe → Output widget, median | ${m('ours', (r) => r.median).toFixed(1)} ms | | |`,
+    `| slider | p95 | ${m('ours', (r) => r.p95).toFixed(1)} ms | | |`,
+  ];
 }
 
 type FileResult = { ms: number; peakRssMb: number };

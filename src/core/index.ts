@@ -3,5 +3,6 @@ export * from './api';
 export * from './http';
 export * from './kernel';
 export * from './servers';
+export * from './widgets';
 export { Redactor, nullLogger } from './util/logger';
 export type { Logger } from './util/logger';

@@ -374,8 +374,10 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await wb.runCell('last');
   await wb.waitForOutput(['x squared is 25'], 30000);
   await wb.outputs.locator('.noUi-handle').last().click();
+  const moved = performance.now();
   await wb.page.keyboard.press('ArrowRight');
-  await wb.waitForOutput(['x squared is 36'], 30000);
+  await until('interact to print 36', async () => (await wb.outputText()).includes('x squared is 36'), 30000, 10);
+  t.note(`interact: arrow key on its slider → the new print shown ${(performance.now() - moved).toFixed(0)} ms later (kernel round trip through VS Code's renderer messaging)`);
   await t.screenshot('4-interact');
 
   t.step("save: the notebook's metadata keeps every widget's state, as JupyterLab saves it");

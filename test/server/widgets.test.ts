@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
-import { CommMessage, JsonObject, WidgetModel, WidgetModels, modelsOfDocument, openMessages } from '../../src/core/widgets';
+import { CommMessage, JsonRecord, WidgetModel, WidgetModels, modelsOfDocument, openMessages } from '../../src/core/widgets';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { describeOnStack } from './fixtures/stack';
 
@@ -97,7 +97,7 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     const [image] = byName('ImageModel');
     assert.deepEqual(image.buffers.map((b) => [b.path, b.data.equals(PNG)]), [[['value'], true]]);
     const replayed = widgets.replay().find((m) => m.commId === image.id);
-    assert.ok(replayed?.kind === 'open' && replayed.buffers[0].equals(PNG) && JSON.stringify((replayed.data as JsonObject).buffer_paths) === '[["value"]]');
+    assert.ok(replayed?.kind === 'open' && replayed.buffers[0].equals(PNG) && JSON.stringify((replayed.data as JsonRecord).buffer_paths) === '[["value"]]');
     const back = Buffer.from([0, 1, 2, 253, 254, 255]);
     widgets.send(image.id, { method: 'update', state: {}, buffer_paths: [['value']] }, [back]);
     assert.equal(await run('print(list(img.value))'), '[0, 1, 2, 253, 254, 255]\n');

@@ -1,14 +1,14 @@
 // Widget state travels as JSON with its binary values (an Image's bytes, a NumPy array) taken out as
 // separate buffers, each named by the path of keys and indices where it belongs (`buffer_paths`).
 
-export type JsonObject = Record<string, unknown>;
+export type JsonRecord = Record<string, unknown>;
 export type BufferPath = (string | number)[];
 
-export const isJsonObject = (v: unknown): v is JsonObject => !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
+export const isJsonObject = (v: unknown): v is JsonRecord => !!v && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
 
 /** A copy of `state` with each buffer put at its path (containers on the way are copied, not shared). */
-export function putBuffers(state: JsonObject, buffers: { path: BufferPath; data: Buffer }[]): JsonObject {
-  const root: JsonObject = { ...state };
+export function putBuffers(state: JsonRecord, buffers: { path: BufferPath; data: Buffer }[]): JsonRecord {
+  const root: JsonRecord = { ...state };
   for (const { path, data } of buffers) {
     if (!path.length) continue;
     let here: Record<string | number, unknown> = root;
@@ -24,7 +24,7 @@ export function putBuffers(state: JsonObject, buffers: { path: BufferPath; data:
 }
 
 /** The state with every Buffer taken out: JSON, the path of each buffer, and the buffers in that order. */
-export function takeBuffers(state: JsonObject): { state: JsonObject; paths: BufferPath[]; buffers: Buffer[] } {
+export function takeBuffers(state: JsonRecord): { state: JsonRecord; paths: BufferPath[]; buffers: Buffer[] } {
   const paths: BufferPath[] = [];
   const buffers: Buffer[] = [];
   const walk = (value: unknown, path: BufferPath): unknown => {
@@ -37,5 +37,5 @@ export function takeBuffers(state: JsonObject): { state: JsonObject; paths: Buff
     if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k])]));
     return value;
   };
-  return { state: walk(state, []) as JsonObject, paths, buffers };
+  return { state: walk(state, []) as JsonRecord, paths, buffers };
 }

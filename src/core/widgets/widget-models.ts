@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KernelConnection, KernelMessage } from '../kernel';
 import { Disposable, Emitter } from '../util/events';
-import { BufferPath, JsonObject, isJsonObject, putBuffers, takeBuffers } from './buffers';
+import { BufferPath, JsonRecord, isJsonObject, putBuffers, takeBuffers } from './buffers';
 
 /** The comm target of widget models (ipywidgets 7 and 8). */
 export const WIDGET_TARGET = 'jupyter.widget';
@@ -20,21 +20,21 @@ export interface WidgetModel {
   name: string;
   module: string;
   moduleVersion: string;
-  state: JsonObject;
+  state: JsonRecord;
   buffers: { path: BufferPath; data: Buffer }[];
 }
 
 /** A comm message in the kernel's shape, for the renderer's widget manager. */
 export type CommMessage =
-  | { kind: 'open'; commId: string; targetName: string; data: JsonObject; metadata: JsonObject; buffers: Buffer[] }
-  | { kind: 'msg'; commId: string; data: JsonObject; buffers: Buffer[] }
-  | { kind: 'close'; commId: string; data: JsonObject };
+  | { kind: 'open'; commId: string; targetName: string; data: JsonRecord; metadata: JsonRecord; buffers: Buffer[] }
+  | { kind: 'msg'; commId: string; data: JsonRecord; buffers: Buffer[] }
+  | { kind: 'close'; commId: string; data: JsonRecord };
 
 /** `application/vnd.jupyter.widget-state+json` (what JupyterLab saves in a notebook's metadata). */
 export interface WidgetStateDocument {
   version_major: 2;
   version_minor: 0;
-  state: Record<string, { model_name: string; model_module: string; model_module_version: string; state: JsonObject; buffers?: { path: BufferPath; data: string; encoding: 'base64' }[] }>;
+  state: Record<string, { model_name: string; model_module: string; model_module_version: string; state: JsonRecord; buffers?: { path: BufferPath; data: string; encoding: 'base64' }[] }>;
 }
 
 const isOutputModel = (m: WidgetModel) => m.name === 'OutputModel' && m.module === '@jupyter-widgets/output';
@@ -98,7 +98,7 @@ export class WidgetModels implements Disposable {
    * A comm message from the renderer to the kernel (a changed value, a click); our copy of the state
    * follows it. Returns the message's id, which `onSettled` reports once the kernel is idle after it.
    */
-  send(commId: string, data: JsonObject, buffers: Buffer[] = []): string {
+  send(commId: string, data: JsonRecord, buffers: Buffer[] = []): string {
     const model = this.models.get(commId);
     if (model && (data.method === 'update' || data.method === 'echo_update')) this.applyUpdate(model, data, buffers);
     const msgId = this.kernel.sendMessage('shell', 'comm_msg', { comm_id: commId, data }, buffers);
@@ -124,7 +124,7 @@ export class WidgetModels implements Disposable {
           clearTimeout(timer);
           sub.dispose();
           reject(new Error('The kernel has no widget control comm (ipywidgets 8 has one).'));
-        } else if (msg.header.msg_type === 'comm_msg' && (msg.content.data as JsonObject | undefined)?.method === 'update_states') {
+        } else if (msg.header.msg_type === 'comm_msg' && (msg.content.data as JsonRecord | undefined)?.method === 'update_states') {
           clearTimeout(timer);
           sub.dispose();
           resolve(msg);
@@ -139,7 +139,7 @@ export class WidgetModels implements Disposable {
     } finally {
       this.kernel.sendMessage('shell', 'comm_close', { comm_id: commId, data: {} });
     }
-    const data = reply.content.data as JsonObject;
+    const data = reply.content.data as JsonRecord;
     const states = isJsonObject(data.states) ? data.states : {};
     // buffer_paths here are [model id, 'state', ...path inside its state].
     const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [];
@@ -198,7 +198,7 @@ export class WidgetModels implements Disposable {
     }
   }
 
-  private addModel(id: string, state: JsonObject): WidgetModel {
+  private addModel(id: string, state: JsonRecord): WidgetModel {
     const model: WidgetModel = {
       id,
       name: String(state._model_name ?? ''),
@@ -212,7 +212,7 @@ export class WidgetModels implements Disposable {
   }
 
   /** Merges an update (`state`, with `buffer_paths` naming where each buffer goes) into our copy. */
-  private applyUpdate(model: WidgetModel, data: JsonObject, buffers: Buffer[]): void {
+  private applyUpdate(model: WidgetModel, data: JsonRecord, buffers: Buffer[]): void {
     if (!isJsonObject(data.state)) return;
     const paths = Array.isArray(data.buffer_paths) ? (data.buffer_paths as BufferPath[]) : [];
     const keys = new Set(Object.keys(data.state));
@@ -233,12 +233,12 @@ export class WidgetModels implements Disposable {
       if (isOutputModel(model) && model.state.msg_id === parent) target = model; // the innermost (latest) capture wins
     }
     if (!target) return false;
-    const before = Array.isArray(target.state.outputs) ? (target.state.outputs as JsonObject[]) : [];
+    const before = Array.isArray(target.state.outputs) ? (target.state.outputs as JsonRecord[]) : [];
     const outputs = withOutput(before, msg, this.clearPending.has(target.id));
     if (msg.header.msg_type === 'clear_output' && msg.content.wait === true) this.clearPending.add(target.id);
     else this.clearPending.delete(target.id);
     if (outputs === before) return true;
-    const update: JsonObject = { method: 'update', state: { outputs }, buffer_paths: [] };
+    const update: JsonRecord = { method: 'update', state: { outputs }, buffer_paths: [] };
     this.applyUpdate(target, update, []);
     // The kernel's copy follows (`out.outputs` in Python), as with JupyterLab; the renderer is told at once.
     this.kernel.sendMessage('shell', 'comm_msg', { comm_id: target.id, data: update });
@@ -252,7 +252,7 @@ export class WidgetModels implements Disposable {
  * stream continues the last output of the same stream; clear_output empties, or with `wait` empties
  * just before the next output (`clearPending`). The same array when nothing changes.
  */
-export function withOutput(outputs: JsonObject[], msg: Pick<KernelMessage, 'header' | 'content'>, clearPending: boolean): JsonObject[] {
+export function withOutput(outputs: JsonRecord[], msg: Pick<KernelMessage, 'header' | 'content'>, clearPending: boolean): JsonRecord[] {
   const c = msg.content;
   switch (msg.header.msg_type) {
     case 'clear_output':
@@ -265,9 +265,9 @@ export function withOutput(outputs: JsonObject[], msg: Pick<KernelMessage, 'head
       return [...base, { output_type: 'stream', name: String(c.name ?? 'stdout'), text }];
     }
     case 'display_data':
-      return [...(clearPending ? [] : outputs), { output_type: 'display_data', data: c.data as JsonObject, metadata: (c.metadata as JsonObject) ?? {} }];
+      return [...(clearPending ? [] : outputs), { output_type: 'display_data', data: c.data as JsonRecord, metadata: (c.metadata as JsonRecord) ?? {} }];
     case 'execute_result':
-      return [...(clearPending ? [] : outputs), { output_type: 'execute_result', data: c.data as JsonObject, metadata: (c.metadata as JsonObject) ?? {}, execution_count: (c.execution_count as number) ?? null }];
+      return [...(clearPending ? [] : outputs), { output_type: 'execute_result', data: c.data as JsonRecord, metadata: (c.metadata as JsonRecord) ?? {}, execution_count: (c.execution_count as number) ?? null }];
     case 'error':
       return [...(clearPending ? [] : outputs), { output_type: 'error', ename: String(c.ename ?? ''), evalue: String(c.evalue ?? ''), traceback: (c.traceback as string[]) ?? [] }];
     default:
