@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     const fileSystem = new ServerFileSystem(connections, log);
     context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));
     const statusBar = new ServerStatusBar(store, connections, controllers);
-    const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), log);
+    const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), controllers.onDidChangeKernelStatus, log);
     const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.

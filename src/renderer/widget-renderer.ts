@@ -69,9 +69,11 @@ class Bridge extends HTMLManager {
   private readonly pending = new Map<string, ICallbacks | undefined>();
   private readonly modelWaiters = new Map<string, (() => void)[]>();
   private next = 0;
-  /** Resolves once the extension has sent every live model (after `ready`), with whether it knows the kernel. */
-  readonly replayed: Promise<boolean>;
-  private resolveReplayed!: (known: boolean) => void;
+  /** Resolves once the extension has sent every model (after `ready`). */
+  readonly replayed: Promise<void>;
+  private resolveReplayed!: () => void;
+  /** The models are a live kernel's (false: saved in the notebook); it changes when a kernel starts. */
+  live = false;
 
   constructor(private readonly ctx: RendererContext<unknown>) {
     super();
@@ -119,7 +121,10 @@ class Bridge extends HTMLManager {
   }
 
   private receive(message: ToRenderer): void {
-    if (message.type === 'replayed') this.resolveReplayed(message.known);
+    if (message.type === 'replayed') {
+      this.live = message.known;
+      this.resolveReplayed();
+    }
     else if (message.type === 'settled') {
       const callbacks = this.pending.get(message.requestId);
       this.pending.delete(message.requestId);
@@ -162,11 +167,11 @@ export const activate: ActivationFunction = (ctx) => {
       views.get(item.id)?.remove();
       views.delete(item.id);
       if (!modelId) return explain(element, 'This widget output names no model.');
-      const known = await bridge.replayed;
+      await bridge.replayed;
       // A live kernel's model can come just after its output; saved ones have all been sent.
-      const model = await bridge.waitForModel(modelId, known ? 5000 : 0).catch((e: unknown) => e as Error);
+      const model = await bridge.waitForModel(modelId, bridge.live ? 5000 : 0).catch((e: unknown) => e as Error);
       if (!model) {
-        return explain(element, known
+        return explain(element, bridge.live
           ? 'This widget is no longer in the kernel (it was restarted, or the output comes from an earlier session): run the cell again to show it.'
           : 'This widget was not saved with the notebook and no Jupyter Remote kernel runs it: run the cell again to show it.');
       }

@@ -232,11 +232,11 @@ export class KernelControllers implements vscode.Disposable {
         sessions: !/gateway/.test(this.options.connections.status(target.serverId).info?.flavor ?? ''),
         log: this.options.log,
       });
+      state.started = kernel;
       state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
       this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
-      state.started = kernel;
       return kernel;
     } catch (e) {
       this.setKernelStatus(notebook, undefined);

@@ -18,6 +18,8 @@ const toWire = (m: CommMessage): WireComm =>
  */
 export class WidgetBridge implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(WIDGET_RENDERER_ID);
+  /** Editors whose renderer is running, and the kernel's models each was given (undefined: saved state only). */
+  private readonly ready = new Map<vscode.NotebookEditor, WidgetModels | undefined>();
   /** The editors whose renderer is running, per notebook's models. */
   private readonly listening = new Map<WidgetModels, { editors: Set<vscode.NotebookEditor>; subscriptions: vscode.Disposable[] }>();
   /** Messages sent for a renderer, by the kernel message id: which editor and request to settle. */
@@ -27,9 +29,12 @@ export class WidgetBridge implements vscode.Disposable {
   constructor(
     /** The widget models of the kernel a notebook runs on with Jupyter Remote, if any. */
     private readonly widgetsOf: (notebook: vscode.NotebookDocument) => WidgetModels | undefined,
+    /** Fires for a notebook whose kernel started, stopped or changed state. */
+    onKernelChange: (listener: (notebook: vscode.NotebookDocument) => void) => { dispose(): void },
     private readonly log: Logger,
   ) {
     this.disposables.push(
+      onKernelChange((notebook) => this.kernelChanged(notebook)),
       this.messaging.onDidReceiveMessage(({ editor, message }) => this.receive(editor, message as FromRenderer)),
       vscode.window.onDidChangeVisibleNotebookEditors((visible) => this.forgetHidden(visible)),
       vscode.workspace.onWillSaveNotebookDocument((e) => {
@@ -60,12 +65,7 @@ export class WidgetBridge implements vscode.Disposable {
   private receive(editor: vscode.NotebookEditor, message: FromRenderer): void {
     const widgets = this.widgetsOf(editor.notebook);
     if (message.type === 'ready') {
-      // Live models from the kernel; without a kernel, the state saved in the notebook (its last view).
-      const replay = widgets ? widgets.replay() : openMessages(modelsOfDocument(savedState(editor.notebook)));
-      this.log.debug(`Widget renderer ready in ${editor.notebook.uri.path}: ${replay.length} model(s) ${widgets ? 'from the kernel' : 'saved in the notebook'}`);
-      if (widgets) this.listen(widgets, editor);
-      for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
-      this.post(editor, { type: 'replayed', known: !!widgets });
+      this.attach(editor, widgets);
     } else if (message.type === 'send') {
       if (!widgets) return;
       try {
@@ -76,6 +76,26 @@ export class WidgetBridge implements vscode.Disposable {
         this.log.warn(`A widget's message could not reach the kernel: ${(e as Error).message}`);
       }
     }
+  }
+
+  /**
+   * Gives a running renderer every model: live ones from the kernel, and from then on each change; or,
+   * without a kernel of ours, the state saved in the notebook (its last view).
+   */
+  private attach(editor: vscode.NotebookEditor, widgets: WidgetModels | undefined): void {
+    this.ready.set(editor, widgets);
+    const replay = widgets ? widgets.replay() : openMessages(modelsOfDocument(savedState(editor.notebook)));
+    this.log.debug(`Widget renderer in ${editor.notebook.uri.path}: ${replay.length} model(s) ${widgets ? 'from the kernel' : 'saved in the notebook'}`);
+    if (widgets) this.listen(widgets, editor);
+    for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
+    this.post(editor, { type: 'replayed', known: !!widgets });
+  }
+
+  /** A kernel started (or another was chosen) for a notebook whose renderer already runs: attach it to the new one. */
+  private kernelChanged(notebook: vscode.NotebookDocument): void {
+    const widgets = this.widgetsOf(notebook);
+    if (!widgets) return;
+    for (const [editor, attached] of this.ready) if (editor.notebook === notebook && attached !== widgets) this.attach(editor, widgets);
   }
 
   private listen(widgets: WidgetModels, editor: vscode.NotebookEditor): void {
@@ -102,6 +122,7 @@ export class WidgetBridge implements vscode.Disposable {
   }
 
   private forgetHidden(visible: readonly vscode.NotebookEditor[]): void {
+    for (const editor of this.ready.keys()) if (!visible.includes(editor)) this.ready.delete(editor);
     for (const [widgets, entry] of this.listening) {
       for (const editor of entry.editors) if (!visible.includes(editor)) entry.editors.delete(editor);
       if (!entry.editors.size) {
