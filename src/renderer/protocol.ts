@@ -23,3 +23,10 @@ export type ToRenderer =
   | { type: 'settled'; requestId: string };
 
 export const WIDGET_RENDERER_ID = 'jupyter-remote-widgets';
+
+/**
+ * Our own name for a widget view, given as the first item of a widget output beside the standard
+ * `application/vnd.jupyter.widget-view+json` when Microsoft's Jupyter extension is installed: VS Code
+ * ranks that extension's renderers first for .ipynb notebooks, and only ours renders this one.
+ */
+export const OWN_WIDGET_VIEW_MIME = 'application/vnd.jupyter-remote.widget-view+json';

@@ -2,6 +2,12 @@ import * as vscode from 'vscode';
 import type { CellOutputs, OutputChange } from '../core/kernel';
 import { MappedOutput, streamItem, toOutputItems } from './output-items';
 
+/**
+ * Microsoft's Jupyter extension is installed: VS Code then gives widget outputs to its renderer, which
+ * cannot reach our kernels, so they also go out under our own MIME, first (OWN_WIDGET_VIEW_MIME).
+ */
+const besideMicrosoftJupyter = () => !!vscode.extensions.getExtension('ms-toolsai.jupyter');
+
 /** How long output changes are gathered before the editor is told: a cell printing 100 000 lines sends a few dozen edits, not 100 000. */
 const FLUSH_MS = 50;
 
@@ -106,14 +112,14 @@ export class CellOutputView {
 
     if (replaceAll) {
       const outputs: vscode.NotebookCellOutput[] = [];
-      for (let i = 0; i < count; i++) outputs.push(toCellOutput(toOutputItems(this.area.output(i)!)));
+      for (let i = 0; i < count; i++) outputs.push(toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() })));
       this.shown = outputs;
       await execution.replaceOutput(outputs);
       return;
     }
     for (let i = 0; i < this.shown.length; i++) {
       if (dirty.has(i)) {
-        const next = toCellOutput(toOutputItems(this.area.output(i)!));
+        const next = toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() }));
         await execution.replaceOutputItems(next.items, this.shown[i]);
       } else {
         const text = appended.get(i);
@@ -125,7 +131,7 @@ export class CellOutputView {
     }
     if (count > this.shown.length) {
       const added: vscode.NotebookCellOutput[] = [];
-      for (let i = this.shown.length; i < count; i++) added.push(toCellOutput(toOutputItems(this.area.output(i)!)));
+      for (let i = this.shown.length; i < count; i++) added.push(toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() })));
       this.shown.push(...added);
       await execution.appendOutput(added);
     }

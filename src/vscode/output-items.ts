@@ -1,4 +1,6 @@
 import type { NbOutput } from '../core/kernel';
+import { WIDGET_VIEW_MIME } from '../core/widgets/widget-models';
+import { OWN_WIDGET_VIEW_MIME } from '../renderer/protocol';
 
 /**
  * nbformat outputs as VS Code output items (mime + bytes), without touching `vscode`, so the
@@ -45,7 +47,12 @@ export function bundleItem(mime: string, value: unknown): OutputItemData | undef
   return undefined;
 }
 
-export function toOutputItems(output: NbOutput): MappedOutput {
+export interface OutputItemOptions {
+  /** Put a widget view first under our own MIME too (OWN_WIDGET_VIEW_MIME says why). */
+  ownWidgetMime?: boolean;
+}
+
+export function toOutputItems(output: NbOutput, options: OutputItemOptions = {}): MappedOutput {
   switch (output.output_type) {
     case 'stream':
       return { items: [streamItem(output.name, output.text)], metadata: { outputType: 'stream' } };
@@ -60,6 +67,8 @@ export function toOutputItems(output: NbOutput): MappedOutput {
         const item = bundleItem(mime, value);
         if (item) items.push(item);
       }
+      const view = options.ownWidgetMime ? items.find((i) => i.mime === WIDGET_VIEW_MIME) : undefined;
+      if (view) items.unshift({ mime: OWN_WIDGET_VIEW_MIME, data: view.data });
       const metadata: Record<string, unknown> = { outputType: output.output_type, metadata: output.metadata };
       if (output.output_type === 'execute_result') metadata.executionCount = output.execution_count;
       return { items, metadata };

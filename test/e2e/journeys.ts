@@ -47,7 +47,14 @@ export class World {
   private codeServer?: CodeServer;
   private load?: () => Promise<unknown>;
 
-  constructor(readonly tmp: string, readonly root: string) {
+  constructor(
+    readonly tmp: string,
+    readonly root: string,
+    /** Installs a .vsix into this run's code-server (it shows after a window reload). */
+    readonly installExtension: (vsix: string) => void = () => {
+      throw new Error('no code-server to install into');
+    },
+  ) {
     this.workspace = path.join(tmp, 'workspace');
   }
 
@@ -107,6 +114,7 @@ export class World {
     write('tls.ipynb', ["import ssl\nprint('over TLS:', 2 ** 10)"]);
     write('big.ipynb', ["for i in range(100000):\n    print(f'line {i}')"]);
     writeFileSync(path.join(this.workspace, 'local-data.csv'), LOCAL_DATA);
+    write('widgets-beside.ipynb', ["import ipywidgets as w\nw.IntSlider(value=7, description='beside')"]);
     write('widgets.ipynb', [
       "import ipywidgets as w\ns = w.IntSlider(value=3, min=0, max=10, description='n')\ns",
       "print('slider at', s.value)",
@@ -415,6 +423,33 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await until('the kernel picker to show the remote kernel again', async () => /Python 3/.test(await wb.kernelLabel()));
   await wb.runCell(0);
   await until('a new slider at 3', async () => (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim()).includes('3'), 60000, 250);
+}
+
+/**
+ * Beside Microsoft's Jupyter extension (a stand-in with its id and its widget renderer contribution, built
+ * here: its package cannot be downloaded): which renderer VS Code picks for widget outputs.
+ */
+async function besideMicrosoftJupyterJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  t.step('package the stand-in (id ms-toolsai.jupyter, renderer jupyter-ipywidget-renderer) and install it');
+  const dir = path.join(world.root, 'test', 'e2e', 'stand-in-jupyter');
+  const vsix = path.join(world.tmp, 'stand-in-jupyter.vsix');
+  const packed = spawnSync(process.execPath, [path.join(world.root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--skip-license', '--out', vsix], { cwd: dir, encoding: 'utf8' });
+  assert.equal(packed.status, 0, packed.stdout + packed.stderr);
+  world.installExtension(vsix);
+  t.step('reload the window so VS Code loads it');
+  await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
+  await wb.waitForWorkbench();
+  t.step('the notebook saved before: its widget outputs (standard MIME only) are drawn by the stand-in, which VS Code ranks first');
+  await wb.openFile('widgets.ipynb');
+  await until("the stand-in's renderer on a saved widget output", async () => (await wb.outputText()).includes('stand-in renderer drew'), 60000, 250);
+  await t.screenshot('1-saved-output-taken-by-stand-in');
+  t.step('a widget made now on our kernel is also given under our own MIME, first: our renderer draws a live slider');
+  await wb.openFile('widgets-beside.ipynb');
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  await wb.runCell(0);
+  await until('our slider at 7', async () => (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim()).includes('7'), 60000, 250);
+  assert.ok(!(await wb.outputText()).includes('stand-in renderer drew'), 'not the stand-in');
 }
 
 export const journeys: Journey[] = [
@@ -738,5 +773,12 @@ export const journeys: Journey[] = [
     name: 'Widgets on ipywidgets 8: a slider set with the keyboard, tqdm to 200/200, Output, interact; saved; shown after a reload',
     needs: [10],
     run: widgetsJourney,
+  },
+  {
+    id: 14,
+    slug: 'beside-microsoft-jupyter',
+    name: "Beside Microsoft's Jupyter extension (a stand-in with its id and widget renderer): whose renderer draws widgets",
+    needs: [10, 13],
+    run: besideMicrosoftJupyterJourney,
   },
 ];

@@ -48,13 +48,17 @@ async function main(): Promise<number> {
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'jr-e2e-'));
   const extensionsDir = path.join(tmp, 'extensions');
-  const installed = spawnSync(process.execPath, [entry, '--install-extension', vsix, '--extensions-dir', extensionsDir], { encoding: 'utf8' });
-  if (installed.status !== 0 || !/successfully installed/i.test(installed.stdout + installed.stderr)) {
-    throw new Error(`installing the .vsix into code-server failed:\n${installed.stdout}${installed.stderr}`);
-  }
+  /** Installs a .vsix into the code-server of this run, as `code-server --install-extension` does. */
+  const installExtension = (file: string) => {
+    const installed = spawnSync(process.execPath, [entry, '--install-extension', file, '--extensions-dir', extensionsDir], { encoding: 'utf8' });
+    if (installed.status !== 0 || !/successfully installed/i.test(installed.stdout + installed.stderr)) {
+      throw new Error(`installing ${path.basename(file)} into code-server failed:\n${installed.stdout}${installed.stderr}`);
+    }
+  };
+  installExtension(vsix);
   console.log(`e2e: installed ${path.basename(vsix)} into a fresh code-server ${cs.CODE_SERVER_VERSION}`);
 
-  const world = new World(tmp, root);
+  const world = new World(tmp, root, installExtension);
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   const outcomes: Outcome[] = [];

@@ -164,7 +164,8 @@ export class Workbench {
     // Enter only once the list has settled with the file itself first: while it still filters, the first row
     // can be another (a recently opened `hello-today.ipynb` for `hello.ipynb`), and rows are reused as it
     // re-renders, so even clicking a matching row can land on another file. Then wait for the file's own tab.
-    const firstName = async () => ((await this.quickInput.locator('.monaco-list-row').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim();
+    // The row's name alone (in a multi-root workspace its folder's name follows on the same line).
+    const firstName = async () => (await this.quickInput.locator('.monaco-list-row').first().locator('.label-name').first().innerText({ timeout: 1000 }).catch(() => '')).trim();
     await until(`Quick Open to list ${name} first`, async () => (await firstName()) === name, 20000, 100);
     await this.page.keyboard.press('Enter');
     await until(`the tab of ${name} in front`, async () => ((await this.page.locator('.tab.active').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim() === name, 30000, 100);

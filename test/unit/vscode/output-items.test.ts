@@ -53,6 +53,16 @@ describe('output items: nbformat outputs as VS Code output items', () => {
     assert.deepEqual(mapped.metadata.metadata, { 'image/png': { width: 10 } });
   });
 
+  it("a widget view goes out under our own MIME too, first, only when asked (beside Microsoft's Jupyter extension)", () => {
+    const view = { model_id: 'abc', version_major: 2, version_minor: 0 };
+    const output = { output_type: 'display_data' as const, data: { 'text/plain': 'IntSlider(value=7)', 'application/vnd.jupyter.widget-view+json': view }, metadata: {} };
+    assert.deepEqual(toOutputItems(output).items.map((i) => i.mime), ['text/plain', 'application/vnd.jupyter.widget-view+json']);
+    const beside = toOutputItems(output, { ownWidgetMime: true }).items;
+    assert.deepEqual(beside.map((i) => i.mime), ['application/vnd.jupyter-remote.widget-view+json', 'text/plain', 'application/vnd.jupyter.widget-view+json']);
+    assert.deepEqual(JSON.parse(text(beside[0].data)), view);
+    assert.deepEqual(toOutputItems({ output_type: 'display_data', data: { 'text/plain': 'x' }, metadata: {} }, { ownWidgetMime: true }).items.map((i) => i.mime), ['text/plain']);
+  });
+
   it('skips a bundle value it cannot show instead of failing the cell', () => {
     const mapped = toOutputItems({ output_type: 'display_data', metadata: {}, data: { 'text/plain': 'ok', 'image/png': 42, 'text/html': { no: 1 } } });
     assert.deepEqual(mapped.items.map((i) => i.mime), ['text/plain']);
