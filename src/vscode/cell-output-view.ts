@@ -8,6 +8,14 @@ import { MappedOutput, streamItem, toOutputItems } from './output-items';
  */
 const besideMicrosoftJupyter = () => !!vscode.extensions.getExtension('ms-toolsai.jupyter');
 
+/** How the cell's own run ended: its order, times and result. */
+export interface RunSummary {
+  executionOrder?: number;
+  startTime?: number;
+  endTime?: number;
+  success?: boolean;
+}
+
 /** How long output changes are gathered before the editor is told: a cell printing 100 000 lines sends a few dozen edits, not 100 000. */
 const FLUSH_MS = 50;
 
@@ -33,6 +41,7 @@ export class CellOutputView {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private execution: vscode.NotebookCellExecution | undefined;
+  private ended: RunSummary | undefined;
 
   constructor(
     readonly cell: vscode.NotebookCell,
@@ -41,9 +50,13 @@ export class CellOutputView {
     private readonly onError: (e: unknown) => void,
   ) {}
 
-  /** The cell's own execution, while it runs. */
-  attach(execution: vscode.NotebookCellExecution | undefined): void {
+  /**
+   * The cell's own execution, while it runs; when it ends, what it ended with (a display updated later
+   * restores exactly that: the cell's executionSummary reaches the extension host only some time after).
+   */
+  attach(execution: vscode.NotebookCellExecution | undefined, ended?: RunSummary): void {
     this.execution = execution;
+    if (ended) this.ended = ended;
   }
 
   onChange(change: OutputChange): void {
@@ -86,18 +99,19 @@ export class CellOutputView {
     const ownExecution = this.execution;
     let execution = ownExecution;
     // Read before a brief execution starts: starting one clears the cell's timing and result.
-    const summary = this.cell.executionSummary;
+    const { executionSummary: shown } = this.cell;
+    const summary = this.ended ?? { executionOrder: shown?.executionOrder, startTime: shown?.timing?.startTime, endTime: shown?.timing?.endTime, success: shown?.success };
     if (!execution) {
       if (this.cell.notebook.isClosed) return;
       // A display updated after its cell finished: a brief execution that keeps what the cell showed.
       execution = this.controller.createNotebookCellExecution(this.cell);
-      execution.executionOrder = summary?.executionOrder;
-      execution.start(summary?.timing?.startTime);
+      execution.executionOrder = summary.executionOrder;
+      execution.start(summary.startTime);
     }
     try {
       await this.applyTo(execution);
     } finally {
-      if (!ownExecution) execution.end(summary?.success, summary?.timing?.endTime);
+      if (!ownExecution) execution.end(summary.success, summary.endTime);
     }
   }
 

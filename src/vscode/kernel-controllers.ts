@@ -295,13 +295,14 @@ export class KernelControllers implements vscode.Disposable {
     state.views.set(key, view);
     state.areas.set(area, view);
     view.attach(execution);
-    execution.start(Date.now());
+    const startTime = Date.now();
+    execution.start(startTime);
     await execution.clearOutput();
 
     const code = cell.document.getText();
     if (!code.trim()) {
+      view.attach(undefined, { startTime, endTime: Date.now() });
       execution.end(undefined, Date.now());
-      view.attach(undefined);
       return undefined;
     }
     const run = kernel.connection.execute(code, {
@@ -321,11 +322,12 @@ export class KernelControllers implements vscode.Disposable {
     }
     if (failure) area.handle({ msg_type: 'error', content: { ename: 'Kernel', evalue: failure, traceback: [failure] } });
     await view.flush();
-    view.attach(undefined);
     if (result?.executionCount !== null && result?.executionCount !== undefined) execution.executionOrder = result.executionCount;
     const errored = failure !== undefined || result?.status === 'error' || (result?.status === 'unknown' && area.toJSON().some((o) => o.output_type === 'error'));
     const success = result?.status === 'aborted' ? undefined : !errored;
-    execution.end(success, Date.now());
+    const endTime = Date.now();
+    view.attach(undefined, { executionOrder: execution.executionOrder, startTime, endTime, success });
+    execution.end(success, endTime);
     return success;
   }
 

@@ -135,6 +135,22 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     const fromFile = openMessages(modelsOfDocument(JSON.parse(JSON.stringify(doc))));
     assert.deepEqual(fromFile, widgets.replay());
   });
+
+  it('a kernel restart drops every model and tells the renderer each one closed; new widgets come after it', async () => {
+    const before = widgets.size;
+    assert.ok(before > 0);
+    const closed: string[] = [];
+    const sub = widgets.onMessage((m) => (m.kind === 'close' ? closed.push(m.commId) : undefined));
+    try {
+      await conn.restart();
+      assert.equal(widgets.size, 0, 'no model survives the restart');
+      assert.equal(closed.length, before, 'a close for each');
+      await run('import ipywidgets as w\ns = w.IntSlider(value=7)');
+      assert.equal(modelsNamed(widgets, 'IntSliderModel')[0]?.state.value, 7);
+    } finally {
+      sub.dispose();
+    }
+  });
 });
 
 function modelsNamed(widgets: WidgetModels, name: string): WidgetModel[] {
