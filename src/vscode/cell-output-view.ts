@@ -116,6 +116,7 @@ export class CellOutputView {
   }
 
   private async applyTo(execution: vscode.NotebookCellExecution): Promise<void> {
+    const options = { ownWidgetMime: besideMicrosoftJupyter() };
     const count = this.area.length;
     const replaceAll = this.cleared || count < this.shown.length;
     const dirty = new Set(this.dirty);
@@ -126,14 +127,14 @@ export class CellOutputView {
 
     if (replaceAll) {
       const outputs: vscode.NotebookCellOutput[] = [];
-      for (let i = 0; i < count; i++) outputs.push(toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() })));
+      for (let i = 0; i < count; i++) outputs.push(toCellOutput(toOutputItems(this.area.output(i)!, options)));
       this.shown = outputs;
       await execution.replaceOutput(outputs);
       return;
     }
     for (let i = 0; i < this.shown.length; i++) {
       if (dirty.has(i)) {
-        const next = toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() }));
+        const next = toCellOutput(toOutputItems(this.area.output(i)!, options));
         await execution.replaceOutputItems(next.items, this.shown[i]);
       } else {
         const text = appended.get(i);
@@ -145,7 +146,7 @@ export class CellOutputView {
     }
     if (count > this.shown.length) {
       const added: vscode.NotebookCellOutput[] = [];
-      for (let i = this.shown.length; i < count; i++) added.push(toCellOutput(toOutputItems(this.area.output(i)!, { ownWidgetMime: besideMicrosoftJupyter() })));
+      for (let i = this.shown.length; i < count; i++) added.push(toCellOutput(toOutputItems(this.area.output(i)!, options)));
       this.shown.push(...added);
       await execution.appendOutput(added);
     }

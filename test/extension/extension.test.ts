@@ -75,6 +75,8 @@ describe('Jupyter Remote inside VS Code', function () {
   let api: Api;
   let notebook: vscode.NotebookDocument;
   const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  /** A path on the first stored server, through the extension's file system. */
+  const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${api.store.list()[0].id}/${p}`);
 
   before(async () => {
     // The most verbose level (as Developer: Set Log Level… → Trace would): run.ts then searches the log for secrets.
@@ -112,8 +114,6 @@ describe('Jupyter Remote inside VS Code', function () {
 
   it("the server's files through jupyter-remote://<server id>/: write, read, list, rename, copy, delete, and VS Code's errors", async () => {
     const s = servers.token;
-    const [record] = api.store.list();
-    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
     const rest = (p: string) => fetch(`${s.url}api/contents/${p}`, { headers: { Authorization: `token ${s.token}` } }).then((r) => r.json() as Promise<{ content: string; format: string }>);
     const fsx = vscode.workspace.fs;
     await fsx.createDirectory(uri('ext files'));
@@ -171,8 +171,6 @@ describe('Jupyter Remote inside VS Code', function () {
 
   it('changes made on the server behind VS Code\'s back show up: a file the kernel writes appears in a listed folder, an open file\'s change is reported', async () => {
     const s = servers.token;
-    const [record] = api.store.list();
-    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
     await vscode.workspace.fs.createDirectory(uri('watched'));
     await vscode.workspace.fs.writeFile(uri('watched/open.txt'), Buffer.from('v1'));
     const seen: string[] = [];
@@ -199,7 +197,6 @@ describe('Jupyter Remote inside VS Code', function () {
   it('a notebook that lives on the server opens in the notebook editor, its kernel starts beside it, and saving writes it there', async () => {
     const s = servers.token;
     const [record] = api.store.list();
-    const uri = (p: string) => vscode.Uri.parse(`jupyter-remote://${record.id}/${p}`);
     await vscode.workspace.fs.createDirectory(uri('work'));
     await vscode.workspace.fs.writeFile(uri('work/data.csv'), Buffer.from('a,b\n1,2\n'));
     await vscode.workspace.fs.writeFile(uri('work/remote.ipynb'), Buffer.from(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'a', metadata: {}, execution_count: null, outputs: [], source: "print(open('data.csv').read(), end='')" }] })));

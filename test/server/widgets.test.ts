@@ -76,13 +76,11 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     await run(["out = w.Output()", "def moved(change):", "    with out:", "        print(f'moved to {change.new}')", "s.observe(moved, names='value')", 'out'].join('\n'));
     const [slider] = byName('IntSliderModel');
     const [output] = byName('OutputModel');
-    const before = nb.cell().toJSON().length;
     widgets.send(slider.id, { method: 'update', state: { value: 7 }, buffer_paths: [] });
     await until('the Output widget to show the print', () => JSON.stringify(output.state.outputs).includes('moved to 7'));
     assert.deepEqual(output.state.outputs, [{ output_type: 'stream', name: 'stdout', text: 'moved to 7\n' }]);
     assert.equal(slider.state.value, 7, 'our copy follows the front end');
     assert.equal(await run('print(s.value, len(out.outputs), out.outputs[0]["text"])'), '7 1 moved to 7\n\n', "the kernel's variable and its copy of the captured output");
-    assert.equal(before, 0);
   });
 
   it('`with out:` in a cell captures its prints; what is outside stays in the cell', async () => {

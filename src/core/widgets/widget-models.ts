@@ -48,6 +48,8 @@ const isOutputModel = (m: WidgetModel) => m.name === 'OutputModel' && m.module =
  */
 export class WidgetModels implements Disposable {
   private readonly models = new Map<string, WidgetModel>();
+  /** Output widgets capturing now (a non-empty `msg_id`): all an output is checked against, on every output. */
+  private readonly capturing = new Set<WidgetModel>();
   /** Output widgets whose last captured message was clear_output(wait=True). */
   private readonly clearPending = new Set<string>();
   private readonly emitter = new Emitter<CommMessage>();
@@ -150,6 +152,7 @@ export class WidgetModels implements Disposable {
       const model = this.models.get(id) ?? this.addModel(id, { _model_name: entry.model_name ?? '', _model_module: entry.model_module ?? '', _model_module_version: entry.model_module_version ?? '' });
       model.state = { ...entry.state };
       model.buffers = own;
+      this.trackCapture(model);
       count++;
     }
     return count;
@@ -161,11 +164,13 @@ export class WidgetModels implements Disposable {
     this.emitter.dispose();
     this.settledEmitter.dispose();
     this.models.clear();
+    this.capturing.clear();
   }
 
   private forgetAll(): void {
     const ids = [...this.models.keys()];
     this.models.clear();
+    this.capturing.clear();
     this.clearPending.clear();
     for (const commId of ids) this.emitter.fire({ kind: 'close', commId, data: {} });
   }
@@ -192,7 +197,10 @@ export class WidgetModels implements Disposable {
       if (data.method === 'update' || data.method === 'echo_update') this.applyUpdate(model, data, msg.buffers);
       this.emitter.fire({ kind: 'msg', commId, data, buffers: msg.buffers });
     } else if (type === 'comm_close') {
-      if (!this.models.delete(commId)) return;
+      const model = this.models.get(commId);
+      if (!model) return;
+      this.models.delete(commId);
+      this.capturing.delete(model);
       this.clearPending.delete(commId);
       this.emitter.fire({ kind: 'close', commId, data });
     }
@@ -222,6 +230,12 @@ export class WidgetModels implements Disposable {
     paths.forEach((path, i) => {
       if (buffers[i]) model.buffers.push({ path, data: buffers[i] });
     });
+    this.trackCapture(model);
+  }
+
+  private trackCapture(model: WidgetModel): void {
+    if (isOutputModel(model) && model.state.msg_id) this.capturing.add(model);
+    else this.capturing.delete(model);
   }
 
   /** An output whose parent an Output widget is capturing goes into it (and its `outputs` state). */
@@ -229,8 +243,8 @@ export class WidgetModels implements Disposable {
     const parent = msg.parent_header?.msg_id;
     if (!parent) return false;
     let target: WidgetModel | undefined;
-    for (const model of this.models.values()) {
-      if (isOutputModel(model) && model.state.msg_id === parent) target = model; // the innermost (latest) capture wins
+    for (const model of this.capturing) {
+      if (model.state.msg_id === parent) target = model; // the innermost (latest) capture wins
     }
     if (!target) return false;
     const before = Array.isArray(target.state.outputs) ? (target.state.outputs as JsonRecord[]) : [];
