@@ -266,15 +266,76 @@ export class Workbench {
     await sleep(300);
   }
 
+  /** Opens the command palette and closes it again: how long it took to appear (the editor's responsiveness). */
+  async paletteOpenMs(): Promise<number> {
+    const t0 = performance.now();
+    await this.page.keyboard.press('F1');
+    await this.quickInput.locator('input').waitFor({ state: 'visible', timeout: 10000 });
+    const ms = performance.now() - t0;
+    await this.page.keyboard.press('Escape');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: 10000 });
+    return ms;
+  }
+
+  /**
+   * Drags a slider's handle with the mouse, in small moves as a hand does, to a fraction of its track
+   * (0 the left end, 1 the right end; beyond either end holds it there). Playwright gives the boxes of
+   * elements inside the outputs webview in the page's coordinates, where the mouse moves.
+   */
+  async dragSlider(handle: Locator, track: Locator, to: number, steps = 20): Promise<void> {
+    const from = await handle.boundingBox();
+    const bar = await track.boundingBox();
+    if (!from || !bar) throw new Error('the slider is not on screen');
+    const y = from.y + from.height / 2;
+    await this.page.mouse.move(from.x + from.width / 2, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(bar.x + bar.width * to, y, { steps });
+    await this.page.mouse.up();
+  }
+
+  /** Sets an Explorer folder row open or folded (a click toggles it; a click while the tree redraws may be lost). */
+  async setExplorerFolder(label: string, expanded: boolean): Promise<void> {
+    const row = this.explorerRow(label);
+    await until(`${label} ${expanded ? 'expanded' : 'folded'} in the Explorer`, async () => {
+      if ((await row.getAttribute('aria-expanded')) === String(expanded)) return true;
+      await row.click();
+      await sleep(300);
+      return (await row.getAttribute('aria-expanded')) === String(expanded);
+    }, 15000, 200);
+  }
+
   /** Puts the cursor in a code cell's editor. */
   async focusCell(index: number | 'last'): Promise<void> {
+    await this.revealCell(index);
     await this.cellRow(index).locator('.monaco-editor .view-lines').first().click();
   }
 
   /** Runs one cell with the run button left of it. */
   async runCell(index: number | 'last'): Promise<void> {
-    await this.cellRow(index).hover();
+    await this.revealCell(index);
+    await this.cellRow(index).hover({ position: { x: 60, y: 12 } });
     await this.cellRunButton(index).click();
+  }
+
+  /**
+   * Scrolls the notebook with the mouse wheel until the top of a cell is in view, as a person does before
+   * reaching for its run button. The notebook list scrolls itself, not the page, so Playwright's own
+   * scrolling cannot: a row scrolled above the list's top sits under the breadcrumbs, which take the pointer.
+   */
+  async revealCell(index: number | 'last'): Promise<void> {
+    const row = this.cellRow(index);
+    await row.waitFor({ state: 'attached' });
+    for (let i = 0; i < 20; i++) {
+      const view = await this.notebook.locator('.cell-list-container').first().boundingBox();
+      const box = await row.boundingBox();
+      if (!view || !box) throw new Error('the notebook or its cell is not on screen');
+      const top = box.y - view.y;
+      if (top >= 0 && top + 40 <= view.height) return;
+      await this.page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+      await this.page.mouse.wheel(0, top < 0 ? top - 20 : top - view.height / 3);
+      await sleep(100);
+    }
+    throw new Error(`cell ${index} could not be scrolled into view`);
   }
 
   /** A code cell's row: by index among the rows drawn (the list drops rows far off screen), or the last. */

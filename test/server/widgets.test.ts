@@ -138,15 +138,26 @@ describeOnStack('current', 'widget models with ipywidgets 8 on a real kernel', f
     const before = widgets.size;
     assert.ok(before > 0);
     const closed: string[] = [];
+    const settled: string[] = [];
     const sub = widgets.onMessage((m) => (m.kind === 'close' ? closed.push(m.commId) : undefined));
+    const settledSub = widgets.onSettled((id) => settled.push(id));
     try {
+      // A change queued behind a long cell: the restart ends the kernel before it is handled.
+      const slider = modelsNamed(widgets, 'IntSliderModel')[0];
+      const busy = conn.execute('import time; time.sleep(30)', { outputs: nb.cell() }).done;
+      const queued = widgets.send(slider.id, { method: 'update', state: { value: 9 }, buffer_paths: [] });
+      assert.equal(widgets.unsettled, 1);
       await conn.restart();
+      await busy.catch(() => undefined);
       assert.equal(widgets.size, 0, 'no model survives the restart');
       assert.equal(closed.length, before, 'a close for each');
+      assert.deepEqual(settled, [queued], 'the change the old kernel never handled is settled, not kept');
+      assert.equal(widgets.unsettled, 0);
       await run('import ipywidgets as w\ns = w.IntSlider(value=7)');
       assert.equal(modelsNamed(widgets, 'IntSliderModel')[0]?.state.value, 7);
     } finally {
       sub.dispose();
+      settledSub.dispose();
     }
   });
 });

@@ -64,8 +64,13 @@ export class WidgetModels implements Disposable {
   constructor(private readonly kernel: KernelConnection) {
     this.subscriptions = [
       kernel.onIOPub((msg) => this.receive(msg)),
-      // A restarted kernel has no widgets left: its models go, and renderers are told they closed.
-      kernel.onStatus((status) => (status === 'restarting' ? this.forgetAll() : undefined)),
+      kernel.onStatus((status) => {
+        // A restarted kernel has no widgets left: its models go, and renderers are told they closed.
+        if (status === 'restarting') this.forgetAll();
+        // Messages sent before a restart, a death or a lost connection may never see their idle status:
+        // settle them now so that no renderer waits on them, and nothing is kept for them.
+        if (status === 'restarting' || status === 'dead' || status === 'disconnected' || status === 'closed') this.settleAll();
+      }),
     ];
     kernel.claimOutputs((msg) => this.capture(msg));
   }
@@ -165,6 +170,17 @@ export class WidgetModels implements Disposable {
     this.settledEmitter.dispose();
     this.models.clear();
     this.capturing.clear();
+  }
+
+  private settleAll(): void {
+    const pending = [...this.awaitingIdle];
+    this.awaitingIdle.clear();
+    for (const msgId of pending) this.settledEmitter.fire(msgId);
+  }
+
+  /** How many messages `send` sent that the kernel has not yet finished handling. */
+  get unsettled(): number {
+    return this.awaitingIdle.size;
   }
 
   private forgetAll(): void {
