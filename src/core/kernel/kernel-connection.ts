@@ -28,8 +28,25 @@ export interface KernelConnectionOptions {
   reconnectMaxDelayMs?: number;
   /** How long after its reply a cell's idle may lag before a probe checks whether it was lost. */
   lostIdleAfterMs?: number;
+  /**
+   * The client session id an earlier connection (an earlier window) used. jupyter_server buffers what
+   * the kernel sends while that session has no connection and replays it to the next connection under
+   * the same id.
+   */
+  sessionId?: string;
+  /**
+   * The caller will take up cells an earlier client sent (`resume`): messages for requests this
+   * connection did not send are held from the start until `resume` claims them (or for a minute), and
+   * the opening kernel_info is asked on the control channel first, which ipykernel answers while a cell
+   * runs (on shell it would wait for the cell, and the cell's messages meanwhile would go unheard).
+   */
+  resuming?: boolean;
   log?: Logger;
 }
+
+/** What is held of replayed messages no execution has claimed yet, and for how long. */
+const HELD_MESSAGES_MAX = 20000;
+const HELD_FOR_MS = 60000;
 
 /** jupyter_server's default ws_ping_timeout (3 × its 30 s ping interval): after that it has dropped a silent connection. */
 const SERVER_NOTICES_DEAD_SOCKET_MS = 90000;
@@ -45,7 +62,10 @@ type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void }
 export class KernelConnection {
   readonly kernelId: string;
   /** Our client session id; a new one after a refused handshake (servers hang on a reused one) or a short stall. */
-  sessionId = randomUUID();
+  sessionId: string;
+  /** Messages for requests this connection did not send (a replay for an earlier window), until `resume` claims them. */
+  private held: { msg: KernelMessage; claimed: boolean }[] | undefined;
+  private heldOverflow = false;
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
   private readonly executions = new Map<string, Execution>();
@@ -81,8 +101,13 @@ export class KernelConnection {
 
   private constructor(private readonly options: KernelConnectionOptions) {
     this.kernelId = options.kernelId;
+    this.sessionId = options.sessionId ?? randomUUID();
     this.log = options.log ?? options.session.log ?? nullLogger;
     this.format = options.format ?? 'auto';
+    if (options.resuming) {
+      this.held = [];
+      setTimeout(() => (this.held = undefined), HELD_FOR_MS).unref();
+    }
   }
 
   /** Opens the connection and waits for the kernel's kernel_info_reply. */
@@ -90,7 +115,8 @@ export class KernelConnection {
     const connection = new KernelConnection(options);
     try {
       await connection.open();
-      const info = await connection.request('shell', 'kernel_info_request', {}, 60000);
+      const onControl = options.resuming ? await connection.request('control', 'kernel_info_request', {}, 3000).catch(() => undefined) : undefined;
+      const info = onControl ?? (await connection.request('shell', 'kernel_info_request', {}, 60000));
       connection.kernelInfo = info.content;
     } catch (e) {
       await connection.dispose();
@@ -136,6 +162,40 @@ export class KernelConnection {
       this.executions.delete(execution.msgId);
       this.sent.delete(execution.msgId);
     }).catch(() => undefined);
+    return execution;
+  }
+
+  /**
+   * Follows a cell an earlier connection sent (before a window reload, or another process): its outputs
+   * and end from now on, after whatever the server replayed of it. The reply goes only to the session
+   * that sent the request; when it never comes here (not buffered, or another session id), a probe
+   * queued behind the cell proves when the kernel has moved past it, and the cell ends as possibly
+   * incomplete with an unknown status.
+   */
+  resume(msgId: string, options: ExecuteOptions = {}): Execution {
+    this.assertUsable();
+    const execution = new Execution(msgId, '', options);
+    this.executions.set(msgId, execution);
+    this.sent.add(msgId);
+    void execution.done.finally(() => {
+      this.executions.delete(msgId);
+      this.sent.delete(msgId);
+    }).catch(() => undefined);
+    const ofIt = (h: { msg: KernelMessage }) => h.msg.parent_header?.msg_id === msgId;
+    const held = this.held?.filter(ofIt) ?? [];
+    if (this.held) this.held = this.held.filter((h) => !ofIt(h));
+    if (this.heldOverflow) execution.possiblyIncomplete = true;
+    for (const { msg, claimed } of held) {
+      if (msg.channel === 'shell') {
+        if (msg.header.msg_type === 'execute_reply') execution.reply = msg.content;
+      } else if (msg.header.msg_type === 'status') {
+        if (msg.content.execution_state === 'idle') execution.idle = true;
+      } else if (!claimed) {
+        execution.handleIOPub(msg);
+      }
+    }
+    this.maybeFinish(execution);
+    if (!execution.finished) this.settleAfterProbe([execution]);
     return execution;
   }
 
@@ -347,6 +407,7 @@ export class KernelConnection {
       if (state === 'idle' && parentId) this.probeHeard(parentId, 'idle');
       // Outputs of any parent (a cell, or a widget callback run by a comm message) may be claimed.
       const claimed = OUTPUT_TYPES.has(type) && !!this.outputClaim?.(msg);
+      this.hold(msg, claimed);
       const execution = parentId ? this.executions.get(parentId) : undefined;
       if (execution) {
         if (state === 'idle') {
@@ -363,6 +424,7 @@ export class KernelConnection {
       return;
     }
     if (this.probeHeard(parentId, 'reply')) return;
+    this.hold(msg, false);
     const execution = this.executions.get(parentId);
     if (execution && type === 'execute_reply') {
       execution.reply = msg.content;
@@ -375,6 +437,14 @@ export class KernelConnection {
       this.replies.delete(parentId);
       waiter.resolve(msg);
     }
+  }
+
+  /** Keeps a message for a request this connection did not send: perhaps a replayed one of a cell an earlier window ran, for `resume`. */
+  private hold(msg: KernelMessage, claimed: boolean): void {
+    const parentId = msg.parent_header?.msg_id;
+    if (!this.held || !parentId || this.executions.has(parentId) || this.sent.has(parentId)) return;
+    if (this.held.length < HELD_MESSAGES_MAX) this.held.push({ msg, claimed });
+    else this.heldOverflow = true;
   }
 
   private onKernelState(state: string, parentId: string | undefined): void {
@@ -488,7 +558,11 @@ export class KernelConnection {
     const pending = [...this.executions.values()];
     if (!replayed) for (const execution of pending) execution.possiblyIncomplete = true;
     this.reconnectEmitter.fire({ replayed });
-    if (!pending.length) return;
+    if (pending.length) this.settleAfterProbe(pending);
+  }
+
+  /** Ends the executions the kernel has moved past whose reply or idle we did not get (lost in a drop, or sent to another session). */
+  private settleAfterProbe(pending: Execution[]): void {
     // The kernel answers shell requests in order, so this probe's reply proves the earlier replies came
     // (or were lost), and its idle that their iopub messages did. It may wait behind a long cell: no limit.
     void this.probe(0, false).then(() => {

@@ -1,0 +1,120 @@
+// A kernel outlives its client (issue 18): a client process killed mid-cell, as a window's extension host
+// is on a reload, and a new connection that takes the cell up by its execute request's msg_id.
+import assert from 'node:assert/strict';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { shutdownKernel, startKernel } from '../../src/core/api';
+import { HttpSession } from '../../src/core/http';
+import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+
+const LINES = 30;
+/** Prints L0…L29 0.1 s apart, and sets a variable before the first. */
+const CELL = `import time\nbefore_reload = 42\nfor i in range(${LINES}):\n    print(f"L{i}", flush=True)\n    time.sleep(0.1)`;
+
+const numbers = (text: string) => text.split('\n').filter((l) => /^L\d+$/.test(l)).map((l) => Number(l.slice(1)));
+
+/** Runs CELL in a client process of its own; resolves its msg_id and what it saw once it has printed `upTo`. */
+function clientRunning(server: RunningJupyter, kernelId: string, sessionId: string, upTo: number): Promise<{ child: ChildProcess; msgId: string; seen: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/server/fixtures/client-process.ts'), server.url, server.token, kernelId, sessionId, CELL], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const msgId = /^msg_id (\S+)$/m.exec(out)?.[1];
+      if (msgId && numbers(out).includes(upTo)) resolve({ child, msgId, seen: () => out });
+    });
+    child.on('exit', (code) => reject(new Error(`the client exited (${code}) before L${upTo}: ${err}`)));
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('a kernel outlives its client: resume a running cell by its msg_id', function () {
+  this.timeout(120000);
+  let server: RunningJupyter;
+  let session: HttpSession;
+
+  before(async () => {
+    server = await startJupyter({ flavor: 'server' });
+    session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+  });
+  after(async () => {
+    await session?.close();
+    await server?.stop();
+  });
+
+  it('same client session id: the server replays what the kernel sent meanwhile; every line, the real end and count', async () => {
+    const { id: kernelId } = await startKernel(session, 'python3');
+    const sessionId = randomUUID();
+    let conn: KernelConnection | undefined;
+    try {
+      const client = await clientRunning(server, kernelId, sessionId, 3);
+      await kill(client.child);
+      const before = numbers(client.seen());
+      await new Promise((r) => setTimeout(r, 800)); // the kernel goes on printing to no one
+      conn = await KernelConnection.connect({ session, kernelId, sessionId, resuming: true });
+      const area = new NotebookOutputs().cell();
+      const result = await conn.resume(client.msgId, { outputs: area }).done;
+      const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
+      const all = new Set([...before, ...after]);
+      assert.equal(all.size, LINES, `every line, before the kill or after: before ${before.join(',')}; after ${after.join(',')}`);
+      assert.ok(after.length > 0 && after[0] <= before[before.length - 1] + 1, `no gap: last before the kill L${before[before.length - 1]}, first after L${after[0]}`);
+      assert.equal(result.status, 'ok', 'the reply, replayed');
+      assert.equal(result.executionCount, 1);
+      assert.equal(result.possiblyIncomplete, false);
+      const check = new NotebookOutputs().cell();
+      await conn.execute('print(before_reload)', { outputs: check }).done;
+      assert.deepEqual(check.toJSON(), [{ output_type: 'stream', name: 'stdout', text: '42\n' }], 'the same kernel, its variables intact');
+    } finally {
+      await conn?.dispose();
+      await shutdownKernel(session, kernelId);
+    }
+  });
+
+  it('another client session id (another process): output from then on, the end proven by a probe, flagged as possibly incomplete', async () => {
+    const { id: kernelId } = await startKernel(session, 'python3');
+    let conn: KernelConnection | undefined;
+    try {
+      const client = await clientRunning(server, kernelId, randomUUID(), 3);
+      await kill(client.child);
+      conn = await KernelConnection.connect({ session, kernelId, resuming: true });
+      const area = new NotebookOutputs().cell();
+      const result = await conn.resume(client.msgId, { outputs: area }).done;
+      const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
+      assert.equal(after[after.length - 1], LINES - 1, `the cell's last line arrived: ${after.join(',')}`);
+      assert.equal(result.status, 'unknown', 'its reply went to the other session');
+      assert.equal(result.possiblyIncomplete, true);
+    } finally {
+      await conn?.dispose();
+      await shutdownKernel(session, kernelId);
+    }
+  });
+
+  it('a cell that ended while no one was connected, with nothing buffered for this session: ends at once, flagged', async () => {
+    const { id: kernelId } = await startKernel(session, 'python3');
+    let conn: KernelConnection | undefined;
+    try {
+      const client = await clientRunning(server, kernelId, randomUUID(), 3);
+      await kill(client.child);
+      await new Promise((r) => setTimeout(r, 3500)); // the cell finishes unseen
+      conn = await KernelConnection.connect({ session, kernelId, resuming: true });
+      const started = Date.now();
+      const result = await conn.resume(client.msgId, { outputs: new NotebookOutputs().cell() }).done;
+      assert.ok(Date.now() - started < 5000, 'not hung');
+      assert.equal(result.status, 'unknown');
+      assert.equal(result.possiblyIncomplete, true);
+    } finally {
+      await conn?.dispose();
+      await shutdownKernel(session, kernelId);
+    }
+  });
+});
