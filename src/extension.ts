@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Redactor, redactingLogger } from './core/util/logger';
 import { registerCommands, reportError } from './vscode/commands';
 import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
+import { KernelMemory } from './vscode/kernel-memory';
 import { ServerConnections } from './vscode/server-connections';
 import { SERVER_FS_SCHEME, ServerFileSystem } from './vscode/server-file-system';
 import { ServerStore } from './vscode/server-store';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     });
     const controllers = new KernelControllers({
       store,
+      memory: new KernelMemory(context.workspaceState, (context.storageUri ?? context.globalStorageUri).fsPath),
       connections,
       log,
       showError: (message) => void vscode.window.showErrorMessage(redactor.redact(message), 'Show Log').then((a) => (a ? showLog() : undefined)),

@@ -59,6 +59,11 @@ export class CellOutputView {
     if (ended) this.ended = ended;
   }
 
+  /** The outputs the cell shows already (a cell taken up after a window reload): changes apply on top of them. */
+  showing(outputs: readonly vscode.NotebookCellOutput[]): void {
+    this.shown = [...outputs];
+  }
+
   onChange(change: OutputChange): void {
     switch (change.kind) {
       case 'clear':

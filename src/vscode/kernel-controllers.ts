@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { normalizeServerPath, parentOf } from '../core/api/server-path';
+import { kernelPresence } from '../core/api';
 import type { KernelModel, KernelSpec } from '../core/api';
 import { JupyterError } from '../core/http';
-import type { CellOutputs, ExecuteResult, KernelStatus, StdinRequest } from '../core/kernel';
+import { ExecutionFailedError } from '../core/kernel';
+import type { CellOutputs, ExecuteResult, Execution, KernelStatus, StdinRequest } from '../core/kernel';
 import { Emitter } from '../core/util/events';
 import { Logger } from '../core/util/logger';
 import { CellOutputView } from './cell-output-view';
+import { KernelMemory, RunningCell, sourceHash } from './kernel-memory';
+import { fromOutputItems } from './output-items';
 import type { WidgetModels } from '../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
 import { ServerConnections } from './server-connections';
@@ -29,10 +33,19 @@ interface NotebookState {
   statusListener?: { dispose(): void };
   /** The session path the kernel was started with, and the server folder that puts its kernel in. */
   session?: { path: string; folder: string };
+  /** The cell running now: its view, and what is remembered of it. */
+  running?: { view: CellOutputView; record: RunningCell };
+}
+
+/** A notebook's remembered kernel no longer exists on its server. */
+class KernelGoneError extends JupyterError {
+  override readonly name: string = 'KernelGoneError';
 }
 
 export interface KernelControllersOptions {
   store: ServerStore;
+  /** Which kernel each notebook ran on, across window reloads. */
+  memory: KernelMemory;
   connections: ServerConnections;
   log: Logger;
   /** Shows a failure at a boundary (one sentence, "Show Log"). */
@@ -65,6 +78,9 @@ export class KernelControllers implements vscode.Disposable {
       vscode.workspace.onDidOpenNotebookDocument((doc) => {
         for (const { controller, target } of this.controllers.values()) if (!target.kernelId) this.preferForServerNotebook(doc, controller, target);
       }),
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const { oldUri, newUri } of e.files) options.memory.moved(oldUri, newUri);
+      }),
     );
   }
 
@@ -83,16 +99,16 @@ export class KernelControllers implements vscode.Disposable {
     return this.notebooks.get(notebook)?.session?.folder;
   }
 
-  /** The server a notebook's kernel runs on. */
   /** The widget models of the notebook's running kernel (undefined before it starts, after it closes). */
   widgetsOf(notebook: vscode.NotebookDocument): WidgetModels | undefined {
     const kernel = this.notebooks.get(notebook)?.started;
     return kernel && !kernel.isClosed ? kernel.widgets : undefined;
   }
 
+  /** The server a notebook's kernel runs on. */
   serverOf(notebook: vscode.NotebookDocument): string | undefined {
     const state = this.notebooks.get(notebook);
-    return state ? this.controllers.get(state.controllerId)?.target.serverId : undefined;
+    return state ? this.serverOfController(state.controllerId) : undefined;
   }
 
   /** Interrupts the notebook's kernel (the toolbar's stop button calls this too). */
@@ -145,8 +161,18 @@ export class KernelControllers implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const id of [...this.controllers.keys()]) this.removeController(id, false);
+    // The window is going (a reload, an update, VS Code quitting), not the notebooks: their kernels run on,
+    // to be taken up again. Closed first, so that removing the controllers shuts nothing down. The
+    // extension host may stop any moment after this returns: a running cell's connection is told to
+    // close now (the server keeps what follows once it hears), its outputs are kept at once, and again,
+    // with what came meanwhile, if its connection gets to close.
+    for (const [notebook, state] of this.notebooks) {
+      if (!state.running || !state.started) continue;
+      void state.started.connection.leave();
+      this.keepRunningOutputs(notebook, state.started, state.running);
+    }
     for (const notebook of [...this.notebooks.keys()]) void this.closeNotebook(notebook, false);
+    for (const id of [...this.controllers.keys()]) this.removeController(id, false);
     for (const d of this.disposables) d.dispose();
     this.statusEmitter.dispose();
   }
@@ -163,6 +189,8 @@ export class KernelControllers implements vscode.Disposable {
     const listener = controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
       // Another kernel chosen for this notebook: let go of ours (shut down unless the setting keeps it).
       if (!selected && this.notebooks.get(notebook)?.controllerId === id) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
+      // Selected again after a window reload while a cell ran: take that cell up.
+      if (selected) this.resumeRunningCell(notebook, controller, target);
     });
     this.controllers.set(id, { controller, target, listener });
     if (!target.kernelId) for (const notebook of vscode.workspace.notebookDocuments) this.preferForServerNotebook(notebook, controller, target);
@@ -223,20 +251,44 @@ export class KernelControllers implements vscode.Disposable {
       // The kernel client (and its WebSocket library) loads here, on the first run, not at activation.
       const { NotebookKernel } = await import('./notebook-kernel');
       state.session = this.sessionPath(notebook, target.serverId);
-      const kernel = await NotebookKernel.start({
-        session,
-        path: state.session.path,
-        kernelName: target.kernelId ? undefined : target.specName,
-        kernelId: target.kernelId,
-        // Gateways: kernels on their own, no sessions (PROTOCOL.md §7).
-        sessions: !/gateway/.test(this.options.connections.status(target.serverId).info?.flavor ?? ''),
-        log: this.options.log,
+      const { memory } = this.options;
+      const remembered = this.rememberedFor(notebook, target);
+      if (!remembered) memory.forget(notebook.uri);
+      if (remembered) {
+        // Back to the kernel this notebook ran on (a window reload); never a new one in its place unasked.
+        const presence = await kernelPresence(session, remembered.kernelId, remembered.lastSeen);
+        if (!presence.present) {
+          const server = this.options.store.get(target.serverId)?.name ?? 'its server';
+          throw new KernelGoneError(`The remote kernel of ${notebookName(notebook)} no longer exists on ${server}: ${presence.reason}. Its variables and other state are lost.`);
+        }
+      }
+      const kernel = remembered
+        ? await NotebookKernel.reattach({ session, kernelId: remembered.kernelId, serverSessionId: remembered.serverSessionId, clientSessionId: remembered.clientSessionId, startedByUs: remembered.startedByUs, log: this.options.log })
+        : await NotebookKernel.start({
+            session,
+            path: state.session.path,
+            kernelName: target.kernelId ? undefined : target.specName,
+            kernelId: target.kernelId,
+            // Gateways: kernels on their own, no sessions (PROTOCOL.md §7).
+            sessions: !/gateway/.test(this.options.connections.status(target.serverId).info?.flavor ?? ''),
+            log: this.options.log,
+          });
+      memory.remember(notebook.uri, {
+        serverId: target.serverId,
+        kernelId: kernel.kernelId,
+        specName: target.specName,
+        clientSessionId: kernel.connection.sessionId,
+        serverSessionId: kernel.serverSessionId,
+        startedByUs: kernel.startedByUs,
+        startedAt: remembered?.startedAt ?? Date.now(),
+        lastSeen: Date.now(),
+        running: remembered?.running,
       });
       state.started = kernel;
       state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
-      this.options.log.info(`Kernel ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
+      this.options.log.info(`${remembered ? 'Back to kernel' : 'Kernel'} ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
       return kernel;
     } catch (e) {
       this.setKernelStatus(notebook, undefined);
@@ -248,16 +300,17 @@ export class KernelControllers implements vscode.Disposable {
     const state = this.kernelFor(notebook, controller.id, target);
     // Queued cells show as pending at once; they run one after another.
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
-    const batch = state.queue.then(() => this.runBatch(state, executions, controller));
+    const batch = state.queue.then(() => this.runBatch(state, executions, controller, () => this.execute(cells, notebook, controller, target)));
     state.queue = batch.catch(() => undefined);
     return batch;
   }
 
-  private async runBatch(state: NotebookState, executions: vscode.NotebookCellExecution[], controller: vscode.NotebookController): Promise<void> {
+  private async runBatch(state: NotebookState, executions: vscode.NotebookCellExecution[], controller: vscode.NotebookController, again: () => Promise<void>): Promise<void> {
     let kernel: NotebookKernel;
     try {
       kernel = await state.kernel;
     } catch (e) {
+      if (e instanceof KernelGoneError) return this.offerNewKernel(e.message, executions[0].cell.notebook, executions, again);
       const message = `Could not start the remote kernel: ${messageOf(e)}`;
       this.options.log.error(message);
       for (const [i, execution] of executions.entries()) {
@@ -268,8 +321,16 @@ export class KernelControllers implements vscode.Disposable {
       this.options.showError(message);
       return;
     }
+    const notebook = executions[0].cell.notebook;
+    const gone = () => {
+      // Shut down from elsewhere, or died for good: its socket goes, nothing is shut down.
+      void this.closeNotebook(notebook, false);
+      const server = this.options.store.get(this.serverOfController(state.controllerId) ?? '')?.name ?? 'its server';
+      return `The remote kernel of ${notebookName(notebook)} is gone from ${server}: it was shut down, or it died and could not be restarted. Its variables and other state are lost.`;
+    };
+    if (kernel.status === 'dead') return this.offerNewKernel(gone(), notebook, executions, again);
     let stop = false;
-    for (const execution of executions) {
+    for (const [i, execution] of executions.entries()) {
       if (stop || kernel.isClosed || execution.token.isCancellationRequested) {
         // After an error the rest of a Run All does not run (as in Jupyter).
         execution.start();
@@ -278,12 +339,34 @@ export class KernelControllers implements vscode.Disposable {
       }
       const ok = await this.runCell(state, kernel, execution, controller);
       if (ok === false) stop = true;
+      // Found gone while this cell waited: the rest wait for the person's answer.
+      // (`status` changes while the cell runs: read afresh, not as narrowed above.)
+      if ((kernel.status as KernelStatus) === 'dead') return this.offerNewKernel(gone(), notebook, executions.slice(i + 1), again);
     }
   }
 
-  /** Runs one cell; resolves true, false (failed) or undefined (not run). */
-  private async runCell(state: NotebookState, kernel: NotebookKernel, execution: vscode.NotebookCellExecution, controller: vscode.NotebookController): Promise<boolean | undefined> {
-    const cell = execution.cell;
+  /**
+   * The notebook's kernel no longer exists: the cells asked for end unrun, the person is told in one
+   * sentence, and a new kernel starts (and runs them) only if they say so.
+   */
+  private async offerNewKernel(message: string, notebook: vscode.NotebookDocument, executions: vscode.NotebookCellExecution[], again: () => Promise<void>): Promise<void> {
+    for (const execution of executions) {
+      execution.start();
+      execution.end(undefined);
+    }
+    this.options.log.warn(message);
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail: 'A new kernel starts empty: the cells that built the old state have to run again.' }, 'Start New Kernel');
+    if (choice !== 'Start New Kernel') return;
+    this.options.memory.forget(notebook.uri);
+    return again();
+  }
+
+  private serverOfController(id: string): string | undefined {
+    return this.controllers.get(id)?.target.serverId;
+  }
+
+  /** A new output view for a cell, in place of the one its last run had. */
+  private viewFor(state: NotebookState, kernel: NotebookKernel, cell: vscode.NotebookCell, controller: vscode.NotebookController): CellOutputView {
     const key = cell.document.uri.toString();
     const previous = state.views.get(key);
     if (previous) {
@@ -294,6 +377,19 @@ export class KernelControllers implements vscode.Disposable {
     const view = new CellOutputView(cell, area, controller, (e) => this.options.log.error(`Updating the outputs of cell ${cell.index + 1}: ${messageOf(e)}`));
     state.views.set(key, view);
     state.areas.set(area, view);
+    return view;
+  }
+
+  /** Keeps which cell runs, by its request's msg_id, so a reloaded window can take it up. */
+  private rememberRunning(state: NotebookState, notebook: vscode.NotebookDocument, kernel: NotebookKernel, running: { view: CellOutputView; record: RunningCell } | undefined): void {
+    state.running = running;
+    this.options.memory.update(notebook.uri, { running: running?.record, clientSessionId: kernel.connection.sessionId });
+  }
+
+  /** Runs one cell; resolves true, false (failed) or undefined (not run). */
+  private async runCell(state: NotebookState, kernel: NotebookKernel, execution: vscode.NotebookCellExecution, controller: vscode.NotebookController): Promise<boolean | undefined> {
+    const cell = execution.cell;
+    const view = this.viewFor(state, kernel, cell, controller);
     view.attach(execution);
     const startTime = Date.now();
     execution.start(startTime);
@@ -305,21 +401,86 @@ export class KernelControllers implements vscode.Disposable {
       execution.end(undefined, Date.now());
       return undefined;
     }
+    let running: RunningCell | undefined;
     const run = kernel.connection.execute(code, {
-      outputs: area,
+      outputs: view.area,
       onStdin: (request) => askForInput(cell, request),
-      onExecutionCount: (count) => (execution.executionOrder = count),
+      onExecutionCount: (count) => {
+        execution.executionOrder = count;
+        if (running) this.rememberRunning(state, cell.notebook, kernel, { view, record: (running = { ...running, executionOrder: count }) });
+      },
     });
+    running = { msgId: run.msgId, cellIndex: cell.index, sourceHash: sourceHash(code), startTime };
+    this.rememberRunning(state, cell.notebook, kernel, { view, record: running });
+    return this.endRun(state, cell.notebook, kernel, view, execution, run, startTime, 'the connection to the kernel dropped while this cell ran');
+  }
+
+  /**
+   * After a window reload: the cell that was running when the window went, if its notebook's kernel is
+   * back, runs on in the same cell: later output joins what it shows, and it ends with its real result.
+   */
+  private resumeRunningCell(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): void {
+    const running = this.options.memory.get(notebook.uri)?.running;
+    if (!running || this.notebooks.has(notebook) || !this.rememberedFor(notebook, target)) return;
+    const state = this.kernelFor(notebook, controller.id, target);
+    const resumed = state.queue.then(async () => {
+      let kernel: NotebookKernel;
+      try {
+        kernel = await state.kernel;
+      } catch (e) {
+        // Gone: the first run says so and asks before starting another.
+        this.options.log.warn(`Could not go back to the running cell of ${notebookName(notebook)}: ${messageOf(e)}`);
+        return;
+      }
+      // The cell where it was, else (cells added above it meanwhile) the first with its source.
+      const same = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && sourceHash(c.document.getText()) === running.sourceHash;
+      const atIndex = running.cellIndex < notebook.cellCount ? notebook.cellAt(running.cellIndex) : undefined;
+      const cell = atIndex && same(atIndex) ? atIndex : notebook.getCells().find(same);
+      if (!cell) {
+        this.options.log.warn(`The cell that was running in ${notebookName(notebook)} before the reload was edited or removed; its further output is not shown`);
+        this.rememberRunning(state, notebook, kernel, undefined);
+        return;
+      }
+      const view = this.viewFor(state, kernel, cell, controller);
+      view.showing(cell.outputs);
+      const kept = this.options.memory.takeOutputs(notebook.uri, running.msgId);
+      if (kept) {
+        // What the window had when it went (the document may have come back from disk without it).
+        view.area.restore(kept.outputs);
+        view.onChange({ kind: 'clear' });
+      } else {
+        view.area.restore(cell.outputs.flatMap((o) => fromOutputItems(o.items, o.metadata ?? {}) ?? []));
+      }
+      let count = running.executionOrder;
+      const run = kernel.connection.resume(running.msgId, { outputs: view.area, onExecutionCount: (n) => (count = n) }, kept?.lastMessageId);
+      this.rememberRunning(state, notebook, kernel, { view, record: running });
+      const execution = controller.createNotebookCellExecution(cell);
+      view.attach(execution);
+      execution.executionOrder = count;
+      execution.start(running.startTime);
+      this.options.log.info(`Taking up cell ${cell.index + 1} of ${notebookName(notebook)}, running since before the reload`);
+      await this.endRun(state, notebook, kernel, view, execution, run, running.startTime, 'this window was away while the cell ran, and not everything it printed was kept');
+    });
+    state.queue = resumed.catch(() => undefined);
+  }
+
+  /** Waits for a cell's run to end and shows how it ended; resolves true, false (failed) or undefined (aborted). */
+  private async endRun(state: NotebookState, notebook: vscode.NotebookDocument, kernel: NotebookKernel, view: CellOutputView, execution: vscode.NotebookCellExecution, run: Execution, startTime: number, whyIncomplete: string): Promise<boolean | undefined> {
+    const area = view.area;
     let result: ExecuteResult | undefined;
     let failure: string | undefined;
     try {
       result = await run.done;
     } catch (e) {
+      if (e instanceof ExecutionFailedError && e.reason === 'disposed') {
+        // The window (or the notebook) is going, not the cell: it runs on, and is taken up when the notebook is back.
+        execution.end(undefined);
+        return undefined;
+      }
       failure = messageOf(e);
     }
-    if (result?.possiblyIncomplete) {
-      area.note('⚠ Output may be incomplete: the connection to the kernel dropped while this cell ran.');
-    }
+    this.rememberRunning(state, notebook, kernel, undefined);
+    if (result?.possiblyIncomplete) area.note(`⚠ Output may be incomplete: ${whyIncomplete}.`);
     if (failure) area.handle({ msg_type: 'error', content: { ename: 'Kernel', evalue: failure, traceback: [failure] } });
     await view.flush();
     if (result?.executionCount !== null && result?.executionCount !== undefined) execution.executionOrder = result.executionCount;
@@ -329,6 +490,23 @@ export class KernelControllers implements vscode.Disposable {
     view.attach(undefined, { executionOrder: execution.executionOrder, startTime, endTime, success });
     execution.end(success, endTime);
     return success;
+  }
+
+  /**
+   * A cell runs on while its notebook closes or the window goes: keep what it has shown, taken after its
+   * connection closed (from then on the server keeps the rest for this client session), for when it is back.
+   */
+  private keepRunningOutputs(notebook: vscode.NotebookDocument, kernel: NotebookKernel, running: { view: CellOutputView; record: RunningCell }): void {
+    if (!this.options.memory.keepOutputs(notebook.uri, running.record.msgId, running.view.area.toJSON(), kernel.connection.lastKernelMessageId)) {
+      this.options.log.warn(`The outputs of the cell running in ${notebookName(notebook)} could not be kept; when it is taken up, it will say output may be missing`);
+    }
+  }
+
+  /** The kernel this notebook ran on before, if it is what this controller would run it on (its server, its kernel type or that very kernel). */
+  private rememberedFor(notebook: vscode.NotebookDocument, target: Target) {
+    const remembered = this.options.memory.get(notebook.uri);
+    if (!remembered || remembered.serverId !== target.serverId) return undefined;
+    return (target.kernelId ? target.kernelId === remembered.kernelId : target.specName === remembered.specName) ? remembered : undefined;
   }
 
   private async closeNotebook(notebook: vscode.NotebookDocument, shutdown: boolean): Promise<void> {
@@ -341,6 +519,8 @@ export class KernelControllers implements vscode.Disposable {
       const kernel = await state.kernel;
       // A kernel someone else started is never shut down from here.
       await kernel.close(shutdown && kernel.startedByUs);
+      if (shutdown && kernel.startedByUs) this.options.memory.forget(notebook.uri);
+      else if (state.running) this.keepRunningOutputs(notebook, kernel, state.running);
       this.options.log.info(`${shutdown && kernel.startedByUs ? 'Shut down' : 'Disconnected from'} kernel ${kernel.kernelId} of ${notebook.uri.path}`);
     } catch (e) {
       this.options.log.warn(`Closing the kernel of ${notebook.uri.path}: ${messageOf(e)}`);
@@ -373,6 +553,8 @@ async function askForInput(cell: vscode.NotebookCell, request: StdinRequest): Pr
 function errorOutput(name: string, message: string): vscode.NotebookCellOutput[] {
   return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message })])];
 }
+
+const notebookName = (notebook: vscode.NotebookDocument): string => notebook.uri.path.split('/').pop() ?? notebook.uri.path;
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

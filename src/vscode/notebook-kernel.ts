@@ -37,7 +37,7 @@ export class NotebookKernel {
     private readonly httpSession: HttpSession,
     readonly kernelId: string,
     /** The server session tying the kernel to the notebook, where there is one. */
-    private readonly sessionId: string | undefined,
+    readonly serverSessionId: string | undefined,
     readonly connection: KernelConnection,
     /** We started this kernel (true) or attached to one already running (false). */
     readonly startedByUs: boolean,
@@ -63,6 +63,15 @@ export class NotebookKernel {
       if (!options.kernelId) await NotebookKernel.end(session, kernelId, sessionId).catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Goes back to a kernel this notebook ran on before (a window reload): the same kernel and server
+   * session, under the client session id used then, so the server replays what it kept meanwhile.
+   */
+  static async reattach(options: { session: HttpSession; kernelId: string; serverSessionId?: string; clientSessionId: string; startedByUs: boolean; log?: Logger }): Promise<NotebookKernel> {
+    const connection = await KernelConnection.connect({ session: options.session, kernelId: options.kernelId, sessionId: options.clientSessionId, resuming: true, log: options.log });
+    return new NotebookKernel(options.session, options.kernelId, options.serverSessionId, connection, options.startedByUs);
   }
 
   private static end(session: HttpSession, kernelId: string, sessionId: string | undefined): Promise<void> {
@@ -94,7 +103,7 @@ export class NotebookKernel {
     if (this.closed) return;
     this.closed = true;
     this.widgets.dispose();
-    await this.connection.dispose();
-    if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.sessionId);
+    await this.connection.detach();
+    if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.serverSessionId);
   }
 }

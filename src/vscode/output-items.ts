@@ -75,3 +75,32 @@ export function toOutputItems(output: NbOutput, options: OutputItemOptions = {})
     }
   }
 }
+
+const decoder = new TextDecoder();
+
+/**
+ * A cell output as VS Code shows it, back in nbformat form: for a cell taken up after a window reload,
+ * whose outputs so far the output model starts from (so later stream text joins the last stream).
+ */
+export function fromOutputItems(items: readonly OutputItemData[], metadata: Record<string, unknown> = {}): NbOutput | undefined {
+  const streams = items.filter((i) => i.mime === STDOUT_MIME || i.mime === STDERR_MIME);
+  if (streams.length) return { output_type: 'stream', name: streams[0].mime === STDERR_MIME ? 'stderr' : 'stdout', text: streams.map((i) => decoder.decode(i.data)).join('') };
+  const error = items.find((i) => i.mime === ERROR_MIME);
+  if (error) {
+    const original = metadata.originalError as { ename?: string; evalue?: string; traceback?: string[] } | undefined;
+    if (original && typeof original.ename === 'string') return { output_type: 'error', ename: original.ename, evalue: original.evalue ?? '', traceback: original.traceback ?? [] };
+    const parsed = JSON.parse(decoder.decode(error.data)) as { name?: string; message?: string; stack?: string };
+    return { output_type: 'error', ename: parsed.name ?? 'Error', evalue: parsed.message ?? '', traceback: parsed.stack ? parsed.stack.split('\n') : [] };
+  }
+  const data: Record<string, unknown> = {};
+  for (const item of items) {
+    if (item.mime === OWN_WIDGET_VIEW_MIME) continue;
+    if (BASE64_MIMES.has(item.mime)) data[item.mime] = Buffer.from(item.data).toString('base64');
+    else if (isJsonMime(item.mime)) data[item.mime] = JSON.parse(decoder.decode(item.data)) as unknown;
+    else data[item.mime] = decoder.decode(item.data);
+  }
+  if (!Object.keys(data).length) return undefined;
+  const meta = (metadata.metadata as Record<string, unknown> | undefined) ?? {};
+  if (metadata.outputType === 'execute_result') return { output_type: 'execute_result', data, metadata: meta, execution_count: typeof metadata.executionCount === 'number' ? metadata.executionCount : null };
+  return { output_type: 'display_data', data, metadata: meta };
+}

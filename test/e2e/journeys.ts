@@ -114,6 +114,10 @@ export class World {
     write('tls.ipynb', ["import ssl\nprint('over TLS:', 2 ** 10)"]);
     write('big.ipynb', ["for i in range(100000):\n    print(f'line {i}')"]);
     writeFileSync(path.join(this.workspace, 'local-data.csv'), LOCAL_DATA);
+    write('continuity.ipynb', [
+      `import time\nset_before_reload = 'kept'\nfor i in range(${CONTINUITY_LINES}):\n    print(f'line {i}', flush=True)\n    time.sleep(0.2)`,
+      "print('after the reload:', set_before_reload)",
+    ]);
     write('widgets-beside.ipynb', ["import ipywidgets as w\nw.IntSlider(value=7, description='beside')"]);
     write('widgets.ipynb', [
       "import ipywidgets as w\ns = w.IntSlider(value=3, min=0, max=10, description='n')\ns",
@@ -445,6 +449,93 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await until('the kernel picker to show the remote kernel again', async () => /Python 3/.test(await wb.kernelLabel()));
   await wb.runCell(0);
   await until('a new slider at 3', async () => (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim()).includes('3'), 60000, 250);
+}
+
+/** Lines the continuity notebook's first cell prints, 0.2 s apart (8 s). */
+const CONTINUITY_LINES = 40;
+
+/** The kernels running on a server now, by id. */
+async function kernelIds(server: { url: string; token: string }): Promise<string[]> {
+  const res = await fetch(`${server.url}api/kernels`, { headers: { Authorization: `token ${server.token}` } });
+  return ((await res.json()) as { id: string }[]).map((k) => k.id).sort();
+}
+
+/** continuity.ipynb on Lab Today: a window reload while a cell prints; the same cell goes on, on the same kernel. */
+async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const today = world.servers.today;
+  t.step('open continuity.ipynb, pick Python 3 on Lab Today');
+  await wb.openFile('continuity.ipynb');
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  const before = await kernelIds(today);
+  t.step(`run the cell printing ${CONTINUITY_LINES} lines 0.2 s apart; reload the window after line 9`);
+  await wb.runCell(0);
+  await wb.waitForOutput(['line 9'], 60000);
+  const started = (await kernelIds(today)).filter((id) => !before.includes(id));
+  assert.equal(started.length, 1, 'the run started one kernel');
+  const lastBefore = Math.max(...[...(await wb.outputText()).matchAll(/line (\d+)/g)].map((m) => Number(m[1])));
+  const reloaded = performance.now();
+  await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
+  await wb.waitForWorkbench();
+  await wb.openFile('continuity.ipynb');
+  t.step('after the reload the same cell fills on, from the lines the server kept');
+  await until('a line printed after the reload in the cell', async () => {
+    const seen = [...(await wb.outputText()).matchAll(/line (\d+)/g)].map((m) => Number(m[1]));
+    return seen.some((n) => n > lastBefore + 1);
+  }, 60000, 100);
+  const backMs = performance.now() - reloaded;
+  await wb.waitForOutput([`line ${CONTINUITY_LINES - 1}`], 60000);
+  await until('the cell to end with its success mark', async () => (await wb.cellRow(0).locator('.codicon-notebook-state-success').count()) > 0, 30000, 100);
+  assert.equal((await wb.executionCounts())[0], '[1]', "the cell's own execution count");
+  t.step('save; the saved cell holds every line once, in order (or says output may be missing)');
+  await wb.focusCell(0);
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Control+S');
+  const file = path.join(world.workspace, 'continuity.ipynb');
+  const text = await until('the saved cell output', () => {
+    const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells: { outputs: { text?: string | string[] }[] }[] };
+    const out = nb.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
+    return out.includes(`line ${CONTINUITY_LINES - 1}`) && out;
+  }, 20000, 250);
+  const lines = [...text.matchAll(/^line (\d+)$/gm)].map((m) => Number(m[1]));
+  assert.ok(lines.every((n, i) => i === 0 || n > lines[i - 1]), `in order, none twice: ${lines.join(',')}`);
+  const flagged = /Output may be incomplete/.test(text);
+  const missing = Array.from({ length: CONTINUITY_LINES }, (_, i) => i).filter((i) => !lines.includes(i));
+  // The kernel numbers what it sends: a hole between what the old window had and what the server kept shows.
+  assert.equal(flagged, missing.length > 0, missing.length ? `line(s) ${missing.join(', ')} missing, and no word that some are` : 'every line is there, yet the cell says some may be missing');
+  t.step("the next cell sees the variable set before the reload; the server still runs the one kernel");
+  await wb.scrollNotebook('bottom');
+  await wb.runCell('last');
+  await wb.waitForOutput(['after the reload: kept'], 30000);
+  assert.deepEqual((await kernelIds(today)).filter((id) => !before.includes(id)), started, 'no second kernel');
+  t.note(`reload after line ${lastBefore}: lines shown again ${(backMs / 1000).toFixed(1)} s after the reload command; ${lines.length} of ${CONTINUITY_LINES} lines in the saved cell${flagged ? ' (flagged as possibly incomplete)' : ''}; one kernel, the same`);
+}
+
+/** continuity.ipynb's kernel shut down from outside: the next run says so and starts another only when asked. */
+async function kernelGoneJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const today = world.servers.today;
+  const before = await kernelIds(today);
+  const sessions = (await (await fetch(`${today.url}api/sessions`, { headers: { Authorization: `token ${today.token}` } })).json()) as { path: string; kernel: { id: string } }[];
+  const ours = sessions.find((x) => x.path.endsWith('continuity.ipynb'));
+  assert.ok(ours, `continuity.ipynb has a session on the server: ${JSON.stringify(sessions.map((x) => x.path))}`);
+  t.step("shut its kernel down from outside (the server's REST API, as another client would)");
+  const res = await fetch(`${today.url}api/kernels/${ours.kernel.id}`, { method: 'DELETE', headers: { Authorization: `token ${today.token}` } });
+  assert.equal(res.status, 204);
+  await sleep(1500);
+  t.step('run a cell: one sentence says the kernel is gone and its state lost; nothing started');
+  await wb.openFile('continuity.ipynb');
+  await wb.scrollNotebook('bottom');
+  await wb.runCell('last');
+  const dialog = await wb.dialogText(30000);
+  assert.match(dialog, /kernel of continuity\.ipynb (is gone|no longer exists)/);
+  assert.match(dialog, /state are lost/);
+  assert.deepEqual(await kernelIds(today), before.filter((id) => id !== ours.kernel.id), 'no kernel started before the person agrees');
+  t.note(`told: "${dialog.split('\n').find((l) => /kernel of/.test(l)) ?? dialog}"`);
+  t.step('agree: a new kernel starts and runs the cell (the variable is gone with the old kernel)');
+  await wb.dialogButton('Start New Kernel');
+  await wb.waitForOutput(["NameError"], 60000);
+  assert.equal((await kernelIds(today)).filter((id) => !before.includes(id)).length, 1, 'one new kernel');
 }
 
 /**
@@ -795,5 +886,19 @@ export const journeys: Journey[] = [
     name: "Beside Microsoft's Jupyter extension (a stand-in with its id and widget renderer): whose renderer draws widgets",
     needs: [10, 13],
     run: besideMicrosoftJupyterJourney,
+  },
+  {
+    id: 15,
+    slug: 'reload-mid-cell',
+    name: 'A window reload while a cell prints: the same cell fills on and ends with its count; the variables and the one kernel remain',
+    needs: [10],
+    run: reloadMidCellJourney,
+  },
+  {
+    id: 16,
+    slug: 'kernel-gone',
+    name: "A kernel shut down from outside: the next run says it is gone, and a new one starts only when the person agrees",
+    needs: [10, 15],
+    run: kernelGoneJourney,
   },
 ];

@@ -16,7 +16,7 @@ const CELL = `import time\nbefore_reload = 42\nfor i in range(${LINES}):\n    pr
 const numbers = (text: string) => text.split('\n').filter((l) => /^L\d+$/.test(l)).map((l) => Number(l.slice(1)));
 
 /** Runs CELL in a client process of its own; resolves its msg_id and what it saw once it has printed `upTo`. */
-function clientRunning(server: RunningJupyter, kernelId: string, sessionId: string, upTo: number): Promise<{ child: ChildProcess; msgId: string; seen: () => string }> {
+function clientRunning(server: RunningJupyter, kernelId: string, sessionId: string, upTo: number): Promise<{ child: ChildProcess; msgId: string; seen: () => string; last: () => string | undefined }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/server/fixtures/client-process.ts'), server.url, server.token, kernelId, sessionId, CELL], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -25,7 +25,7 @@ function clientRunning(server: RunningJupyter, kernelId: string, sessionId: stri
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const msgId = /^msg_id (\S+)$/m.exec(out)?.[1];
-      if (msgId && numbers(out).includes(upTo)) resolve({ child, msgId, seen: () => out });
+      if (msgId && numbers(out).includes(upTo)) resolve({ child, msgId, seen: () => out, last: () => [...out.matchAll(/^last (\S+)$/gm)].pop()?.[1] });
     });
     child.on('exit', (code) => reject(new Error(`the client exited (${code}) before L${upTo}: ${err}`)));
   });
@@ -63,14 +63,14 @@ describe('a kernel outlives its client: resume a running cell by its msg_id', fu
       await new Promise((r) => setTimeout(r, 800)); // the kernel goes on printing to no one
       conn = await KernelConnection.connect({ session, kernelId, sessionId, resuming: true });
       const area = new NotebookOutputs().cell();
-      const result = await conn.resume(client.msgId, { outputs: area }).done;
+      const result = await conn.resume(client.msgId, { outputs: area }, client.last()).done;
       const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
       const all = new Set([...before, ...after]);
       assert.equal(all.size, LINES, `every line, before the kill or after: before ${before.join(',')}; after ${after.join(',')}`);
       assert.ok(after.length > 0 && after[0] <= before[before.length - 1] + 1, `no gap: last before the kill L${before[before.length - 1]}, first after L${after[0]}`);
       assert.equal(result.status, 'ok', 'the reply, replayed');
       assert.equal(result.executionCount, 1);
-      assert.equal(result.possiblyIncomplete, false);
+      assert.equal(result.possiblyIncomplete, false, 'the replay follows on from the last message the killed client had');
       const check = new NotebookOutputs().cell();
       await conn.execute('print(before_reload)', { outputs: check }).done;
       assert.deepEqual(check.toJSON(), [{ output_type: 'stream', name: 'stdout', text: '42\n' }], 'the same kernel, its variables intact');
@@ -88,11 +88,11 @@ describe('a kernel outlives its client: resume a running cell by its msg_id', fu
       await kill(client.child);
       conn = await KernelConnection.connect({ session, kernelId, resuming: true });
       const area = new NotebookOutputs().cell();
-      const result = await conn.resume(client.msgId, { outputs: area }).done;
+      const result = await conn.resume(client.msgId, { outputs: area }, client.last()).done;
       const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
       assert.equal(after[after.length - 1], LINES - 1, `the cell's last line arrived: ${after.join(',')}`);
       assert.equal(result.status, 'unknown', 'its reply went to the other session');
-      assert.equal(result.possiblyIncomplete, true);
+      assert.equal(result.possiblyIncomplete, true, 'what was sent between the two connections is missing: the message numbers have a hole');
     } finally {
       await conn?.dispose();
       await shutdownKernel(session, kernelId);
@@ -115,6 +115,37 @@ describe('a kernel outlives its client: resume a running cell by its msg_id', fu
     } finally {
       await conn?.dispose();
       await shutdownKernel(session, kernelId);
+    }
+  });
+});
+
+describe('a kernel shut down from elsewhere', function () {
+  this.timeout(60000);
+  let server: RunningJupyter;
+  let session: HttpSession;
+  before(async () => {
+    server = await startJupyter({ flavor: 'server' });
+    session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+  });
+  after(async () => {
+    await session?.close();
+    await server?.stop();
+  });
+
+  it('a cell sent to it fails within seconds with "gone", and the connection says dead (never a hung cell)', async () => {
+    const { id: kernelId } = await startKernel(session, 'python3');
+    const conn = await KernelConnection.connect({ session, kernelId, silentKernelCheckMs: 1000 });
+    try {
+      await shutdownKernel(session, kernelId);
+      await new Promise((r) => setTimeout(r, 300));
+      const started = Date.now();
+      // Still open (jupyter_server 2 leaves the socket open) or reconnecting: either way the cell ends.
+      const run = conn.status === 'dead' ? undefined : conn.execute('1 + 1', { outputs: new NotebookOutputs().cell() });
+      if (run) await assert.rejects(run.done, /gone from the server/);
+      assert.ok(Date.now() - started < 10000, `ended after ${Date.now() - started} ms`);
+      assert.equal(conn.status, 'dead');
+    } finally {
+      await conn.dispose();
     }
   });
 });

@@ -62,3 +62,22 @@ export async function restartKernel(session: HttpSession, id: string, signal?: A
 export async function shutdownKernel(session: HttpSession, id: string, signal?: AbortSignal): Promise<void> {
   expectStatus(await session.request('DELETE', kernelPath(id), { signal }), [204, 200, 404], 'shut the kernel down');
 }
+
+/** A kernel that still runs on the server, or why it no longer does. */
+export type KernelPresence = { present: true; kernel: KernelModel } | { present: false; reason: string };
+
+/**
+ * Whether a kernel we used before still exists, and if not, the likeliest reason in words a person
+ * reads: a server started after we last saw the kernel restarted under it (its kernels died with it);
+ * otherwise it was shut down by another client or culled for idleness (the server cannot say which).
+ */
+export async function kernelPresence(session: HttpSession, id: string, lastSeen: number, signal?: AbortSignal): Promise<KernelPresence> {
+  const res = await session.request('GET', kernelPath(id), { signal });
+  if (res.status !== 404) return { present: true, kernel: toKernelModel(jsonBody(expectStatus(res, [200], 'read the kernel'), 'read the kernel')) };
+  const status = await session.request('GET', 'api/status', { signal }).catch(() => undefined);
+  const body = status?.status === 200 ? jsonBody(status, 'read the server status') : undefined;
+  const started = isObject(body) ? Date.parse(optionalString(body, 'started') ?? '') : NaN;
+  if (started > lastSeen) return { present: false, reason: 'the server restarted since, and its kernels with it' };
+  const idle = Math.round((Date.now() - lastSeen) / 60000);
+  return { present: false, reason: `it was shut down from another client, or culled by the server for idleness (this window last saw it ${idle < 1 ? 'less than a minute' : idle === 1 ? 'a minute' : `${idle} minutes`} ago)` };
+}

@@ -54,6 +54,8 @@ export class Execution {
   spannedDrop = false;
   possiblyIncomplete = false;
   executionCount: number | null = null;
+  /** Something of it came back from the kernel (its busy status counts). */
+  heardFrom = false;
   private settled = false;
   private resolveDone!: (r: ExecuteResult) => void;
   private rejectDone!: (e: Error) => void;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { interruptKernel, restartKernel } from '../api/kernels';
+import { interruptKernel, kernelPresence, restartKernel } from '../api/kernels';
 import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
 import { Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
 import { HandshakeRejectedError, KernelNotFoundError, KernelSocket } from './kernel-socket';
-import { Channel, KernelMessage, makeMessage } from './messages';
+import { Channel, KernelMessage, makeMessage, messageSequence } from './messages';
 import { SequenceTracker } from './sequence-tracker';
 import { WireFormat } from './serialize';
 
@@ -28,6 +28,8 @@ export interface KernelConnectionOptions {
   reconnectMaxDelayMs?: number;
   /** How long after its reply a cell's idle may lag before a probe checks whether it was lost. */
   lostIdleAfterMs?: number;
+  /** How long a cell may hear nothing at all before the server is asked whether its kernel still exists. Default 2 s. */
+  silentKernelCheckMs?: number;
   /**
    * The client session id an earlier connection (an earlier window) used. jupyter_server buffers what
    * the kernel sends while that session has no connection and replays it to the next connection under
@@ -65,6 +67,7 @@ export class KernelConnection {
   sessionId: string;
   /** Messages for requests this connection did not send (a replay for an earlier window), until `resume` claims them. */
   private held: { msg: KernelMessage; claimed: boolean }[] | undefined;
+  private lastNumbered: string | undefined;
   private heldOverflow = false;
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
@@ -158,6 +161,7 @@ export class KernelConnection {
     this.executions.set(execution.msgId, execution);
     this.sent.add(execution.msgId);
     this.send(msg);
+    this.watchForMissingKernel(execution);
     void execution.done.finally(() => {
       this.executions.delete(execution.msgId);
       this.sent.delete(execution.msgId);
@@ -171,10 +175,16 @@ export class KernelConnection {
    * that sent the request; when it never comes here (not buffered, or another session id), a probe
    * queued behind the cell proves when the kernel has moved past it, and the cell ends as possibly
    * incomplete with an unknown status.
+   *
+   * `after`: the last message the earlier client received (its `lastKernelMessageId`). The kernel numbers
+   * everything it sends, so the first message replayed here must follow it; a hole means output sent
+   * between the two connections was lost, and the cell will say so. Without it nothing is known of
+   * what came before, and the cell says so too.
    */
-  resume(msgId: string, options: ExecuteOptions = {}): Execution {
+  resume(msgId: string, options: ExecuteOptions = {}, after?: string): Execution {
     this.assertUsable();
     const execution = new Execution(msgId, '', options);
+    execution.possiblyIncomplete = !this.followsOn(after);
     this.executions.set(msgId, execution);
     this.sent.add(msgId);
     void execution.done.finally(() => {
@@ -197,6 +207,20 @@ export class KernelConnection {
     this.maybeFinish(execution);
     if (!execution.finished) this.settleAfterProbe([execution]);
     return execution;
+  }
+
+  /** The id of the last kernel message received (numbered by the kernel), for `resume(…, after)` in a later connection. */
+  get lastKernelMessageId(): string | undefined {
+    return this.lastNumbered;
+  }
+
+  /** The kernel's messages held here start right after `msgId` (none held: nothing was sent since). */
+  private followsOn(msgId: string | undefined): boolean {
+    const last = messageSequence(msgId);
+    if (!last) return false;
+    const held = (this.held ?? []).map((h) => messageSequence(h.msg.header.msg_id)).filter((q) => q?.source === last.source);
+    if (!held.length) return true;
+    return Math.min(...held.map((q) => q!.n)) === last.n + 1;
   }
 
   /** A shell or control request and its reply (kernel_info, complete, inspect, comm_info …). */
@@ -249,6 +273,28 @@ export class KernelConnection {
       this.waitForKernel();
     }
     await this.readiness;
+  }
+
+  /**
+   * Tells the server this connection is closing, at once, and resolves when it has closed (or after
+   * `timeoutMs`); messages keep arriving until then. From when the server hears it, it keeps the kernel's
+   * messages for this client session, to replay to the next connection under it.
+   */
+  leave(timeoutMs = 2000): Promise<void> {
+    const socket = this.socket;
+    if (this.disposed || !socket) return Promise.resolve();
+    const closed = socket.whenClosed();
+    socket.close();
+    return Promise.race([closed, new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /**
+   * Closes the connection as a window that leaves a running kernel does: what the server sent until
+   * it heard us still reaches the cells; then as `dispose`.
+   */
+  async detach(timeoutMs = 2000): Promise<void> {
+    await this.leave(timeoutMs);
+    await this.dispose();
   }
 
   /** Closes the connection (the kernel keeps running; shutting it down is the caller's choice). */
@@ -358,6 +404,25 @@ export class KernelConnection {
     }, this.options.lostIdleAfterMs ?? 3000).unref();
   }
 
+  /**
+   * A kernel shut down from elsewhere may leave its socket open and silent (jupyter_server 2 does): a
+   * cell that hears nothing at all for a while asks the server whether the kernel still exists, and
+   * fails at once if it does not, instead of waiting forever.
+   */
+  private watchForMissingKernel(execution: Execution): void {
+    const timer = setTimeout(() => {
+      if (execution.finished || execution.heardFrom || this.disposed || !this.socket?.isOpen) return;
+      void kernelPresence(this.options.session, this.kernelId, Date.now()).then((presence) => {
+        if (presence.present || this.disposed) return;
+        this.log.warn(`Kernel ${this.kernelId} is gone from the server: ${presence.reason}`);
+        this.setStatus('dead');
+        this.failAll(new ExecutionFailedError('The kernel is gone from the server (it was shut down, or the server restarted): start a new one.', 'died'));
+      }, () => undefined);
+    }, this.options.silentKernelCheckMs ?? 2000);
+    timer.unref();
+    void execution.done.finally(() => clearTimeout(timer)).catch(() => undefined);
+  }
+
   private async open(): Promise<void> {
     this.socket = await KernelSocket.open({
       session: this.options.session,
@@ -398,6 +463,7 @@ export class KernelConnection {
     const type = msg.header.msg_type;
     const state = type === 'status' ? (msg.content.execution_state as string | undefined) : undefined;
     this.tracker.observe(msg.header.msg_id, parentId, state, msg.parent_header?.msg_type);
+    if (messageSequence(msg.header.msg_id)) this.lastNumbered = msg.header.msg_id;
 
     if (msg.channel === 'iopub') {
       if (state) this.onKernelState(state, parentId);
@@ -410,6 +476,7 @@ export class KernelConnection {
       this.hold(msg, claimed);
       const execution = parentId ? this.executions.get(parentId) : undefined;
       if (execution) {
+        execution.heardFrom = true;
         if (state === 'idle') {
           execution.idle = true;
           this.maybeFinish(execution);

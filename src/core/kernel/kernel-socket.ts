@@ -125,9 +125,16 @@ export class KernelSocket {
   }
 
   close(): void {
+    if (this.closedByUs) return;
     this.closedByUs = true;
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(1000);
     setTimeout(() => this.ws.terminate(), 1000).unref();
+  }
+
+  /** Resolves once the connection has closed (after the close handshake, or when dropped). */
+  whenClosed(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.ws.once('close', () => resolve()));
   }
 
   /** Drops the connection at once, as a network failure would (used when it is found dead). */

@@ -153,6 +153,22 @@ export class CellOutputs {
     }
   }
 
+  /**
+   * Starts from outputs already shown (a cell taken up after a window reload), without reporting them as
+   * changes: later stream text joins the last stream, `\r` rewrites it, clear_output clears them too.
+   */
+  restore(outputs: readonly NbOutput[]): void {
+    for (const o of outputs) {
+      if (o.output_type === 'stream') {
+        const text = new StreamText();
+        text.append(o.text);
+        this.stored.push({ output_type: 'stream', name: o.name, text });
+      } else {
+        this.stored.push({ ...o });
+      }
+    }
+  }
+
   /** Adds a note of ours (e.g. "output may be incomplete") as a stderr stream. */
   note(text: string): void {
     this.stream('stderr', text.endsWith('\n') ? text : `${text}\n`);

@@ -45,6 +45,22 @@ describe('output model', () => {
     ]);
   });
 
+  it('restored outputs (a cell taken up after a reload) are not reported; later text joins the last stream, \\r rewrites its line', () => {
+    const nb = new NotebookOutputs();
+    const cell = nb.cell();
+    const changes: string[] = [];
+    nb.onChange((_, change) => changes.push(change.kind));
+    cell.restore([{ output_type: 'display_data', data: { 'text/plain': 'x' }, metadata: {} }, { output_type: 'stream', name: 'stdout', text: 'L0\n 40%' }]);
+    assert.deepEqual(changes, []);
+    cell.handle(stream('\r 80%'));
+    cell.handle(stream('\nL1\n'));
+    assert.deepEqual(changes, ['stream', 'stream']);
+    assert.deepEqual(cell.toJSON(), [
+      { output_type: 'display_data', data: { 'text/plain': 'x' }, metadata: {} },
+      { output_type: 'stream', name: 'stdout', text: 'L0\n 80%\nL1\n' },
+    ]);
+  });
+
   it('clear_output clears now; with wait, just before the next output', () => {
     const nb = new NotebookOutputs();
     const cell = nb.cell();

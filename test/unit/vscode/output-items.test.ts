@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, toOutputItems } from '../../../src/vscode/output-items';
+import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, fromOutputItems, toOutputItems } from '../../../src/vscode/output-items';
+import type { NbOutput } from '../../../src/core/kernel';
 import type { ServerRecord } from '../../../src/vscode/server-store';
 import { identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
 import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
@@ -10,6 +11,23 @@ describe('output items: nbformat outputs as VS Code output items', () => {
   it('streams go to the stdout and stderr mimes VS Code joins', () => {
     assert.deepEqual(toOutputItems({ output_type: 'stream', name: 'stdout', text: 'a\n' }).items.map((i) => [i.mime, text(i.data)]), [[STDOUT_MIME, 'a\n']]);
     assert.equal(toOutputItems({ output_type: 'stream', name: 'stderr', text: 'x' }).items[0].mime, STDERR_MIME);
+  });
+
+  it('back from VS Code to nbformat (a cell taken up after a reload starts from what it shows): each kind round-trips', () => {
+    const outputs: NbOutput[] = [
+      { output_type: 'stream', name: 'stdout', text: 'L0\nL1\n' },
+      { output_type: 'stream', name: 'stderr', text: 'warn\n' },
+      { output_type: 'error', ename: 'ValueError', evalue: 'bad', traceback: ['\u001b[0;31mValueError\u001b[0m', 'bad'] },
+      { output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=', 'text/plain': '<Figure>' }, metadata: { 'image/png': { width: 10 } } },
+      { output_type: 'execute_result', execution_count: 7, data: { 'application/json': { a: [1, 'x'] }, 'text/html': '<b>7</b>' }, metadata: {} },
+      { output_type: 'display_data', data: { 'application/vnd.jupyter.widget-view+json': { model_id: 'm1', version_major: 2, version_minor: 0 } }, metadata: {} },
+    ];
+    for (const output of outputs) {
+      const mapped = toOutputItems(output, { ownWidgetMime: true });
+      assert.deepEqual(fromOutputItems(mapped.items, mapped.metadata), output);
+    }
+    // Appended stream items (VS Code keeps them as items of one output) are one text.
+    assert.deepEqual(fromOutputItems([{ mime: STDOUT_MIME, data: Buffer.from('a\n') }, { mime: STDOUT_MIME, data: Buffer.from('b\n') }]), { output_type: 'stream', name: 'stdout', text: 'a\nb\n' });
   });
 
   it('errors keep the ANSI traceback as the stack', () => {
