@@ -31,9 +31,10 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
       redactor,
       proxy: httpProxy,
     });
+    const memory = new KernelMemory(context.workspaceState, (context.storageUri ?? context.globalStorageUri).fsPath);
     const controllers = new KernelControllers({
       store,
-      memory: new KernelMemory(context.workspaceState, (context.storageUri ?? context.globalStorageUri).fsPath),
+      memory,
       connections,
       log,
       showError: (message) => void vscode.window.showErrorMessage(redactor.redact(message), 'Show Log').then((a) => (a ? showLog() : undefined)),
@@ -44,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));
     const statusBar = new ServerStatusBar(store, connections, controllers);
     const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), controllers.onDidChangeKernelStatus, log);
-    const commands = registerCommands({ store, connections, controllers, log, redactor, showLog, proxy: httpProxy });
+    const commands = registerCommands({ store, connections, controllers, memory, extensionId: context.extension.id, log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
     context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, widgets, statusBar, ...commands, watchTokenExpiry(store, connections));

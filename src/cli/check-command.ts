@@ -1,4 +1,4 @@
-import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, probeFrontEnd } from '../core/api';
+import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
@@ -39,10 +39,11 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       }
     }
     if (!info.authenticated) throw missingCredentials(info);
-    const [specs, app, identity] = await Promise.all([
+    const [specs, app, identity, kernels] = await Promise.all([
       listKernelSpecs(session),
       info.flavor === 'jupyter-server' || info.flavor === 'jupyterhub-singleuser' ? probeFrontEnd(session) : undefined,
       getIdentity(session),
+      listKernels(session).catch(() => undefined),
     ]);
     const result = {
       baseUrl: info.baseUrl,
@@ -56,6 +57,8 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       ...(info.hubVersion ? { hubVersion: info.hubVersion } : {}),
       ...(started ? { started: true } : {}),
       ...(info.status?.kernels !== undefined ? { runningKernels: info.status.kernels } : {}),
+      // For `run --kernel-id`: each running kernel, its type, state, last activity and connections.
+      ...(kernels ? { kernels } : {}),
       ...(session.proxied ? { proxy: true } : {}),
     };
     out.write(`${JSON.stringify(result, null, 2)}\n`);

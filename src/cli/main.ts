@@ -13,7 +13,7 @@ Commands:
                    Token from the URL or JUPYTER_TOKEN; password from JUPYTER_PASSWORD;
                    --ca FILE or --fingerprint SHA256 for self-signed TLS. A JupyterHub's address:
                    whose the token is and their servers; a stopped Hub server is started first.
-  run NOTEBOOK --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS]
+  run NOTEBOOK --url URL [--kernel NAME | --kernel-id ID] [--out FILE] [--allow-errors] [--timeout SECONDS]
                    Run a notebook's code cells on a remote kernel; print outputs; write the executed notebook.
   ls URL [PATH] [--json]
                    List a folder on the server (--json: name, path, type, size, lastModified).

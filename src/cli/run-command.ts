@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as tty from 'node:tty';
-import { listKernelSpecs, shutdownKernel, startKernel } from '../core/api';
+import { kernelPresence, listKernelSpecs, shutdownKernel, startKernel } from '../core/api';
 import { CellOutputs, ExecutionFailedError, KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { NbOutput, StdinRequest } from '../core/kernel';
 import { NotebookCellJson, NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
@@ -11,7 +11,7 @@ import { describeForCli, missingCredentials, probeStartingHubServer, sessionFrom
 import { CliError } from './io';
 import { outputAsText } from './output-printer';
 
-const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME] [--out FILE] [--allow-errors] [--timeout SECONDS] [--verbose]';
+const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME | --kernel-id ID] [--out FILE] [--allow-errors] [--timeout SECONDS] [--verbose]';
 
 /** Asks at the terminal, hiding what is typed for getpass(). */
 function askAtTerminal(request: StdinRequest): Promise<string> {
@@ -39,13 +39,17 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 /**
  * `jupyter-remote run`: starts a kernel on the server, runs the notebook's code cells in order,
  * prints their outputs, writes the executed notebook, and shuts the kernel down. Ctrl-C interrupts
- * the kernel, then shuts it down.
+ * the kernel, then shuts it down. With `--kernel-id` it runs them on a kernel already running (its
+ * variables and all) and leaves that kernel running.
  */
 export async function runCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http', 'verbose'] });
+  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'kernel-id', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http', 'verbose'] });
   if (positional.length !== 1 || typeof options.url !== 'string') throw new CliError(USAGE, 2);
   const timeoutSeconds = options.timeout === undefined ? undefined : Number(options.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new CliError('--timeout takes a number of seconds greater than 0.', 2);
+  const attachTo = options['kernel-id'] as string | undefined;
+  if (attachTo !== undefined && (typeof attachTo !== 'string' || !attachTo.trim())) throw new CliError('--kernel-id takes the id of a running kernel (`jupyter-remote check` lists them).', 2);
+  if (attachTo && options.kernel) throw new CliError('Give --kernel (start a new kernel of that type) or --kernel-id (use a running kernel), not both.', 2);
 
   let notebook: NotebookJson;
   try {
@@ -70,15 +74,22 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
     const { info } = await probeStartingHubServer(session, address, process.stderr);
     if (info.flavor === 'jupyterhub') throw new CliError(`${info.baseUrl} is a JupyterHub: give the URL of a user's server (…/user/NAME/); \`jupyter-remote check\` on the Hub lists them.`);
     if (!info.authenticated) throw missingCredentials(info);
-    const specs = await listKernelSpecs(session);
-    const wanted = (options.kernel as string | undefined) ?? ((notebook.metadata.kernelspec as { name?: string } | undefined)?.name);
-    const kernelName = wanted && specs.specs[wanted] ? wanted : options.kernel ? (options.kernel as string) : specs.default;
-    if (options.kernel && !specs.specs[options.kernel as string]) {
-      throw new CliError(`The server has no kernel "${options.kernel as string}"; it has: ${Object.keys(specs.specs).join(', ') || 'none'}.`);
+    if (attachTo) {
+      const presence = await kernelPresence(session, attachTo);
+      if (!presence.present) throw new CliError(`The server has no kernel ${attachTo} (${presence.reason}); \`jupyter-remote check\` lists the running kernels.`);
+      // Not ours to shut down: kernelId stays unset.
+      connection = await KernelConnection.connect({ session, kernelId: attachTo, resuming: true });
+    } else {
+      const specs = await listKernelSpecs(session);
+      const wanted = (options.kernel as string | undefined) ?? ((notebook.metadata.kernelspec as { name?: string } | undefined)?.name);
+      const kernelName = wanted && specs.specs[wanted] ? wanted : options.kernel ? (options.kernel as string) : specs.default;
+      if (options.kernel && !specs.specs[options.kernel as string]) {
+        throw new CliError(`The server has no kernel "${options.kernel as string}"; it has: ${Object.keys(specs.specs).join(', ') || 'none'}.`);
+      }
+      const kernel = await startKernel(session, kernelName);
+      kernelId = kernel.id;
+      connection = await KernelConnection.connect({ session, kernelId });
     }
-    const kernel = await startKernel(session, kernelName);
-    kernelId = kernel.id;
-    connection = await KernelConnection.connect({ session, kernelId });
     // tty.isatty, not process.stdin.isTTY: touching process.stdin opens a handle that keeps a piped run alive.
     const stdinAvailable = tty.isatty(0);
     const outputs = new NotebookOutputs();

@@ -5,9 +5,11 @@ import { Logger, Redactor } from '../core/util/logger';
 import { connectToServer } from './connect-flow';
 import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
 import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
+import type { KernelMemory } from './kernel-memory';
 import { openServerFolder, setKernelFolder } from './open-server-folder';
 import { downloadFromServer, uploadToServer } from './transfer-commands';
 import { ServerConnections } from './server-connections';
+import { showServerKernels } from './server-kernels';
 import { ServerRecord, ServerStore } from './server-store';
 import { shownServer } from './status-text';
 
@@ -15,6 +17,9 @@ export interface CommandDeps {
   store: ServerStore;
   connections: ServerConnections;
   controllers: KernelControllers;
+  memory: KernelMemory;
+  /** This extension's id (to select one of its kernels for a notebook). */
+  extensionId: string;
   log: Logger;
   redactor: Redactor;
   showLog: () => void;
@@ -174,6 +179,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the remote kernel' }, () => controllers.restart(notebook));
   };
 
+  const kernelsOf = async (server?: ServerRecord): Promise<void> => {
+    const target = server ?? (store.list().length === 1 ? store.list()[0] : await pickServer('Kernels on Which Server?'));
+    if (target) await showServerKernels(connections, controllers, deps.memory, target, deps.extensionId);
+  };
+
   const openFolder = async (): Promise<void> => {
     const server = store.list().length === 1 ? store.list()[0] : await pickServer('Open a Folder on Which Server?');
     if (server) await openServerFolder(connections, server);
@@ -196,6 +206,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }
     items.push(
       ...(shown ? [{ label: `$(folder-opened) Open a Folder on ${shown.name}…`, run: () => openServerFolder(connections, shown) }] : []),
+      ...(shown ? [{ label: `$(server-process) Kernels on ${shown.name}…`, run: () => kernelsOf(shown) }] : []),
       { label: '$(arrow-swap) Switch Server…', run: switchServer },
       { label: '$(add) Connect to a Server…', run: () => connect() },
       { label: '$(refresh) Reconnect', run: () => reconnect() },
@@ -218,6 +229,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.interruptKernel', guard('Could not interrupt the kernel', interrupt)),
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
     vscode.commands.registerCommand('jupyterRemote.openServerFolder', guard('Could not open the server folder', openFolder)),
+    vscode.commands.registerCommand('jupyterRemote.showServerKernels', guard("Could not list the server's kernels", () => kernelsOf())),
     vscode.commands.registerCommand(
       'jupyterRemote.setKernelFolder',
       guard('Could not set the server folder', async () => {

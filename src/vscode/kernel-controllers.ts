@@ -105,6 +105,12 @@ export class KernelControllers implements vscode.Disposable {
     return kernel && !kernel.isClosed ? kernel.widgets : undefined;
   }
 
+  /** The open notebook running on this kernel here, if any. */
+  notebookOfKernel(kernelId: string): vscode.NotebookDocument | undefined {
+    for (const [notebook, state] of this.notebooks) if (state.started?.kernelId === kernelId) return notebook;
+    return undefined;
+  }
+
   /** The server a notebook's kernel runs on. */
   serverOf(notebook: vscode.NotebookDocument): string | undefined {
     const state = this.notebooks.get(notebook);
@@ -285,7 +291,10 @@ export class KernelControllers implements vscode.Disposable {
         running: remembered?.running,
       });
       state.started = kernel;
-      state.statusListener = kernel.onStatus((s) => this.setKernelStatus(notebook, s));
+      state.statusListener = kernel.onStatus((s) => {
+        this.setKernelStatus(notebook, s);
+        if (s === 'disconnected' && kernel.connection.hasGivenUp) this.offerReconnect(notebook, state);
+      });
       kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
       this.options.log.info(`${remembered ? 'Back to kernel' : 'Kernel'} ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
@@ -329,6 +338,15 @@ export class KernelControllers implements vscode.Disposable {
       return `The remote kernel of ${notebookName(notebook)} is gone from ${server}: it was shut down, or it died and could not be restarted. Its variables and other state are lost.`;
     };
     if (kernel.status === 'dead') return this.offerNewKernel(gone(), notebook, executions, again);
+    if (kernel.connection.hasGivenUp) {
+      // The connection was given up (a long sleep, a long outage): a new one, to the same kernel if it still exists.
+      for (const execution of executions) {
+        execution.start();
+        execution.end(undefined);
+      }
+      await this.closeNotebook(notebook, false);
+      return again();
+    }
     let stop = false;
     for (const [i, execution] of executions.entries()) {
       if (stop || kernel.isClosed || execution.token.isCancellationRequested) {
@@ -359,6 +377,23 @@ export class KernelControllers implements vscode.Disposable {
     if (choice !== 'Start New Kernel') return;
     this.options.memory.forget(notebook.uri);
     return again();
+  }
+
+  /**
+   * The kernel connection was given up after backing off for minutes: say so once, with a way back that
+   * connects anew (the next run does the same). Nothing is started in the kernel's place.
+   */
+  private offerReconnect(notebook: vscode.NotebookDocument, state: NotebookState): void {
+    const server = this.options.store.get(this.serverOfController(state.controllerId) ?? '')?.name ?? 'its server';
+    const message = `Lost the connection to the kernel of ${notebookName(notebook)} on ${server}; it may still be running there.`;
+    this.options.log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Reconnect').then(async (choice) => {
+      const entry = this.controllers.get(state.controllerId);
+      if (choice !== 'Reconnect' || this.notebooks.get(notebook) !== state || !entry) return;
+      await this.closeNotebook(notebook, false);
+      const again = this.kernelFor(notebook, state.controllerId, entry.target);
+      await again.kernel.catch((e: unknown) => this.options.showError(`Could not reconnect to the kernel of ${notebookName(notebook)}: ${messageOf(e)}`));
+    });
   }
 
   private serverOfController(id: string): string | undefined {

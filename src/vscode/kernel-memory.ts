@@ -113,6 +113,11 @@ export class KernelMemory {
     if (current) this.remember(notebook, { ...current, ...change, lastSeen: Date.now() });
   }
 
+  /** Every remembered notebook (its URI as a string) and its kernel. */
+  entries(): [string, RememberedKernel][] {
+    return Object.entries(this.all());
+  }
+
   forget(notebook: vscode.Uri): void {
     const all = this.all();
     if (!(notebook.toString() in all)) return;

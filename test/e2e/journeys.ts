@@ -118,6 +118,7 @@ export class World {
       `import time\nset_before_reload = 'kept'\nfor i in range(${CONTINUITY_LINES}):\n    print(f'line {i}', flush=True)\n    time.sleep(0.2)`,
       "print('after the reload:', set_before_reload)",
     ]);
+    write('leftover.ipynb', ["left_here = 'yes'\nprint('ran before the window closed')"]);
     write('widgets-beside.ipynb', ["import ipywidgets as w\nw.IntSlider(value=7, description='beside')"]);
     write('widgets.ipynb', [
       "import ipywidgets as w\ns = w.IntSlider(value=3, min=0, max=10, description='n')\ns",
@@ -538,6 +539,49 @@ async function kernelGoneJourney(world: World, t: Steps): Promise<void> {
   assert.equal((await kernelIds(today)).filter((id) => !before.includes(id)).length, 1, 'one new kernel');
 }
 
+/** A kernel left running by a notebook that went with its window: the server's kernel list says whose it is, and shuts it down when asked. */
+async function leftoverKernelJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const today = world.servers.today;
+  t.step('open leftover.ipynb, pick Python 3 on Lab Today, run its cell');
+  await wb.openFile('leftover.ipynb');
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  const before = await kernelIds(today);
+  await wb.runCell(0);
+  await wb.waitForOutput(['ran before the window closed'], 60000);
+  const [kernel] = (await kernelIds(today)).filter((id) => !before.includes(id));
+  assert.ok(kernel, 'the run started a kernel');
+  t.step('reload the window, then close every editor: the notebook is gone, its kernel runs on (nothing shut down unasked)');
+  await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
+  await wb.waitForWorkbench();
+  await wb.runCommand('View: Close All Editors');
+  if (await wb.dialogText(3000).then((text) => /save the changes/i.test(text), () => false)) await wb.dialogButton('Save All');
+  await sleep(1000);
+  assert.ok((await kernelIds(today)).includes(kernel), 'still running');
+  t.step('"Jupyter Remote: Kernels on Server…": the kernel is listed as left by leftover.ipynb, with its state and last activity');
+  await wb.runCommand('Jupyter Remote: Kernels on Server…');
+  await wb.waitForQuickInput(/Kernels on/);
+  if ((await wb.quickInputTitle()).includes('Which Server')) {
+    await wb.pick('Lab Today');
+    await wb.waitForQuickInput('Kernels on Lab Today');
+  }
+  const rows = await until('the kernel list', async () => {
+    const r = await wb.quickPickRows();
+    return r.length > 0 && r;
+  });
+  const row = rows.find((r) => /left by leftover\.ipynb/.test(r.description));
+  assert.ok(row, `a row for the left kernel: ${JSON.stringify(rows)}`);
+  t.note(`listed: "${row.label}" — ${row.description}; ${rows.length} kernels on the server`);
+  t.step('pick it, "Shut Down This Kernel…", confirm: it is gone from the server');
+  await wb.pick(row.label, /left by leftover\.ipynb/);
+  await wb.waitForQuickInput(/on Lab Today/);
+  await wb.pick(/Shut Down This Kernel/);
+  const dialog = await wb.dialogText();
+  assert.match(dialog, /Shut down this kernel on Lab Today\?/);
+  await wb.dialogButton('Shut Down');
+  await until('the kernel gone from the server', async () => !(await kernelIds(today)).includes(kernel), 20000, 250);
+}
+
 /**
  * Beside Microsoft's Jupyter extension (a stand-in with its id and its widget renderer contribution, built
  * here: its package cannot be downloaded): which renderer VS Code picks for widget outputs.
@@ -900,5 +944,12 @@ export const journeys: Journey[] = [
     name: "A kernel shut down from outside: the next run says it is gone, and a new one starts only when the person agrees",
     needs: [10, 15],
     run: kernelGoneJourney,
+  },
+  {
+    id: 17,
+    slug: 'leftover-kernel',
+    name: "A kernel left by a notebook that closed with its window: listed as such by Kernels on Server, shut down on request",
+    needs: [10],
+    run: leftoverKernelJourney,
   },
 ];

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import { startFaultProxy } from './fixtures/fault-proxy';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 
 const LINES = 30;
@@ -31,9 +32,10 @@ function clientRunning(server: RunningJupyter, kernelId: string, sessionId: stri
   });
 }
 
+/** Kills it; resolves once its own output is all read (not 'close': tsx's esbuild helper holds the pipe a while longer). */
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('exit', () => (child.stdout!.readableEnded ? resolve() : child.stdout!.once('end', () => resolve())));
     child.kill('SIGKILL');
   });
 }
@@ -146,6 +148,50 @@ describe('a kernel shut down from elsewhere', function () {
       assert.equal(conn.status, 'dead');
     } finally {
       await conn.dispose();
+    }
+  });
+});
+
+describe('a long outage (a laptop asleep): back off, give up cleanly, and a new connection finds the kernel as it was', function () {
+  this.timeout(120000);
+  let server: RunningJupyter;
+
+  before(async () => {
+    server = await startJupyter({ flavor: 'server' });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('gives up after its bounded attempts (a running cell fails, later requests fail at once), then reattaching by kernel id finds its variables', async () => {
+    const proxy = await startFaultProxy(server.port);
+    const session = new HttpSession({ baseUrl: `http://127.0.0.1:${proxy.port}/`, credentials: { token: server.token } });
+    const { id: kernelId } = await startKernel(session, 'python3');
+    const conn = await KernelConnection.connect({ session, kernelId, reconnectAttempts: 4, reconnectBaseDelayMs: 100, reconnectMaxDelayMs: 400 });
+    let again: KernelConnection | undefined;
+    try {
+      await conn.execute('state_before_sleep = 7', { outputs: new NotebookOutputs().cell() }).done;
+      const running = conn.execute('import time; time.sleep(3)', { outputs: new NotebookOutputs().cell() }).done;
+      const attemptsBefore = proxy.connections;
+      proxy.offline(true);
+      await assert.rejects(running, /could not be restored/);
+      assert.equal(conn.status, 'disconnected');
+      assert.equal(conn.hasGivenUp, true);
+      const tried = proxy.connections - attemptsBefore;
+      assert.throws(() => conn.execute('1', {}), /could not be restored: reconnect/, 'no request waits on a connection given up');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(proxy.connections - attemptsBefore, tried, 'no attempt after giving up: it does not spin');
+      proxy.offline(false);
+      again = await KernelConnection.connect({ session, kernelId, resuming: true });
+      const area = new NotebookOutputs().cell();
+      await again.execute('print(state_before_sleep)', { outputs: area }).done;
+      assert.deepEqual(area.toJSON(), [{ output_type: 'stream', name: 'stdout', text: '7\n' }]);
+    } finally {
+      await again?.dispose();
+      await conn.dispose();
+      await shutdownKernel(session, kernelId).catch(() => undefined);
+      await session.close();
+      await proxy.close();
     }
   });
 });

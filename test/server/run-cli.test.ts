@@ -118,6 +118,28 @@ describe('jupyter-remote run', function () {
     assert.deepEqual(kernels, [], 'the kernel was shut down');
   });
 
+  it('--kernel-id runs on a running kernel (its variables are there) and leaves it running; check lists the kernels', async () => {
+    const auth = { Authorization: `token ${server.token}` };
+    const kernel = (await fetch(`${server.url}api/kernels`, { method: 'POST', headers: auth, body: '{}' }).then((r) => r.json())) as { id: string };
+    try {
+      const checked = JSON.parse((await execFileAsync(process.execPath, [cli, 'check', url])).stdout) as { kernels: { id: string; name: string }[] };
+      assert.ok(checked.kernels.some((k) => k.id === kernel.id && k.name === 'python3'), `check lists the running kernel: ${JSON.stringify(checked.kernels)}`);
+      const setup = await run([notebook(['secret_sauce = 6 * 7']), '--url', url, '--kernel-id', kernel.id]);
+      assert.equal(setup.code, 0, setup.stderr);
+      const r = await run([notebook(['print("found", secret_sauce)']), '--url', url, '--kernel-id', kernel.id]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /found 42/);
+      const kernels = (await fetch(`${server.url}api/kernels`, { headers: auth }).then((res) => res.json())) as { id: string }[];
+      assert.ok(kernels.some((k) => k.id === kernel.id), 'still running: not ours to shut down');
+      const gone = await run([notebook(['1']), '--url', url, '--kernel-id', 'not-a-kernel']);
+      assert.equal(gone.code, 1);
+      assert.match(gone.stderr, /The server has no kernel not-a-kernel \(.*\); `jupyter-remote check` lists the running kernels/);
+      assert.equal(gone.stderr.trim().split('\n').length, 1, gone.stderr);
+    } finally {
+      await fetch(`${server.url}api/kernels/${kernel.id}`, { method: 'DELETE', headers: auth });
+    }
+  });
+
   it('bad input: missing notebook, not a notebook, unknown kernel — one sentence each', async () => {
     const notJson = path.join(mkdtempSync(path.join(os.tmpdir(), 'jr-bad-')), 'x.ipynb');
     writeFileSync(notJson, '{"cells": 3');

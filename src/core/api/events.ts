@@ -61,7 +61,7 @@ export function contentsChangeOf(frame: string): ContentsChange | undefined {
  * the server has no stream.
  */
 export async function subscribeToContentsEvents(session: HttpSession, options: ContentsEventsOptions): Promise<ContentsEvents> {
-  const { ws } = await openServerSocket(session, 'api/events/subscribe', {
+  const { ws, takeEarlyMessages } = await openServerSocket(session, 'api/events/subscribe', {
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10000,
     what: 'the event stream',
     maxPayload: 1024 * 1024,
@@ -72,10 +72,12 @@ export async function subscribeToContentsEvents(session: HttpSession, options: C
     },
   });
   let closedByUs = false;
-  ws.on('message', (data: Buffer) => {
+  const receive = (data: Buffer) => {
     const change = contentsChangeOf(data.toString('utf8'));
     if (change) options.onChange(change);
-  });
+  };
+  ws.on('message', receive);
+  for (const [data] of takeEarlyMessages()) receive(data);
   ws.on('error', () => undefined); // a close follows
   ws.on('close', () => options.onClose(closedByUs));
   return {

@@ -67,13 +67,14 @@ export async function shutdownKernel(session: HttpSession, id: string, signal?: 
 export type KernelPresence = { present: true; kernel: KernelModel } | { present: false; reason: string };
 
 /**
- * Whether a kernel we used before still exists, and if not, the likeliest reason in words a person
- * reads: a server started after we last saw the kernel restarted under it (its kernels died with it);
- * otherwise it was shut down by another client or culled for idleness (the server cannot say which).
+ * Whether a kernel still exists, and if not, the likeliest reason in words a person reads: a server
+ * started after we last saw the kernel (`lastSeen`, ms) restarted under it, and its kernels died with
+ * it; otherwise it was shut down by another client or culled for idleness (the server cannot say which).
  */
-export async function kernelPresence(session: HttpSession, id: string, lastSeen: number, signal?: AbortSignal): Promise<KernelPresence> {
+export async function kernelPresence(session: HttpSession, id: string, lastSeen?: number, signal?: AbortSignal): Promise<KernelPresence> {
   const res = await session.request('GET', kernelPath(id), { signal });
   if (res.status !== 404) return { present: true, kernel: toKernelModel(jsonBody(expectStatus(res, [200], 'read the kernel'), 'read the kernel')) };
+  if (lastSeen === undefined) return { present: false, reason: 'it was shut down, culled for idleness, or the server restarted' };
   const status = await session.request('GET', 'api/status', { signal }).catch(() => undefined);
   const body = status?.status === 200 ? jsonBody(status, 'read the server status') : undefined;
   const started = isObject(body) ? Date.parse(optionalString(body, 'started') ?? '') : NaN;

@@ -19,6 +19,12 @@ export interface ServerSocketOptions {
 export interface ServerSocket {
   ws: WebSocket;
   socket: net.Socket;
+  /**
+   * The messages that came before the caller listened (a server may send at once on open: jupyter_server
+   * replays what it kept for a kernel session), in order; keeping them stops with this call. Call it in
+   * the same tick as adding a 'message' listener.
+   */
+  takeEarlyMessages(): [data: Buffer, isBinary: boolean][];
 }
 
 /**
@@ -39,6 +45,9 @@ export async function openServerSocket(session: HttpSession, path: string, optio
       followRedirects: false,
     });
     ws.binaryType = 'nodebuffer';
+    // From the start: frames that follow the upgrade answer in the same read are parsed at once.
+    const early: [Buffer, boolean][] = [];
+    const keep = (data: Buffer, isBinary: boolean) => early.push([data, isBinary]);
     let settled = false;
     // Our own limit: `ws`'s handshakeTimeout never fires on a socket we hand it, so a server that
     // accepts the connection and never answers the upgrade would hold this (and every retry) forever.
@@ -63,7 +72,16 @@ export async function openServerSocket(session: HttpSession, path: string, optio
       settled = true;
       clearTimeout(timer);
       ws.removeAllListeners();
-      resolve({ ws, socket });
+      ws.on('message', keep);
+      resolve({
+        ws,
+        socket,
+        takeEarlyMessages: () => {
+          ws.off('message', keep);
+          return early.splice(0);
+        },
+      });
     });
+    ws.on('message', keep);
   });
 }

@@ -68,6 +68,7 @@ export class KernelConnection {
   /** Messages for requests this connection did not send (a replay for an earlier window), until `resume` claims them. */
   private held: { msg: KernelMessage; claimed: boolean }[] | undefined;
   private lastNumbered: string | undefined;
+  private gaveUp = false;
   private heldOverflow = false;
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
@@ -209,6 +210,14 @@ export class KernelConnection {
     return execution;
   }
 
+  /**
+   * Reconnecting failed for good (every attempt, backing off, for about 5 minutes by default): nothing
+   * more is tried, and requests fail at once. A new connection to the kernel is the way back.
+   */
+  get hasGivenUp(): boolean {
+    return this.gaveUp;
+  }
+
   /** The id of the last kernel message received (numbered by the kernel), for `resume(…, after)` in a later connection. */
   get lastKernelMessageId(): string | undefined {
     return this.lastNumbered;
@@ -314,6 +323,7 @@ export class KernelConnection {
 
   private assertUsable(): void {
     if (this.disposed) throw new JupyterError('The connection to the kernel was closed.');
+    if (this.gaveUp) throw new JupyterError('The connection to the kernel was lost and could not be restored: reconnect.');
     if (this.statusValue === 'dead') throw new JupyterError('The kernel is dead: restart it or start a new one.');
   }
 
@@ -412,7 +422,7 @@ export class KernelConnection {
   private watchForMissingKernel(execution: Execution): void {
     const timer = setTimeout(() => {
       if (execution.finished || execution.heardFrom || this.disposed || !this.socket?.isOpen) return;
-      void kernelPresence(this.options.session, this.kernelId, Date.now()).then((presence) => {
+      void kernelPresence(this.options.session, this.kernelId).then((presence) => {
         if (presence.present || this.disposed) return;
         this.log.warn(`Kernel ${this.kernelId} is gone from the server: ${presence.reason}`);
         this.setStatus('dead');
@@ -617,8 +627,10 @@ export class KernelConnection {
       }
     }
     if (this.disposed) return;
-    this.setStatus('disconnected');
+    this.gaveUp = true;
     this.failAll(new ExecutionFailedError('The connection to the kernel was lost and could not be restored.', 'disconnected'));
+    for (const msg of this.queued.splice(0)) this.log.debug(`Dropped ${msg.header.msg_type}: the connection was given up`);
+    this.setStatus('disconnected');
   }
 
   private afterReconnect(replayed: boolean): void {

@@ -66,10 +66,13 @@ export class KernelSocket {
     private readonly ws: WebSocket,
     readonly format: WireFormat,
     private readonly options: KernelSocketOptions,
+    /** Frames the server sent before this listened (its replay comes at once on open). */
+    early: [Buffer, boolean][],
   ) {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('close', (code, reason) => options.onClose(code, reason.toString()));
     ws.on('error', (e) => options.log.debug(`kernel socket error: ${e.message}`));
+    for (const [data, isBinary] of early) this.receive(data, isBinary);
   }
 
   static async open(options: KernelSocketOptions): Promise<KernelSocket> {
@@ -88,7 +91,7 @@ export class KernelSocket {
 
   private static async attempt(options: KernelSocketOptions, format: WireFormat): Promise<KernelSocket> {
     const { session, kernelId, sessionId } = options;
-    const { ws, socket } = await openServerSocket(session, `api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`, {
+    const { ws, socket, takeEarlyMessages } = await openServerSocket(session, `api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`, {
       protocols: format === 'v1' ? [V1_PROTOCOL] : [],
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       what: 'the kernel connection',
@@ -103,7 +106,7 @@ export class KernelSocket {
     // The server's first frames follow its 101 response as separate small writes: acknowledge at once.
     ws.pong();
     options.log.debug(`Kernel ${kernelId} connected (${format === 'v1' ? V1_PROTOCOL : 'legacy JSON'})`);
-    return new KernelSocket(ws, format, options);
+    return new KernelSocket(ws, format, options, takeEarlyMessages());
   }
 
   get isOpen(): boolean {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, fromOutputItems, toOutputItems } from '../../../src/vscode/output-items';
 import type { NbOutput } from '../../../src/core/kernel';
 import type { ServerRecord } from '../../../src/vscode/server-store';
-import { identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
+import { ago, identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
 import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
 
 const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
@@ -156,5 +156,18 @@ describe('Hub token expiry warning', () => {
     assert.equal(tokenExpiryWarning('x', '2026-11-22T11:00:00Z', now), undefined, 'expired: the check says so instead');
     assert.equal(tokenExpiryWarning('x', undefined, now), undefined);
     assert.equal(tokenExpiryWarning('x', 'not a date', now), undefined);
+  });
+});
+
+describe('when, in words', () => {
+  it("a server's last_activity as a person says it", () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    assert.equal(ago('2026-12-01T11:59:30.5Z', now), 'just now');
+    assert.equal(ago('2026-12-01T11:59:00Z', now), '1 minute ago');
+    assert.equal(ago('2026-12-01T11:15:00Z', now), '45 minutes ago');
+    assert.equal(ago('2026-12-01T09:00:00Z', now), '3 hours ago');
+    assert.equal(ago('2026-11-29T12:00:00Z', now), '2 days ago');
+    assert.equal(ago(undefined, now), 'never');
+    assert.equal(ago('not a time', now), 'never');
   });
 });
