@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { shutdownKernel, startKernel } from '../../src/core/api';
+import { kernelPresence, shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { startFaultProxy } from './fixtures/fault-proxy';
@@ -192,6 +192,45 @@ describe('a long outage (a laptop asleep): back off, give up cleanly, and a new 
       await shutdownKernel(session, kernelId).catch(() => undefined);
       await session.close();
       await proxy.close();
+    }
+  });
+});
+
+describe('a kernel that is gone says why: culled for idleness, or the server restarted', function () {
+  this.timeout(120000);
+
+  it('culled by the server (cull_idle_timeout): not present, "shut down … or culled … for idleness", with how long ago it was seen', async () => {
+    const server = await startJupyter({ flavor: 'server', extraArgs: ['--MappingKernelManager.cull_idle_timeout=2', '--MappingKernelManager.cull_interval=1'] });
+    const session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+    try {
+      const { id } = await startKernel(session, 'python3');
+      const seen = Date.now();
+      const deadline = Date.now() + 30000;
+      while ((await kernelPresence(session, id, seen)).present && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+      const presence = await kernelPresence(session, id, seen);
+      assert.equal(presence.present, false, 'culled within 30 s');
+      assert.match(presence.present ? '' : presence.reason, /shut down from another client, or culled by the server for idleness \(this window last saw it less than a minute ago\)/);
+      assert.match(server.log(), /Culling kernel/i, 'the server says it culled it');
+    } finally {
+      await session.close();
+      await server.stop();
+    }
+  });
+
+  it('the server restarted under it: not present, "the server restarted since"', async () => {
+    const first = await startJupyter({ flavor: 'server' });
+    const session = new HttpSession({ baseUrl: first.url, credentials: { token: first.token } });
+    let second: RunningJupyter | undefined;
+    try {
+      const { id } = await startKernel(session, 'python3');
+      const seen = Date.now();
+      await first.stop();
+      second = await startJupyter({ flavor: 'server', port: first.port, token: first.token });
+      const presence = await kernelPresence(session, id, seen);
+      assert.deepEqual(presence, { present: false, reason: 'the server restarted since, and its kernels with it' });
+    } finally {
+      await session.close();
+      await second?.stop();
     }
   });
 });
