@@ -71,7 +71,11 @@ export class KernelMemory {
       renameSync(partial, file);
       return true;
     } catch {
-      rmSync(partial, { force: true });
+      try {
+        rmSync(partial, { force: true });
+      } catch {
+        // The folder itself is unusable: there is no partial file either.
+      }
       return false;
     }
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listKernels, listSessions, shutdownKernel } from '../core/api';
+import { listKernelSpecs, listKernels, listSessions, shutdownKernel } from '../core/api';
 import type { KernelModel, SessionModel } from '../core/api';
 import { controllerId, KernelControllers } from './kernel-controllers';
 import type { KernelMemory } from './kernel-memory';
@@ -26,12 +26,17 @@ const fileName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
  */
 export async function showServerKernels(connections: ServerConnections, controllers: KernelControllers, memory: KernelMemory, server: ServerRecord, extensionId: string): Promise<void> {
   const session = await connections.session(server.id);
-  const [kernels, sessions] = await Promise.all([listKernels(session), listSessions(session).catch((): SessionModel[] => [])]);
+  const known = connections.status(server.id).specs;
+  const [kernels, sessions, specList] = await Promise.all([
+    listKernels(session),
+    listSessions(session).catch((): SessionModel[] => []),
+    known ?? listKernelSpecs(session).catch(() => undefined),
+  ]);
   if (!kernels.length) {
     void vscode.window.showInformationMessage(`No kernel is running on ${server.name}.`);
     return;
   }
-  const specs = connections.status(server.id).specs?.specs ?? {};
+  const specs = specList?.specs ?? {};
   const items = kernels.map((kernel) => {
     const owner = ownerOf(kernel, controllers, memory);
     const path = sessions.find((s) => s.kernel.id === kernel.id)?.path;
