@@ -6,3 +6,4 @@ export * from './servers';
 export * from './widgets';
 export { Redactor, nullLogger } from './util/logger';
 export type { Logger } from './util/logger';
+export * from './terminal';

@@ -11,3 +11,4 @@ export * from './server-path';
 export * from './sessions';
 export { expectStatus, jsonBody, reasonOf } from './validate';
 export type { Json, JsonObject } from './validate';
+export * from './terminals';
