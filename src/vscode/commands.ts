@@ -10,6 +10,7 @@ import { openServerFolder, setKernelFolder } from './open-server-folder';
 import { downloadFromServer, uploadToServer } from './transfer-commands';
 import { ServerConnections } from './server-connections';
 import { showServerKernels } from './server-kernels';
+import { openServerTerminal, shutDownServerTerminal } from './server-terminal';
 import { ServerRecord, ServerStore } from './server-store';
 import { shownServer } from './status-text';
 
@@ -179,9 +180,23 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Restarting the remote kernel' }, () => controllers.restart(notebook));
   };
 
+  /** The server a command acts on: the given one, the one of the notebook in front or the active one, else asked. */
+  const serverFor = async (title: string, server?: ServerRecord): Promise<ServerRecord | undefined> => {
+    if (server) return server;
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    return shownServer(store.list(), store.activeId, notebook && controllers.serverOf(notebook)) ?? pickServer(title);
+  };
+  const terminal = async (server?: ServerRecord): Promise<void> => {
+    const target = await serverFor('A Terminal on Which Server?', server);
+    if (target) await openServerTerminal(connections, controllers, target, deps.log);
+  };
   const kernelsOf = async (server?: ServerRecord): Promise<void> => {
-    const target = server ?? (store.list().length === 1 ? store.list()[0] : await pickServer('Kernels on Which Server?'));
+    const target = await serverFor('Kernels on Which Server?', server);
     if (target) await showServerKernels(connections, controllers, deps.memory, target, deps.extensionId);
+  };
+  const shutDownTerminal = async (): Promise<void> => {
+    const target = await serverFor('Shut Down a Terminal on Which Server?');
+    if (target) await shutDownServerTerminal(connections, target);
   };
 
   const openFolder = async (): Promise<void> => {
@@ -207,6 +222,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     items.push(
       ...(shown ? [{ label: `$(folder-opened) Open a Folder on ${shown.name}…`, run: () => openServerFolder(connections, shown) }] : []),
       ...(shown ? [{ label: `$(server-process) Kernels on ${shown.name}…`, run: () => kernelsOf(shown) }] : []),
+      ...(shown ? [{ label: `$(terminal) Terminal on ${shown.name}`, run: () => terminal(shown) }] : []),
       { label: '$(arrow-swap) Switch Server…', run: switchServer },
       { label: '$(add) Connect to a Server…', run: () => connect() },
       { label: '$(refresh) Reconnect', run: () => reconnect() },
@@ -230,6 +246,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('jupyterRemote.restartKernel', guard('Could not restart the kernel', restart)),
     vscode.commands.registerCommand('jupyterRemote.openServerFolder', guard('Could not open the server folder', openFolder)),
     vscode.commands.registerCommand('jupyterRemote.showServerKernels', guard("Could not list the server's kernels", () => kernelsOf())),
+    vscode.commands.registerCommand('jupyterRemote.openServerTerminal', guard('Could not open a server terminal', () => terminal())),
+    vscode.commands.registerCommand('jupyterRemote.shutDownServerTerminal', guard('Could not shut the terminal down', shutDownTerminal)),
     vscode.commands.registerCommand(
       'jupyterRemote.setKernelFolder',
       guard('Could not set the server folder', async () => {

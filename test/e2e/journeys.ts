@@ -176,9 +176,8 @@ async function tokenUrlJourney(world: World, t: Steps, server: RunningJupyter, n
   const { wb } = world;
   // No notebook open: the status bar shows the notebook's server when one is, and the new server otherwise.
   t.step('save and close every editor');
-  await wb.runCommand('View: Close All Editors');
   // Notebooks that ran have unsaved outputs: VS Code asks whether to save them.
-  if (await wb.dialogText(3000).then((text) => /save the changes/i.test(text), () => false)) await wb.dialogButton('Save All');
+  await wb.closeAllEditors();
   await connect(world, t, `${server.url}lab?token=${server.token}`, name);
   t.step('the status bar shows the server');
   await until(`the status bar to show "${name}"`, async () => (await wb.statusBarTexts()).some((s) => s.includes(name)));
@@ -554,8 +553,7 @@ async function leftoverKernelJourney(world: World, t: Steps): Promise<void> {
   t.step('reload the window, then close every editor: the notebook is gone, its kernel runs on (nothing shut down unasked)');
   await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
   await wb.waitForWorkbench();
-  await wb.runCommand('View: Close All Editors');
-  if (await wb.dialogText(3000).then((text) => /save the changes/i.test(text), () => false)) await wb.dialogButton('Save All');
+  await wb.closeAllEditors();
   await sleep(1000);
   assert.ok((await kernelIds(today)).includes(kernel), 'still running');
   t.step('"Jupyter Remote: Kernels on Server…": the kernel is listed as left by leftover.ipynb, with its state and last activity');
@@ -580,6 +578,43 @@ async function leftoverKernelJourney(world: World, t: Steps): Promise<void> {
   assert.match(dialog, /Shut down this kernel on Lab Today\?/);
   await wb.dialogButton('Shut Down');
   await until('the kernel gone from the server', async () => !(await kernelIds(today)).includes(kernel), 20000, 250);
+}
+
+/** A terminal on today's server: a command typed in VS Code's terminal runs there (checked on the server's disk); a burst leaves the editor responsive. */
+async function serverTerminalJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const today = world.servers.today;
+  const pwdFile = path.join(today.rootDir, 'terminal-pwd.txt');
+  const burstFile = path.join(today.rootDir, 'terminal-burst.txt');
+  t.step('run "Jupyter Remote: Open Server Terminal" (Lab Today, or pick it)');
+  await wb.closeAllEditors();
+  await wb.runCommand('Jupyter Remote: Open Server Terminal');
+  if (await wb.quickInput.isVisible().catch(() => false)) {
+    if (/Which Server/.test(await wb.quickInputTitle())) await wb.pick('Lab Today');
+    if (/Terminal on/.test(await wb.quickInputTitle())) await wb.pick(/New Terminal/);
+  }
+  await wb.page.locator('.terminal-wrapper, .xterm').first().waitFor({ state: 'visible', timeout: 30000 });
+  t.step('type a command and Enter: it runs on the server, in the folder in front (the server folder, or the root)');
+  await sleep(1000);
+  await wb.page.locator('.xterm').first().click();
+  await wb.page.keyboard.type(`pwd > ${pwdFile}`);
+  await wb.page.keyboard.press('Enter');
+  const where = await until('the file the terminal wrote, on the server', () => existsSync(pwdFile) && readFileSync(pwdFile, 'utf8').trim(), 30000, 100);
+  assert.ok(where === today.rootDir || where.startsWith(`${today.rootDir}/`), `the terminal ran in the server's folders: ${where}`);
+  t.note(`the terminal's shell ran in ${where.slice(today.rootDir.length) || '/'} (server root ${today.rootDir})`);
+  t.step('yes | head -n 200000: meanwhile the command palette opens and closes');
+  const started = performance.now();
+  await wb.page.locator('.xterm').first().click();
+  await wb.page.keyboard.type(`yes | head -n 200000; echo done > ${burstFile}`);
+  await wb.page.keyboard.press('Enter');
+  const paletteMs: number[] = [];
+  while (!existsSync(burstFile) && performance.now() - started < 60000) paletteMs.push(await wb.paletteOpenMs());
+  await until('the burst to end on the server', () => existsSync(burstFile), 60000, 50);
+  const burstMs = performance.now() - started;
+  const worst = paletteMs.length ? Math.max(...paletteMs) : 0;
+  assert.ok(worst < 5000, `the command palette took ${worst.toFixed(0)} ms to open during the burst`);
+  t.note(`yes | head -n 200000: Enter → the shell done ${(burstMs / 1000).toFixed(2)} s later; the palette opened ${paletteMs.length}× meanwhile${paletteMs.length ? `, slowest ${worst.toFixed(0)} ms` : ''}`);
+  await t.screenshot('1-terminal');
 }
 
 /**
@@ -951,5 +986,12 @@ export const journeys: Journey[] = [
     name: "A kernel left by a notebook that closed with its window: listed as such by Kernels on Server, shut down on request",
     needs: [10],
     run: leftoverKernelJourney,
+  },
+  {
+    id: 18,
+    slug: 'server-terminal',
+    name: 'A terminal on the server: a command typed in VS Code runs there (its file on the server); a 200 000-line burst leaves the editor responsive',
+    needs: [10],
+    run: serverTerminalJourney,
   },
 ];

@@ -266,6 +266,13 @@ export class Workbench {
     await sleep(300);
   }
 
+  /** Closes every editor, saving what has unsaved changes (a notebook that ran has new outputs) as VS Code asks. */
+  async closeAllEditors(): Promise<void> {
+    await this.runCommand('View: Close All Editors');
+    const text = await this.dialogText(3000).catch(() => '');
+    if (/save the changes/i.test(text)) await this.dialogButton(/made to \d+ files/.test(text) ? 'Save All' : 'Save');
+  }
+
   /** Opens the command palette and closes it again: how long it took to appear (the editor's responsiveness). */
   async paletteOpenMs(): Promise<number> {
     const t0 = performance.now();
