@@ -8,3 +8,4 @@ export { CellOutputs, NotebookOutputs } from './output-model';
 export type { NbOutput, OutputChange } from './output-model';
 export { V1_PROTOCOL } from './serialize';
 export type { WireFormat } from './serialize';
+export * from './kernel-assist';

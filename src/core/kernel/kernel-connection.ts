@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { interruptKernel, kernelPresence, restartKernel } from '../api/kernels';
-import { AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { AbortedError, AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
 import { Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
@@ -69,6 +69,10 @@ export class KernelConnection {
   private held: { msg: KernelMessage; claimed: boolean }[] | undefined;
   private lastNumbered: string | undefined;
   private gaveUp = false;
+  /** The execute requests (any client's) the kernel is busy with: between their busy and their idle. */
+  private readonly codeRunning = new Set<string>();
+  /** Requests sent on a subshell: their status messages say nothing of the main shell. */
+  private readonly subshellRequests = new Set<string>();
   private heldOverflow = false;
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
@@ -210,6 +214,11 @@ export class KernelConnection {
     return execution;
   }
 
+  /** The kernel runs code now (a cell, ours or another client's): a request on its main shell would wait behind it. */
+  get isRunningCode(): boolean {
+    return this.codeRunning.size > 0;
+  }
+
   /**
    * Reconnecting failed for good (every attempt, backing off, for about 5 minutes by default): nothing
    * more is tried, and requests fail at once. A new connection to the kernel is the way back.
@@ -232,19 +241,35 @@ export class KernelConnection {
     return Math.min(...held.map((q) => q!.n)) === last.n + 1;
   }
 
-  /** A shell or control request and its reply (kernel_info, complete, inspect, comm_info …). */
-  request(channel: Channel, msgType: string, content: Record<string, unknown>, timeoutMs = 30000): Promise<KernelMessage> {
+  /**
+   * A shell or control request and its reply (kernel_info, complete, inspect, comm_info …).
+   * `subshellId`: on that kernel subshell (JEP 91), which answers while the main shell runs a cell; its
+   * busy and idle are its own, not the kernel's. `signal`: give up waiting (the reply is then dropped).
+   */
+  request(channel: Channel, msgType: string, content: Record<string, unknown>, timeoutMs = 30000, options: { subshellId?: string; signal?: AbortSignal } = {}): Promise<KernelMessage> {
     this.assertUsable();
     const msg = makeMessage(channel, msgType, content, this.sessionId);
+    if (options.subshellId) {
+      (msg.header as unknown as Record<string, unknown>).subshell_id = options.subshellId;
+      const id = msg.header.msg_id;
+      this.subshellRequests.add(id);
+      setTimeout(() => this.subshellRequests.delete(id), 60000).unref(); // its idle lost: not kept for ever
+    }
     this.sent.add(msg.header.msg_id);
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     return new Promise<KernelMessage>((resolve, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`The kernel did not answer ${msgType} within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
+      timer = setTimeout(() => reject(new TimeoutError(`The kernel did not answer ${msgType} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}.`)), timeoutMs);
+      onAbort = () => reject(new AbortedError(`${msgType} was cancelled.`));
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort);
       this.replies.set(msg.header.msg_id, { resolve, reject });
       this.send(msg);
     }).finally(() => {
       clearTimeout(timer);
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       this.replies.delete(msg.header.msg_id);
+      // Its idle may still come: the subshell mark stays until then, so it is not taken for the kernel's.
       this.sent.delete(msg.header.msg_id);
     });
   }
@@ -476,7 +501,9 @@ export class KernelConnection {
     if (messageSequence(msg.header.msg_id)) this.lastNumbered = msg.header.msg_id;
 
     if (msg.channel === 'iopub') {
-      if (state) this.onKernelState(state, parentId);
+      const onSubshell = !!parentId && this.subshellRequests.has(parentId);
+      if (onSubshell && state === 'idle') this.subshellRequests.delete(parentId);
+      if (state && !onSubshell) this.onKernelState(state, parentId, msg.parent_header?.msg_type);
       if (type === 'shutdown_reply' && msg.content.restart === true) {
         this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
       }
@@ -524,7 +551,11 @@ export class KernelConnection {
     else this.heldOverflow = true;
   }
 
-  private onKernelState(state: string, parentId: string | undefined): void {
+  private onKernelState(state: string, parentId: string | undefined, parentType?: string): void {
+    // Which code runs now (ours or another client's): its busy…idle window.
+    if (parentId && parentType === 'execute_request' && state === 'busy') this.codeRunning.add(parentId);
+    else if (parentId && state === 'idle') this.codeRunning.delete(parentId);
+    else if (!parentId || state === 'restarting' || state === 'dead') this.codeRunning.clear();
     if ((state === 'restarting' || state === 'starting') && !parentId) {
       // Server-made, empty parent: the kernel died and is being restarted (PROTOCOL.md §5.6).
       if (state === 'restarting') this.failAll(new ExecutionFailedError('The kernel died while running this cell; it is being restarted.', 'died'));

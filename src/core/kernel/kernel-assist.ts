@@ -1,0 +1,144 @@
+import { AbortedError, TimeoutError } from '../http';
+import type { KernelConnection } from './kernel-connection';
+
+/** One completion as the kernel offers it, with the range it replaces as UTF-16 offsets into the code. */
+export interface Completion {
+  text: string;
+  /** IPython's `_jupyter_types_experimental` type: function, instance, module, class, keyword, path, magic… */
+  type?: string;
+  signature?: string;
+  start: number;
+  end: number;
+}
+
+export interface InspectResult {
+  /** The kernel's text with its ANSI colours taken out. */
+  text: string;
+}
+
+/** What a request waits for at most: completions must not hold typing up. */
+export const COMPLETE_DEADLINE_MS = 500;
+export const INSPECT_DEADLINE_MS = 1500;
+
+/** The protocol counts the cursor in Unicode code points (5.2+); JavaScript strings in UTF-16 units. */
+export function codePointOffset(text: string, utf16Offset: number): number {
+  let points = 0;
+  for (let i = 0; i < utf16Offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) i++;
+    points++;
+  }
+  return points;
+}
+
+export function utf16Offset(text: string, codePoints: number): number {
+  let i = 0;
+  for (let p = 0; p < codePoints && i < text.length; p++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+  }
+  return i;
+}
+
+/** IPython's inspect text without its terminal colours (and other CSI sequences). */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/**
+ * Completions and documentation from a notebook's kernel, never in the way: each request has a
+ * deadline and can be cancelled, at most one of each kind is in flight (a newer one drops the older's
+ * answer), and while a cell runs they go to a kernel subshell of this notebook's own (ipykernel 7) or,
+ * where the kernel has none, are not sent at all (they would wait behind the cell).
+ */
+export class KernelAssist {
+  private subshell: Promise<string | undefined> | undefined;
+  private readonly latest = new Map<string, AbortController>();
+
+  constructor(private readonly kernel: KernelConnection) {
+    kernel.onStatus((status) => {
+      // A restarted kernel has no subshell of ours any more.
+      if (status === 'restarting') this.subshell = undefined;
+    });
+  }
+
+  /** The kernel announces subshells (ipykernel 7 says `kernel subshells` in kernel_info). */
+  get hasSubshells(): boolean {
+    return this.kernel.supportedFeatures.includes('kernel subshells');
+  }
+
+  async complete(code: string, cursor: number, signal?: AbortSignal, deadlineMs = COMPLETE_DEADLINE_MS): Promise<Completion[] | undefined> {
+    const reply = await this.ask('complete_request', { code, cursor_pos: codePointOffset(code, cursor) }, deadlineMs, signal);
+    if (!reply || reply.status !== 'ok') return undefined;
+    const start = utf16Offset(code, Number(reply.cursor_start ?? cursor));
+    const end = utf16Offset(code, Number(reply.cursor_end ?? cursor));
+    const types = new Map<string, { type?: string; signature?: string }>();
+    const experimental = (reply.metadata as Record<string, unknown> | undefined)?._jupyter_types_experimental;
+    if (Array.isArray(experimental)) {
+      for (const t of experimental as { text?: unknown; type?: unknown; signature?: unknown }[]) {
+        if (typeof t.text === 'string') types.set(t.text, { type: typeof t.type === 'string' ? t.type : undefined, signature: typeof t.signature === 'string' && t.signature ? t.signature : undefined });
+      }
+    }
+    const matches = Array.isArray(reply.matches) ? (reply.matches as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+    return matches.map((text) => ({ text, start, end, ...types.get(text) }));
+  }
+
+  /** What the kernel says of the name at the cursor (IPython: its signature and docstring). */
+  async inspect(code: string, cursor: number, signal?: AbortSignal, deadlineMs = INSPECT_DEADLINE_MS, detailLevel: 0 | 1 = 0): Promise<InspectResult | undefined> {
+    const reply = await this.ask('inspect_request', { code, cursor_pos: codePointOffset(code, cursor), detail_level: detailLevel }, deadlineMs, signal);
+    if (!reply || reply.status !== 'ok' || reply.found !== true) return undefined;
+    const plain = (reply.data as Record<string, unknown> | undefined)?.['text/plain'];
+    return typeof plain === 'string' && plain.trim() ? { text: stripAnsi(plain) } : undefined;
+  }
+
+  /**
+   * IPython's completer takes seconds the first time (jedi loads: 2.2 s measured with ipykernel 7.4),
+   * longer than a completion may wait. On a kernel with subshells the first one is made on ours at once,
+   * beside whatever the main shell does; without subshells nothing is sent (it would hold up the first cell).
+   */
+  warmUp(): void {
+    if (!this.hasSubshells) return;
+    void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'import o', cursor_pos: 8 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
+  }
+
+  /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends). */
+  async dispose(): Promise<void> {
+    for (const c of this.latest.values()) c.abort();
+    const id = await this.subshell?.catch(() => undefined);
+    if (id && this.kernel.status !== 'closed') await this.kernel.request('control', 'delete_subshell_request', { subshell_id: id }, 2000).catch(() => undefined);
+  }
+
+  /** One request of a kind in flight: the newer wins. Undefined for no answer (busy without subshell, late, cancelled). */
+  private async ask(type: string, content: Record<string, unknown>, deadlineMs: number, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    this.latest.get(type)?.abort();
+    const controller = new AbortController();
+    this.latest.set(type, controller);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      // Busy with code (not merely answering a request of ours, whose idle trails its reply).
+      const busy = this.kernel.isRunningCode || this.kernel.status === 'starting' || this.kernel.status === 'restarting';
+      const subshellId = busy && this.hasSubshells ? await this.subshellId() : undefined;
+      // Busy with no subshell: on the main shell it would wait behind the running cell.
+      if (busy && !subshellId) return undefined;
+      if (controller.signal.aborted) return undefined;
+      const reply = await this.kernel.request('shell', type, content, deadlineMs, { subshellId, signal: controller.signal });
+      return reply.content;
+    } catch (e) {
+      if (e instanceof TimeoutError || e instanceof AbortedError) return undefined;
+      throw e;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (this.latest.get(type) === controller) this.latest.delete(type);
+    }
+  }
+
+  private subshellId(): Promise<string | undefined> {
+    this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
+      (reply) => (typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
+      () => undefined,
+    );
+    return this.subshell;
+  }
+}

@@ -1,0 +1,109 @@
+// Completions and documentation from the kernel (issue 19), on both stacks: names only the kernel knows,
+// the cursor counted as the kernel counts it, plain hover text, and requests while a cell runs
+// (a subshell on ipykernel 7; nothing sent, nothing queued, on ipykernel 6).
+import assert from 'node:assert/strict';
+import { shutdownKernel, startKernel } from '../../src/core/api';
+import { HttpSession } from '../../src/core/http';
+import { KernelAssist, KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import { RunningJupyter, startJupyter } from './fixtures/jupyter';
+import { stack } from './fixtures/stack';
+
+describe('completions and docs from the kernel', function () {
+  this.timeout(120000);
+  let server: RunningJupyter;
+  let session: HttpSession;
+  let kernelId: string;
+  let conn: KernelConnection;
+  let assist: KernelAssist;
+  const run = (code: string) => conn.execute(code, { outputs: new NotebookOutputs().cell() });
+
+  before(async () => {
+    server = await startJupyter({ flavor: 'server' });
+    session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
+    kernelId = (await startKernel(session, 'python3')).id;
+    conn = await KernelConnection.connect({ session, kernelId });
+    assist = new KernelAssist(conn);
+    await run("globals()['dyn_' + 'name_' + str(6*7)] = 1\ndef documented(x, y=2):\n    \"\"\"Adds one to x, politely.\"\"\"\n    return x + 1").done;
+    // IPython's first completion loads jedi (seconds): past a completion's deadline. Warmed as the extension does.
+    assist.warmUp();
+    await assist.complete('x', 1, undefined, 30000);
+  });
+  after(async () => {
+    await assist?.dispose();
+    await conn?.dispose();
+    if (kernelId) await shutdownKernel(session, kernelId);
+    await session?.close();
+    await server?.stop();
+  });
+
+  it('a name made at run time (in no document) is offered, replacing what was typed', async () => {
+    const code = 'dyn_na';
+    const items = await assist.complete(code, code.length);
+    const hit = items?.find((i) => i.text === 'dyn_name_42');
+    assert.ok(hit, `offered: ${JSON.stringify(items?.slice(0, 10))}`);
+    assert.deepEqual([hit.start, hit.end], [0, 6]);
+  });
+
+  it('non-ASCII before the cursor (é, 𝄞 outside the BMP): the range still covers exactly what was typed', async () => {
+    const code = "s = '𝄞é𝄞'; t = dyn_na";
+    const items = await assist.complete(code, code.length);
+    const hit = items?.find((i) => i.text === 'dyn_name_42');
+    assert.ok(hit, `offered: ${JSON.stringify(items?.slice(0, 10))}`);
+    assert.equal(code.slice(hit.start, hit.end), 'dyn_na', `range ${hit.start}..${hit.end} of a ${code.length}-unit string`);
+  });
+
+  it("IPython's types: a function is a function, an instance an instance", async () => {
+    const items = await assist.complete('documen', 7);
+    const fn = items?.find((i) => i.text === 'documented');
+    assert.equal(fn?.type, 'function');
+    const dyn = (await assist.complete('dyn_na', 6))?.find((i) => i.text === 'dyn_name_42');
+    assert.equal(dyn?.type, 'instance');
+  });
+
+  it('hover text: the signature and docstring, with no escape codes', async () => {
+    const code = 'documented(1)';
+    const info = await assist.inspect(code, 3);
+    assert.ok(info, 'found');
+    assert.match(info.text, /Adds one to x, politely\./);
+    assert.match(info.text, /documented\(x, y=2\)/);
+    assert.ok(!info.text.includes('\u001b'), JSON.stringify(info.text.slice(0, 200)));
+    assert.equal(await assist.inspect('no_such_name_here', 5), undefined);
+  });
+
+  it('a newer request drops the older one\'s answer; a cancelled one gives nothing', async () => {
+    const first = assist.complete('dyn_na', 6);
+    const second = assist.complete('documen', 7);
+    assert.equal(await first, undefined, 'superseded');
+    assert.ok((await second)?.some((i) => i.text === 'documented'));
+    const controller = new AbortController();
+    const cancelled = assist.complete('dyn_na', 6, controller.signal);
+    controller.abort();
+    assert.equal(await cancelled, undefined);
+  });
+
+  it('while a 5 s cell runs: answered at once on a subshell (ipykernel 7), or nothing sent and nothing queued (ipykernel 6)', async () => {
+    const cell = run('import time; time.sleep(5)');
+    const deadline = Date.now() + 5000;
+    while (!conn.isRunningCode && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const replies: string[] = [];
+    const sub = conn.onIOPub((m) => (m.parent_header?.msg_type === 'complete_request' && m.header.msg_type === 'status' ? replies.push(String(m.content.execution_state)) : undefined));
+    const started = performance.now();
+    const items = await assist.complete('dyn_na', 6);
+    const ms = performance.now() - started;
+    if (Number(stack.ipykernelVersion().split('.')[0]) >= 7) {
+      assert.equal(assist.hasSubshells, true);
+      assert.ok(items?.some((i) => i.text === 'dyn_name_42'), `answered while the cell runs: ${JSON.stringify(items)}`);
+      assert.equal(conn.status, 'busy', "the subshell's idle is not taken for the kernel's");
+      console.log(`      complete while a cell runs, on a subshell: ${ms.toFixed(1)} ms (the first creates the subshell)`);
+    } else {
+      assert.equal(assist.hasSubshells, false);
+      assert.equal(items, undefined, 'nothing, at once');
+      assert.ok(ms < 50, `${ms} ms`);
+    }
+    await cell.done;
+    await new Promise((r) => setTimeout(r, 300));
+    sub.dispose();
+    // On a subshell the request ran (busy, idle) during the cell; without one it was never sent, so nothing ran after the cell either.
+    assert.deepEqual(replies, assist.hasSubshells ? ['busy', 'idle'] : [], `no completion request waited behind the cell: ${JSON.stringify(replies)}`);
+  });
+});
