@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Redactor, redactingLogger } from './core/util/logger';
 import { registerCommands, reportError } from './vscode/commands';
 import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
+import { registerKernelAssist } from './vscode/kernel-assist-providers';
 import { KernelMemory } from './vscode/kernel-memory';
 import { ServerConnections } from './vscode/server-connections';
 import { SERVER_FS_SCHEME, ServerFileSystem } from './vscode/server-file-system';
@@ -45,7 +46,8 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     context.subscriptions.push(fileSystem, vscode.workspace.registerFileSystemProvider(SERVER_FS_SCHEME, fileSystem, { isCaseSensitive: true }));
     const statusBar = new ServerStatusBar(store, connections, controllers);
     const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), controllers.onDidChangeKernelStatus, log);
-    const commands = registerCommands({ store, connections, controllers, memory, extensionId: context.extension.id, log, redactor, showLog, proxy: httpProxy });
+    context.subscriptions.push(...registerKernelAssist(controllers));
+    const commands = registerCommands({ store, connections, controllers, memory, extensionId: context.extension.id, workspacesFolder: vscode.Uri.joinPath(context.globalStorageUri, 'workspaces'), log, redactor, showLog, proxy: httpProxy });
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
     context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, widgets, statusBar, ...commands, watchTokenExpiry(store, connections));

@@ -21,6 +21,8 @@ export interface CommandDeps {
   memory: KernelMemory;
   /** This extension's id (to select one of its kernels for a notebook). */
   extensionId: string;
+  /** Where the workspace files Open Server Folder writes are kept (the extension's global storage). */
+  workspacesFolder: vscode.Uri;
   log: Logger;
   redactor: Redactor;
   showLog: () => void;
@@ -201,7 +203,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   const openFolder = async (): Promise<void> => {
     const server = store.list().length === 1 ? store.list()[0] : await pickServer('Open a Folder on Which Server?');
-    if (server) await openServerFolder(connections, server);
+    if (server) await openServerFolder(connections, server, deps.workspacesFolder);
   };
 
   const showMenu = async (): Promise<void> => {
@@ -220,7 +222,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     }
     items.push(
-      ...(shown ? [{ label: `$(folder-opened) Open a Folder on ${shown.name}…`, run: () => openServerFolder(connections, shown) }] : []),
+      ...(shown ? [{ label: `$(folder-opened) Open a Folder on ${shown.name}…`, run: () => openServerFolder(connections, shown, deps.workspacesFolder) }] : []),
       ...(shown ? [{ label: `$(server-process) Kernels on ${shown.name}…`, run: () => kernelsOf(shown) }] : []),
       ...(shown ? [{ label: `$(terminal) Terminal on ${shown.name}`, run: () => terminal(shown) }] : []),
       { label: '$(arrow-swap) Switch Server…', run: switchServer },

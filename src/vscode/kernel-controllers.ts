@@ -4,7 +4,7 @@ import { kernelPresence } from '../core/api';
 import type { KernelModel, KernelSpec } from '../core/api';
 import { JupyterError } from '../core/http';
 import { ExecutionFailedError } from '../core/kernel';
-import type { CellOutputs, ExecuteResult, Execution, KernelStatus, StdinRequest } from '../core/kernel';
+import type { CellOutputs, ExecuteResult, Execution, KernelAssist, KernelStatus, StdinRequest } from '../core/kernel';
 import { Emitter } from '../core/util/events';
 import { Logger } from '../core/util/logger';
 import { CellOutputView } from './cell-output-view';
@@ -103,6 +103,12 @@ export class KernelControllers implements vscode.Disposable {
   widgetsOf(notebook: vscode.NotebookDocument): WidgetModels | undefined {
     const kernel = this.notebooks.get(notebook)?.started;
     return kernel && !kernel.isClosed ? kernel.widgets : undefined;
+  }
+
+  /** Completions and docs from the notebook's running kernel (undefined before it starts: asking never starts one). */
+  assistOf(notebook: vscode.NotebookDocument): KernelAssist | undefined {
+    const kernel = this.notebooks.get(notebook)?.started;
+    return kernel && !kernel.isClosed ? kernel.assist : undefined;
   }
 
   /** The open notebook running on this kernel here, if any. */

@@ -1,6 +1,6 @@
 import { createSession, deleteSession, shutdownKernel, startKernel } from '../core/api';
 import { HttpSession } from '../core/http';
-import { KernelConnection, NotebookOutputs } from '../core/kernel';
+import { KernelAssist, KernelConnection, NotebookOutputs } from '../core/kernel';
 import type { KernelStatus } from '../core/kernel';
 import { WidgetModels } from '../core/widgets';
 import { Logger } from '../core/util/logger';
@@ -31,6 +31,8 @@ export class NotebookKernel {
   readonly outputs = new NotebookOutputs();
   /** Its ipywidgets models (kept from the start, for a renderer that comes later and for saving). */
   readonly widgets: WidgetModels;
+  /** Completions and docs from the kernel. */
+  readonly assist: KernelAssist;
   private closed = false;
 
   private constructor(
@@ -43,6 +45,8 @@ export class NotebookKernel {
     readonly startedByUs: boolean,
   ) {
     this.widgets = new WidgetModels(connection);
+    this.assist = new KernelAssist(connection);
+    this.assist.warmUp();
   }
 
   static async start(options: NotebookKernelOptions): Promise<NotebookKernel> {
@@ -103,6 +107,7 @@ export class NotebookKernel {
     if (this.closed) return;
     this.closed = true;
     this.widgets.dispose();
+    this.assist.dispose();
     await this.connection.detach();
     if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.serverSessionId);
   }

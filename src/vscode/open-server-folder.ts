@@ -38,7 +38,7 @@ export async function browseServerFolder(connections: ServerConnections, server:
  * Jupyter Remote: Open Server Folder… — a server, a folder on it, then this window (added to the
  * workspace) or a new one. The Explorer then shows the server's files through the file system.
  */
-export async function openServerFolder(connections: ServerConnections, server: ServerRecord): Promise<void> {
+export async function openServerFolder(connections: ServerConnections, server: ServerRecord, workspacesFolder: vscode.Uri): Promise<void> {
   const folder = await browseServerFolder(connections, server);
   if (folder === undefined) return;
   const uri = serverUri(server.id, folder);
@@ -51,12 +51,31 @@ export async function openServerFolder(connections: ServerConnections, server: S
   );
   if (!where) return;
   const name = `${server.name}: /${folder}`;
-  if (where.newWindow) {
-    await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
+  const open = vscode.workspace.workspaceFolders ?? [];
+  if (where.newWindow || !open.length) {
+    await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: where.newWindow });
+  } else if (vscode.workspace.workspaceFile) {
+    // A workspace already: the folder joins it, no reload.
+    if (!vscode.workspace.updateWorkspaceFolders(open.length, 0, { uri, name })) throw new Error('VS Code did not add the folder to this window.');
   } else {
-    const count = vscode.workspace.workspaceFolders?.length ?? 0;
-    if (!vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name })) throw new Error('VS Code did not add the folder to this window.');
+    // A folder window. Adding a folder makes VS Code reload it into an untitled workspace whose file it
+    // writes as it reloads: under load it came up with no folder at all (seen in CI). So the workspace file
+    // is ours, written whole first, and this window opens it.
+    const file = vscode.Uri.joinPath(workspacesFolder, `${fileNameOf([...open.map((f) => f.name), name])}.code-workspace`);
+    // A folder on the workspace file's own file system by its path (as VS Code writes them: a `uri` of the
+    // window's remote authority showed as missing in code-server); the server folder by its URI.
+    const entry = (f: { uri: vscode.Uri; name: string }) =>
+      f.uri.scheme === file.scheme && f.uri.authority === file.authority ? { path: f.uri.path, name: f.name } : { uri: f.uri.toString(), name: f.name };
+    const folders = [...open.map(entry), entry({ uri, name })];
+    await vscode.workspace.fs.createDirectory(workspacesFolder);
+    await vscode.workspace.fs.writeFile(file, Buffer.from(`${JSON.stringify({ folders }, null, 2)}\n`));
+    await vscode.commands.executeCommand('vscode.openFolder', file, { forceNewWindow: false });
   }
+}
+
+/** A file name from folder names: readable, and safe on every file system. */
+function fileNameOf(names: string[]): string {
+  return names.join(' + ').replace(/[^\p{L}\p{N} ._+-]+/gu, '_').slice(0, 120);
 }
 
 /**

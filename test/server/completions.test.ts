@@ -29,7 +29,7 @@ describe('completions and docs from the kernel', function () {
     await assist.complete('x', 1, undefined, 30000);
   });
   after(async () => {
-    await assist?.dispose();
+    assist?.dispose();
     await conn?.dispose();
     if (kernelId) await shutdownKernel(session, kernelId);
     await session?.close();

@@ -42,24 +42,68 @@ export function utf16Offset(text: string, codePoints: number): number {
 
 /** IPython's inspect text without its terminal colours (and other CSI sequences). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/** A call's opening parenthesis before `offset` and which argument the cursor is in, or undefined outside a call. */
+export function callAt(code: string, offset: number): { paren: number; argument: number } | undefined {
+  let depth = 0;
+  let commas = 0;
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = code[i];
+    if (c === ')' || c === ']' || c === '}') depth++;
+    else if (c === '[' || c === '{') {
+      // Inside a list or dict that is itself one argument: its commas are not the call's.
+      if (depth === 0) commas = 0;
+      else depth--;
+    }
+    else if (c === '(') {
+      if (depth === 0) return { paren: i, argument: commas };
+      depth--;
+    } else if (c === ',' && depth === 0) commas++;
+  }
+  return undefined;
+}
+
+/** "Signature: f(a, b=2)" from IPython's inspect text: the call's label and its parameters. */
+export function signatureOf(text: string): { label: string; parameters: string[] } | undefined {
+  const line = /^Signature:\s*(.+)$/m.exec(text)?.[1]?.trim();
+  const open = line?.indexOf('(') ?? -1;
+  if (!line || open < 0) return undefined;
+  const inner = line.slice(open + 1, line.lastIndexOf(')'));
+  const parameters: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= inner.length; i++) {
+    const c = inner[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if ((c === ',' && depth === 0) || i === inner.length) {
+      const p = inner.slice(start, i).trim();
+      if (p) parameters.push(p);
+      start = i + 1;
+    }
+  }
+  return { label: line, parameters };
 }
 
 /**
  * Completions and documentation from a notebook's kernel, never in the way: each request has a
  * deadline and can be cancelled, at most one of each kind is in flight (a newer one drops the older's
- * answer), and while a cell runs they go to a kernel subshell of this notebook's own (ipykernel 7) or,
- * where the kernel has none, are not sent at all (they would wait behind the cell).
+ * answer), and they go to a kernel subshell of this notebook's own (ipykernel 7), which answers while a
+ * cell runs; where the kernel has none, they go to its main shell only while no code runs there (they
+ * would wait behind the cell).
  */
 export class KernelAssist {
   private subshell: Promise<string | undefined> | undefined;
+  /** The subshell made, once its id is known. */
+  private created: string | undefined;
   private readonly latest = new Map<string, AbortController>();
 
   constructor(private readonly kernel: KernelConnection) {
     kernel.onStatus((status) => {
       // A restarted kernel has no subshell of ours any more.
-      if (status === 'restarting') this.subshell = undefined;
+      if (status === 'restarting') this.subshell = this.created = undefined;
     });
   }
 
@@ -93,20 +137,22 @@ export class KernelAssist {
   }
 
   /**
-   * IPython's completer takes seconds the first time (jedi loads: 2.2 s measured with ipykernel 7.4),
-   * longer than a completion may wait. On a kernel with subshells the first one is made on ours at once,
-   * beside whatever the main shell does; without subshells nothing is sent (it would hold up the first cell).
+   * IPython's completer takes seconds the first time (jedi loads: 2.2–2.9 s measured with ipykernel 7.4),
+   * longer than a completion may wait. On a kernel with subshells a name completion is made on ours at once,
+   * beside whatever the main shell does (the next one then took 36 ms); without subshells nothing is sent
+   * (it would hold up the first cell), and the first completion may come back empty.
    */
   warmUp(): void {
     if (!this.hasSubshells) return;
-    void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'import o', cursor_pos: 8 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
+    void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
   }
 
-  /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends). */
-  async dispose(): Promise<void> {
+  /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends); the answer is not waited for. */
+  dispose(): void {
     for (const c of this.latest.values()) c.abort();
-    const id = await this.subshell?.catch(() => undefined);
-    if (id && this.kernel.status !== 'closed') await this.kernel.request('control', 'delete_subshell_request', { subshell_id: id }, 2000).catch(() => undefined);
+    // Sent now, in this tick: the connection usually closes right after.
+    if (this.created && this.kernel.status !== 'closed') void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
+    this.created = undefined;
   }
 
   /** One request of a kind in flight: the newer wins. Undefined for no answer (busy without subshell, late, cancelled). */
@@ -119,7 +165,9 @@ export class KernelAssist {
     try {
       // Busy with code (not merely answering a request of ours, whose idle trails its reply).
       const busy = this.kernel.isRunningCode || this.kernel.status === 'starting' || this.kernel.status === 'restarting';
-      const subshellId = busy && this.hasSubshells ? await this.subshellId() : undefined;
+      // Always on our subshell where there is one: it never waits for a cell, never holds one up, and its
+      // completer is the one warmed (a warm subshell does not warm the main shell's: 2.9 s measured after).
+      const subshellId = this.hasSubshells ? await this.subshellId() : undefined;
       // Busy with no subshell: on the main shell it would wait behind the running cell.
       if (busy && !subshellId) return undefined;
       if (controller.signal.aborted) return undefined;
@@ -136,7 +184,7 @@ export class KernelAssist {
 
   private subshellId(): Promise<string | undefined> {
     this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
-      (reply) => (typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
+      (reply) => (this.created = typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
       () => undefined,
     );
     return this.subshell;

@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import { callAt, signatureOf } from '../core/kernel';
+import type { Completion, KernelAssist } from '../core/kernel';
+import { NOTEBOOK_TYPE } from './kernel-controllers';
+import type { KernelControllers } from './kernel-controllers';
+
+/** IPython's completion types as VS Code's kinds. */
+const KINDS: Record<string, vscode.CompletionItemKind> = {
+  function: vscode.CompletionItemKind.Function,
+  builtin_function_or_method: vscode.CompletionItemKind.Function,
+  magic: vscode.CompletionItemKind.Function,
+  class: vscode.CompletionItemKind.Class,
+  type: vscode.CompletionItemKind.Class,
+  module: vscode.CompletionItemKind.Module,
+  keyword: vscode.CompletionItemKind.Keyword,
+  instance: vscode.CompletionItemKind.Variable,
+  statement: vscode.CompletionItemKind.Variable,
+  param: vscode.CompletionItemKind.Variable,
+  property: vscode.CompletionItemKind.Property,
+  path: vscode.CompletionItemKind.File,
+  dict_key: vscode.CompletionItemKind.Constant,
+};
+
+/** An AbortSignal that follows VS Code's cancellation of a request. */
+function signalOf(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+/** The kernel's inspect text as Markdown: a code block, so that nothing in it is taken for markup. */
+function docs(text: string): vscode.MarkdownString {
+  return new vscode.MarkdownString().appendCodeblock(text.trimEnd(), 'text');
+}
+
+/**
+ * Completions, hover docs and signature help for the cells of notebooks that run on a Jupyter Remote
+ * kernel, from that kernel (the remote environment's packages and the names its cells defined). A
+ * notebook without a running kernel of ours gets nothing from here (asking never starts a kernel), and a
+ * late, failed or cancelled answer is nothing rather than an error: typing is never in the way.
+ */
+export function registerKernelAssist(controllers: KernelControllers): vscode.Disposable[] {
+  const selector: vscode.DocumentSelector = { notebookType: NOTEBOOK_TYPE };
+  const assistFor = (document: vscode.TextDocument): KernelAssist | undefined => {
+    const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.notebookType === NOTEBOOK_TYPE && nb.getCells().some((c) => c.document === document));
+    return notebook ? controllers.assistOf(notebook) : undefined;
+  };
+  /** What resolveCompletionItem needs of an item: the code it completes. */
+  const origins = new WeakMap<vscode.CompletionItem, { assist: KernelAssist; code: string }>();
+
+  const completions: vscode.CompletionItemProvider = {
+    async provideCompletionItems(document, position, token) {
+      const assist = assistFor(document);
+      if (!assist) return undefined;
+      const code = document.getText();
+      const found = await assist.complete(code, document.offsetAt(position), signalOf(token)).catch(() => undefined);
+      if (!found?.length || token.isCancellationRequested) return undefined;
+      return found.map((c: Completion, i) => {
+        const item = new vscode.CompletionItem(c.text, (c.type ? KINDS[c.type] : undefined) ?? vscode.CompletionItemKind.Text);
+        item.range = new vscode.Range(document.positionAt(c.start), document.positionAt(c.end));
+        item.sortText = String(i).padStart(5, '0'); // the kernel's order
+        if (c.signature) item.detail = c.signature;
+        origins.set(item, { assist, code: code.slice(0, c.start) + c.text });
+        return item;
+      });
+    },
+    async resolveCompletionItem(item, token) {
+      const origin = origins.get(item);
+      if (!origin || item.kind === vscode.CompletionItemKind.File) return item;
+      const info = await origin.assist.inspect(origin.code, origin.code.length, signalOf(token)).catch(() => undefined);
+      if (info) item.documentation = docs(info.text);
+      return item;
+    },
+  };
+
+  const hover: vscode.HoverProvider = {
+    async provideHover(document, position, token) {
+      const assist = assistFor(document);
+      const word = assist && document.getWordRangeAtPosition(position);
+      if (!assist || !word) return undefined;
+      const info = await assist.inspect(document.getText(), document.offsetAt(word.end), signalOf(token)).catch(() => undefined);
+      return info && !token.isCancellationRequested ? new vscode.Hover(docs(info.text), word) : undefined;
+    },
+  };
+
+  const signatures: vscode.SignatureHelpProvider = {
+    async provideSignatureHelp(document, position, token) {
+      const assist = assistFor(document);
+      if (!assist) return undefined;
+      const code = document.getText();
+      const call = callAt(code, document.offsetAt(position));
+      if (!call) return undefined;
+      const info = await assist.inspect(code, call.paren, signalOf(token)).catch(() => undefined);
+      const signature = info && signatureOf(info.text);
+      if (!signature || token.isCancellationRequested) return undefined;
+      const help = new vscode.SignatureHelp();
+      const shown = new vscode.SignatureInformation(signature.label, docs(info.text.replace(/^Signature:.*$/m, '').trim()));
+      shown.parameters = signature.parameters.map((p) => new vscode.ParameterInformation(p));
+      help.signatures = [shown];
+      help.activeSignature = 0;
+      help.activeParameter = Math.min(call.argument, Math.max(0, signature.parameters.length - 1));
+      return help;
+    },
+  };
+
+  return [
+    vscode.languages.registerCompletionItemProvider(selector, completions, '.'),
+    vscode.languages.registerHoverProvider(selector, hover),
+    vscode.languages.registerSignatureHelpProvider(selector, signatures, '(', ','),
+  ];
+}
