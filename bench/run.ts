@@ -20,7 +20,7 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
@@ -45,11 +45,16 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const fileRows: string[] = [];
   const widgetRows: string[] = [];
+  const assistRows: string[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
       if (FILE_WORKLOADS.has(workload)) {
         fileRows.push(...(await fileWorkload(workload, server.rootDir, scratch, baseUrl, server.token)));
+        continue;
+      }
+      if (workload === 'complete') {
+        assistRows.push(...(await completeWorkload(baseUrl, server.token)));
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -110,12 +115,41 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|');
     for (const r of fileRows) console.log(r);
   }
+  if (assistRows.length) {
+    console.log(`\nCompletions from the kernel (KernelAssist.complete of a name only the kernel knows, on loopback): ${REPS} runs each, medians`);
+    console.log('| workload | measure | jupyter-remote | | |');
+    console.log('|---|---|---|---|---|');
+    for (const r of assistRows) console.log(r);
+  }
   if (widgetRows.length) {
     console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
     console.log('| workload | measure | jupyter-remote | kernel alone | ours/alone |');
     console.log('|---|---|---|---|---|');
     for (const r of widgetRows) console.log(r);
   }
+}
+
+type AssistRound = { median: number; p95: number; answered: number; rounds: number };
+type AssistResult = { subshells: boolean; firstMs: number; idle: AssistRound; busy: AssistRound };
+
+/** complete: completion round trips on an idle kernel, and while a cell runs (subshell or not), in fresh processes. */
+async function completeWorkload(baseUrl: string, token: string): Promise<string[]> {
+  const results: AssistResult[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/assist-worker.js'), baseUrl, token], { timeout: 600000 });
+    results.push(JSON.parse(stdout) as AssistResult);
+    process.stderr.write('.');
+  }
+  const m = (f: (r: AssistResult) => number) => median(results.map(f)).toFixed(1);
+  const busy = results[0].subshells ? 'on the notebook\'s subshell' : 'no subshells: not sent';
+  const answered = (r: AssistRound) => `${r.answered}/${r.rounds} answered`;
+  return [
+    `| complete | first, kernel just started (${results[0].subshells ? 'completer warmed on the subshell' : 'no subshell: completer not warmed'}) | ${m((r) => r.firstMs)} ms | | |`,
+    `| complete | idle kernel, median | ${m((r) => r.idle.median)} ms | ${answered(results[0].idle)} | |`,
+    `| complete | idle kernel, p95 | ${m((r) => r.idle.p95)} ms | | |`,
+    `| complete | while a cell runs (${busy}), median | ${m((r) => r.busy.median)} ms | ${answered(results[0].busy)} | |`,
+    `| complete | while a cell runs, p95 | ${m((r) => r.busy.p95)} ms | | |`,
+  ];
 }
 
 type WidgetResult = { ms: number; kernelMs: number; median: number; p95: number; min: number };

@@ -452,6 +452,20 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await until('a new slider at 3', async () => (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim()).includes('3'), 60000, 250);
 }
 
+/** Saves the notebook in front (from its first cell) and reads back the stream text its first cell has in the file, once `ready` says so. */
+async function saveAndReadStreams(world: World, file: string, ready: (text: string) => boolean): Promise<string> {
+  const { wb } = world;
+  await wb.focusCell(0);
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('Control+S');
+  const saved = path.join(world.workspace, file);
+  return until(`the saved ${file} to hold the output`, () => {
+    const nb = JSON.parse(readFileSync(saved, 'utf8')) as { cells: { outputs: { text?: string | string[] }[] }[] };
+    const text = nb.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
+    return ready(text) && text;
+  }, 20000, 250);
+}
+
 /** Lines the continuity notebook's first cell prints, 0.2 s apart (8 s). */
 const CONTINUITY_LINES = 40;
 
@@ -489,15 +503,7 @@ async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
   await until('the cell to end with its success mark', async () => (await wb.cellRow(0).locator('.codicon-notebook-state-success').count()) > 0, 30000, 100);
   assert.equal((await wb.executionCounts())[0], '[1]', "the cell's own execution count");
   t.step('save; the saved cell holds every line once, in order (or says output may be missing)');
-  await wb.focusCell(0);
-  await wb.page.keyboard.press('Escape');
-  await wb.page.keyboard.press('Control+S');
-  const file = path.join(world.workspace, 'continuity.ipynb');
-  const text = await until('the saved cell output', () => {
-    const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells: { outputs: { text?: string | string[] }[] }[] };
-    const out = nb.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
-    return out.includes(`line ${CONTINUITY_LINES - 1}`) && out;
-  }, 20000, 250);
+  const text = await saveAndReadStreams(world, 'continuity.ipynb', (out) => out.includes(`line ${CONTINUITY_LINES - 1}`));
   const lines = [...text.matchAll(/^line (\d+)$/gm)].map((m) => Number(m[1]));
   assert.ok(lines.every((n, i) => i === 0 || n > lines[i - 1]), `in order, none twice: ${lines.join(',')}`);
   const flagged = /Output may be incomplete/.test(text);
@@ -945,15 +951,8 @@ export const journeys: Journey[] = [
       while (!done && paletteMs.length < 20) paletteMs.push(await wb.paletteOpenMs());
       const uiMs = await finished;
       t.step('save the notebook and count the lines in the saved output');
-      await wb.focusCell(0);
-      await wb.page.keyboard.press('Escape');
-      await wb.page.keyboard.press('Control+S');
+      const saved = await saveAndReadStreams(world, 'big.ipynb', (text) => text.length > 0);
       const file = path.join(world.workspace, 'big.ipynb');
-      const saved = await until('the saved notebook to hold the output', () => {
-        const nb = JSON.parse(readFileSync(file, 'utf8')) as { cells: { outputs: { text?: string | string[] }[] }[] };
-        const text = nb.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
-        return text.length > 0 && text;
-      }, 20000, 250);
       const lines = saved.split('\n').filter(Boolean);
       assert.equal(lines.length, 100000, 'every line arrived');
       assert.ok(lines.every((l, i) => l === `line ${i}`), 'in order, none duplicated');

@@ -40,7 +40,7 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-describe('a kernel outlives its client: resume a running cell by its msg_id', function () {
+describe('a kernel outlives its client: resume a running cell by its msg_id; a kernel shut down elsewhere; a long outage', function () {
   this.timeout(120000);
   let server: RunningJupyter;
   let session: HttpSession;
@@ -119,20 +119,6 @@ describe('a kernel outlives its client: resume a running cell by its msg_id', fu
       await shutdownKernel(session, kernelId);
     }
   });
-});
-
-describe('a kernel shut down from elsewhere', function () {
-  this.timeout(60000);
-  let server: RunningJupyter;
-  let session: HttpSession;
-  before(async () => {
-    server = await startJupyter({ flavor: 'server' });
-    session = new HttpSession({ baseUrl: server.url, credentials: { token: server.token } });
-  });
-  after(async () => {
-    await session?.close();
-    await server?.stop();
-  });
 
   it('a cell sent to it fails within seconds with "gone", and the connection says dead (never a hung cell)', async () => {
     const { id: kernelId } = await startKernel(session, 'python3');
@@ -150,20 +136,8 @@ describe('a kernel shut down from elsewhere', function () {
       await conn.dispose();
     }
   });
-});
 
-describe('a long outage (a laptop asleep): back off, give up cleanly, and a new connection finds the kernel as it was', function () {
-  this.timeout(120000);
-  let server: RunningJupyter;
-
-  before(async () => {
-    server = await startJupyter({ flavor: 'server' });
-  });
-  after(async () => {
-    await server?.stop();
-  });
-
-  it('gives up after its bounded attempts (a running cell fails, later requests fail at once), then reattaching by kernel id finds its variables', async () => {
+  it('a long outage (a laptop asleep): gives up after its bounded attempts (a running cell fails, later requests fail at once), then reattaching by kernel id finds its variables', async () => {
     const proxy = await startFaultProxy(server.port);
     const session = new HttpSession({ baseUrl: `http://127.0.0.1:${proxy.port}/`, credentials: { token: server.token } });
     const { id: kernelId } = await startKernel(session, 'python3');

@@ -5,6 +5,7 @@ import { Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
 import { HandshakeRejectedError, KernelNotFoundError, KernelSocket } from './kernel-socket';
+import { HeldMessages } from './held-messages';
 import { Channel, KernelMessage, makeMessage, messageSequence } from './messages';
 import { SequenceTracker } from './sequence-tracker';
 import { WireFormat } from './serialize';
@@ -46,9 +47,6 @@ export interface KernelConnectionOptions {
   log?: Logger;
 }
 
-/** What is held of replayed messages no execution has claimed yet, and for how long. */
-const HELD_MESSAGES_MAX = 20000;
-const HELD_FOR_MS = 60000;
 
 /** jupyter_server's default ws_ping_timeout (3 × its 30 s ping interval): after that it has dropped a silent connection. */
 const SERVER_NOTICES_DEAD_SOCKET_MS = 90000;
@@ -66,14 +64,13 @@ export class KernelConnection {
   /** Our client session id; a new one after a refused handshake (servers hang on a reused one) or a short stall. */
   sessionId: string;
   /** Messages for requests this connection did not send (a replay for an earlier window), until `resume` claims them. */
-  private held: { msg: KernelMessage; claimed: boolean }[] | undefined;
+  private readonly held: HeldMessages | undefined;
   private lastNumbered: string | undefined;
   private gaveUp = false;
   /** The execute requests (any client's) the kernel is busy with: between their busy and their idle. */
   private readonly codeRunning = new Set<string>();
   /** Requests sent on a subshell: their status messages say nothing of the main shell. */
   private readonly subshellRequests = new Set<string>();
-  private heldOverflow = false;
   private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
   private readonly executions = new Map<string, Execution>();
@@ -112,10 +109,7 @@ export class KernelConnection {
     this.sessionId = options.sessionId ?? randomUUID();
     this.log = options.log ?? options.session.log ?? nullLogger;
     this.format = options.format ?? 'auto';
-    if (options.resuming) {
-      this.held = [];
-      setTimeout(() => (this.held = undefined), HELD_FOR_MS).unref();
-    }
+    if (options.resuming) this.held = new HeldMessages();
   }
 
   /** Opens the connection and waits for the kernel's kernel_info_reply. */
@@ -189,17 +183,15 @@ export class KernelConnection {
   resume(msgId: string, options: ExecuteOptions = {}, after?: string): Execution {
     this.assertUsable();
     const execution = new Execution(msgId, '', options);
-    execution.possiblyIncomplete = !this.followsOn(after);
+    execution.possiblyIncomplete = !this.held?.followsOn(after);
     this.executions.set(msgId, execution);
     this.sent.add(msgId);
     void execution.done.finally(() => {
       this.executions.delete(msgId);
       this.sent.delete(msgId);
     }).catch(() => undefined);
-    const ofIt = (h: { msg: KernelMessage }) => h.msg.parent_header?.msg_id === msgId;
-    const held = this.held?.filter(ofIt) ?? [];
-    if (this.held) this.held = this.held.filter((h) => !ofIt(h));
-    if (this.heldOverflow) execution.possiblyIncomplete = true;
+    const { messages: held, maybeIncomplete } = this.held?.take(msgId) ?? { messages: [], maybeIncomplete: false };
+    if (maybeIncomplete) execution.possiblyIncomplete = true;
     for (const { msg, claimed } of held) {
       if (msg.channel === 'shell') {
         if (msg.header.msg_type === 'execute_reply') execution.reply = msg.content;
@@ -230,15 +222,6 @@ export class KernelConnection {
   /** The id of the last kernel message received (numbered by the kernel), for `resume(…, after)` in a later connection. */
   get lastKernelMessageId(): string | undefined {
     return this.lastNumbered;
-  }
-
-  /** The kernel's messages held here start right after `msgId` (none held: nothing was sent since). */
-  private followsOn(msgId: string | undefined): boolean {
-    const last = messageSequence(msgId);
-    if (!last) return false;
-    const held = (this.held ?? []).map((h) => messageSequence(h.msg.header.msg_id)).filter((q) => q?.source === last.source);
-    if (!held.length) return true;
-    return Math.min(...held.map((q) => q!.n)) === last.n + 1;
   }
 
   /**
@@ -547,8 +530,7 @@ export class KernelConnection {
   private hold(msg: KernelMessage, claimed: boolean): void {
     const parentId = msg.parent_header?.msg_id;
     if (!this.held || !parentId || this.executions.has(parentId) || this.sent.has(parentId)) return;
-    if (this.held.length < HELD_MESSAGES_MAX) this.held.push({ msg, claimed });
-    else this.heldOverflow = true;
+    this.held.add(msg, claimed);
   }
 
   private onKernelState(state: string, parentId: string | undefined, parentType?: string): void {
