@@ -100,8 +100,10 @@ export class KernelAssist {
   private created: string | undefined;
   private readonly latest = new Map<string, AbortController>();
 
+  private readonly statusSubscription: { dispose(): void };
+
   constructor(private readonly kernel: KernelConnection) {
-    kernel.onStatus((status) => {
+    this.statusSubscription = kernel.onStatus((status) => {
       // A restarted kernel has no subshell of ours any more.
       if (status === 'restarting') this.subshell = this.created = undefined;
     });
@@ -149,6 +151,7 @@ export class KernelAssist {
 
   /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends); the answer is not waited for. */
   dispose(): void {
+    this.statusSubscription.dispose();
     for (const c of this.latest.values()) c.abort();
     // Sent now, in this tick: the connection usually closes right after.
     if (this.created && this.kernel.status !== 'closed') void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
