@@ -273,13 +273,44 @@ export class Workbench {
     if (/save the changes/i.test(text)) await this.dialogButton(/made to \d+ files/.test(text) ? 'Save All' : 'Save');
   }
 
-  /** Opens the command palette and closes it again: how long it took to appear (the editor's responsiveness). */
+  /** How many times the palette opened by paletteOpenMs() was closed by VS Code itself before we closed it. */
+  paletteClosedByItself = 0;
+
+  /**
+   * Opens the command palette and closes it again: how long it took to appear (the editor's
+   * responsiveness). The page itself notes the moment the palette is first drawn: VS Code may close it
+   * again at once, before a poll could see it, when focus moves behind it. A click in a notebook's
+   * output is handled by the notebook editor only when the webview's message about it arrives, and
+   * focusing the output then takes the focus from the palette (microsoft/vscode#237425); a person
+   * sees the palette flash and presses F1 again, so that counts as opened, and is counted.
+   */
   async paletteOpenMs(): Promise<number> {
-    const t0 = performance.now();
+    // Page scripts as text: they run in the browser, not under this test's compiler and its helpers.
+    await this.page.evaluate(`(() => {
+      window.jrPalette?.observer.disconnect();
+      const drawn = () => {
+        const input = document.querySelector('.quick-input-widget input');
+        return !!input && input.getClientRects().length > 0 && getComputedStyle(input).visibility !== 'hidden';
+      };
+      const state = { pressed: performance.now(), shown: undefined };
+      state.observer = new MutationObserver(() => {
+        if (state.shown === undefined && drawn()) state.shown = performance.now();
+      });
+      state.observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style', 'class', 'aria-hidden'] });
+      window.jrPalette = state;
+    })()`);
     await this.page.keyboard.press('F1');
-    await this.quickInput.locator('input').waitFor({ state: 'visible', timeout: 10000 });
-    const ms = performance.now() - t0;
-    await this.page.keyboard.press('Escape');
+    const ms = await until('the command palette to be drawn', () => this.page.evaluate<number | null>(`(() => {
+      const state = window.jrPalette;
+      if (state.shown === undefined) return null;
+      state.observer.disconnect();
+      return Math.max(state.shown - state.pressed, 0.001);
+    })()`), 10000, 20);
+    if (await this.quickInput.locator('input').isVisible()) {
+      await this.page.keyboard.press('Escape');
+    } else {
+      this.paletteClosedByItself++;
+    }
     await this.quickInput.waitFor({ state: 'hidden', timeout: 10000 });
     return ms;
   }
