@@ -148,6 +148,24 @@ class Bridge extends HTMLManager {
   }
 }
 
+const ONLY_OURS = 'Jupyter Remote includes the ipywidgets controls and Output; other widget packages are not loaded.';
+
+/**
+ * Why ipywidgets drew its "broken widget" view (an icon and "Click to show javascript error.") in place of
+ * this widget, if it did: it could not load the code of the widget's model or view. One sentence instead.
+ */
+function loadFailureOf(view: DOMWidgetView): string | undefined {
+  const broken = view as DOMWidgetView & { generateErrorMessage?: () => { msg: string; stack: string } };
+  if (typeof broken.generateErrorMessage !== 'function') return undefined;
+  const model = view.model;
+  // A model whose class could not be loaded is ipywidgets' error model, carrying the error; else the view's class failed.
+  const modelFailed = model.get('_view_name') === 'ErrorWidgetView';
+  const error = modelFailed ? (model.get('error') as unknown) : broken.generateErrorMessage().stack;
+  const reason = String((error as Error | undefined)?.message ?? error).split('\n')[0];
+  const which = modelFailed ? `${String(model.get('_model_module'))} ${String(model.get('_model_name'))}` : `${String(model.get('_view_module'))} ${String(model.get('_view_name'))}`;
+  return `This widget (${which}) could not be shown: ${reason.replace(/\.$/, '')}. ${ONLY_OURS}`;
+}
+
 /** One line in place of a widget that cannot be shown, saying why. */
 function explain(element: HTMLElement, text: string): void {
   element.textContent = '';
@@ -176,11 +194,16 @@ export const activate: ActivationFunction = (ctx) => {
           : 'This widget was not saved with the notebook and no Jupyter Remote kernel runs it: run the cell again to show it.');
       }
       if (model instanceof Error || typeof model === 'string') {
-        return explain(element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. Jupyter Remote includes the ipywidgets controls and Output; other widget packages are not loaded.`);
+        return explain(element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. ${ONLY_OURS}`);
       }
       element.textContent = '';
       try {
         const view = (await bridge.create_view(model, {})) as DOMWidgetView;
+        const failure = loadFailureOf(view);
+        if (failure) {
+          view.remove();
+          return explain(element, failure);
+        }
         views.set(item.id, view);
         await bridge.display_view(view, element);
       } catch (e) {

@@ -126,6 +126,8 @@ export class World {
       "print('slider at', s.value)",
       'from tqdm.notebook import tqdm\nimport time\nfor _ in tqdm(range(200)):\n    time.sleep(0.015)',
       "out = w.Output()\nwith out:\n    print('captured by the Output widget')\nout",
+      // Widgets of packages Jupyter Remote does not carry: a model's code, and a view's code (its model is ipywidgets' own).
+      "from traitlets import Unicode\nclass Dial(w.DOMWidget):\n    _model_module = Unicode('acme-dials').tag(sync=True)\n    _view_module = Unicode('acme-dials').tag(sync=True)\n    _model_module_version = Unicode('^1.2.0').tag(sync=True)\n    _view_module_version = Unicode('^1.2.0').tag(sync=True)\n    _model_name = Unicode('DialModel').tag(sync=True)\n    _view_name = Unicode('DialView').tag(sync=True)\nclass Gauge(w.DOMWidget):\n    _view_module = Unicode('acme-gauges').tag(sync=True)\n    _view_module_version = Unicode('^0.3.0').tag(sync=True)\n    _view_name = Unicode('GaugeView').tag(sync=True)\ndisplay(Dial(), Gauge())",
       "from ipywidgets import interact\n@interact(x=(0, 10))\ndef square(x=5):\n    print('x squared is', x * x)",
     ]);
     // A project that lives on today's server, next to its data, with a folder of 5 000 files.
@@ -405,6 +407,17 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   await wb.runCell(3);
   await until('the Output widget to show the print', async () => (await wb.outputs.locator('.widget-output').last().innerText().catch(() => '')).includes('captured by the Output widget'), 30000);
   await t.screenshot('3-output');
+  t.step("a widget of a package Jupyter Remote does not carry: one line says so, naming it; the kernel's other widgets go on");
+  await wb.runCell(4);
+  await wb.scrollNotebook('bottom'); // the outputs webview draws only what is near the viewport
+  const missing = await until('a line for each widget of a missing package', async () => {
+    const lines = await wb.outputs.locator('.jupyter-remote-widget-missing').allInnerTexts();
+    return lines.filter((l) => /acme-(dials|gauges)/.test(l)).length === 2 && lines;
+  }, 30000, 100);
+  assert.ok(missing.some((l) => /^This widget \(acme-dials DialModel\) could not be shown: Could not load module acme-dials@\^1\.2\.0\. .*other widget packages are not loaded\.$/.test(l)), missing.join('\n'));
+  assert.ok(missing.some((l) => /^This widget \(acme-gauges GaugeView\) could not be shown: Could not load module acme-gauges@\^0\.3\.0\. /.test(l)), missing.join('\n'));
+  assert.equal(await wb.outputs.getByText('Click to show javascript error.').count(), 0, "not ipywidgets' broken-widget icon");
+  t.note(`widgets of other packages: "${missing.find((l) => l.includes('acme-dials'))}" (a view's code missing: the same, naming the view)`);
   t.step('interact: moving its slider updates its output');
   await wb.scrollNotebook('bottom');
   await wb.runCell('last');
