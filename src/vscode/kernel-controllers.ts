@@ -3,13 +3,12 @@ import { normalizeServerPath, parentOf } from '../core/api/server-path';
 import { kernelPresence } from '../core/api';
 import type { KernelModel, KernelSpec } from '../core/api';
 import { JupyterError } from '../core/http';
-import { ExecutionFailedError } from '../core/kernel';
-import type { CellOutputs, ExecuteResult, Execution, KernelAssist, KernelStatus, StdinRequest } from '../core/kernel';
+import type { KernelAssist, KernelStatus } from '../core/kernel';
+import { messageOf } from '../core/util/errors';
 import { Emitter } from '../core/util/events';
 import { Logger } from '../core/util/logger';
-import { CellOutputView } from './cell-output-view';
-import { KernelMemory, RunningCell, sourceHash } from './kernel-memory';
-import { fromOutputItems } from './output-items';
+import { CellRuns, notebookName } from './cell-runs';
+import { KernelMemory } from './kernel-memory';
 import type { WidgetModels } from '../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
 import { ServerConnections } from './server-connections';
@@ -28,13 +27,11 @@ interface NotebookState {
   started?: NotebookKernel;
   /** Runs cells one batch after another, in the order they were asked for. */
   queue: Promise<void>;
-  views: Map<string, CellOutputView>;
-  areas: Map<CellOutputs, CellOutputView>;
+  /** The cells' runs on the kernel, once it has started. */
+  runs?: CellRuns;
   statusListener?: { dispose(): void };
   /** The session path the kernel was started with, and the server folder that puts its kernel in. */
   session?: { path: string; folder: string };
-  /** The cell running now: its view, and what is remembered of it. */
-  running?: { view: CellOutputView; record: RunningCell };
 }
 
 /** A notebook's remembered kernel no longer exists on its server. */
@@ -134,7 +131,7 @@ export class KernelControllers implements vscode.Disposable {
     const state = this.notebooks.get(notebook);
     const kernel = await state?.kernel;
     if (!state || !kernel) throw new JupyterError('This notebook has no remote kernel yet: run a cell first.');
-    for (const view of state.views.values()) kernel.outputs.release(view.area);
+    state.runs?.releaseOutputs();
     await kernel.restart();
   }
 
@@ -178,11 +175,7 @@ export class KernelControllers implements vscode.Disposable {
     // extension host may stop any moment after this returns: a running cell's connection is told to
     // close now (the server keeps what follows once it hears), its outputs are kept at once, and again,
     // with what came meanwhile, if its connection gets to close.
-    for (const [notebook, state] of this.notebooks) {
-      if (!state.running || !state.started) continue;
-      void state.started.connection.leave();
-      this.keepRunningOutputs(notebook, state.started, state.running);
-    }
+    for (const state of this.notebooks.values()) state.runs?.leave();
     for (const notebook of [...this.notebooks.keys()]) void this.closeNotebook(notebook, false);
     for (const id of [...this.controllers.keys()]) this.removeController(id, false);
     for (const d of this.disposables) d.dispose();
@@ -202,7 +195,7 @@ export class KernelControllers implements vscode.Disposable {
       // Another kernel chosen for this notebook: let go of ours (shut down unless the setting keeps it).
       if (!selected && this.notebooks.get(notebook)?.controllerId === id) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
       // Selected again after a window reload while a cell ran: take that cell up.
-      if (selected) this.resumeRunningCell(notebook, controller, target);
+      if (selected) this.takeUpRunningCell(notebook, controller, target);
     });
     this.controllers.set(id, { controller, target, listener });
     if (!target.kernelId) for (const notebook of vscode.workspace.notebookDocuments) this.preferForServerNotebook(notebook, controller, target);
@@ -243,12 +236,12 @@ export class KernelControllers implements vscode.Disposable {
     entry.controller.dispose();
   }
 
-  private kernelFor(notebook: vscode.NotebookDocument, controllerId: string, target: Target): NotebookState {
+  private kernelFor(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): NotebookState {
     const current = this.notebooks.get(notebook);
-    if (current && current.controllerId === controllerId) return current;
+    if (current && current.controllerId === controller.id) return current;
     if (current) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
-    const state: NotebookState = { controllerId, kernel: undefined!, queue: Promise.resolve(), views: new Map(), areas: new Map() };
-    state.kernel = this.startKernel(notebook, target, state);
+    const state: NotebookState = { controllerId: controller.id, kernel: undefined!, queue: Promise.resolve() };
+    state.kernel = this.startKernel(notebook, controller, target, state);
     state.kernel.catch(() => {
       if (this.notebooks.get(notebook) === state) this.notebooks.delete(notebook);
     });
@@ -256,7 +249,7 @@ export class KernelControllers implements vscode.Disposable {
     return state;
   }
 
-  private async startKernel(notebook: vscode.NotebookDocument, target: Target, state: NotebookState): Promise<NotebookKernel> {
+  private async startKernel(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target, state: NotebookState): Promise<NotebookKernel> {
     this.setKernelStatus(notebook, 'starting');
     try {
       const session = await this.options.connections.session(target.serverId);
@@ -297,11 +290,11 @@ export class KernelControllers implements vscode.Disposable {
         running: remembered?.running,
       });
       state.started = kernel;
+      state.runs = new CellRuns(notebook, kernel, controller, memory, this.options.log);
       state.statusListener = kernel.onStatus((s) => {
         this.setKernelStatus(notebook, s);
         if (s === 'disconnected' && kernel.connection.hasGivenUp) this.offerReconnect(notebook, state);
       });
-      kernel.outputs.onChange((area, change) => state.areas.get(area)?.onChange(change));
       this.setKernelStatus(notebook, kernel.status);
       this.options.log.info(`${remembered ? 'Back to kernel' : 'Kernel'} ${kernel.kernelId} (${target.specName}) for ${state.session.path} over ${kernel.connection.protocol ?? 'unknown'} protocol`);
       return kernel;
@@ -312,15 +305,15 @@ export class KernelControllers implements vscode.Disposable {
   }
 
   private execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): Promise<void> {
-    const state = this.kernelFor(notebook, controller.id, target);
+    const state = this.kernelFor(notebook, controller, target);
     // Queued cells show as pending at once; they run one after another.
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
-    const batch = state.queue.then(() => this.runBatch(state, executions, controller, () => this.execute(cells, notebook, controller, target)));
+    const batch = state.queue.then(() => this.runBatch(state, executions, () => this.execute(cells, notebook, controller, target)));
     state.queue = batch.catch(() => undefined);
     return batch;
   }
 
-  private async runBatch(state: NotebookState, executions: vscode.NotebookCellExecution[], controller: vscode.NotebookController, again: () => Promise<void>): Promise<void> {
+  private async runBatch(state: NotebookState, executions: vscode.NotebookCellExecution[], again: () => Promise<void>): Promise<void> {
     let kernel: NotebookKernel;
     try {
       kernel = await state.kernel;
@@ -361,7 +354,7 @@ export class KernelControllers implements vscode.Disposable {
         execution.end(undefined);
         continue;
       }
-      const ok = await this.runCell(state, kernel, execution, controller);
+      const ok = await state.runs!.run(execution);
       if (ok === false) stop = true;
       // Found gone while this cell waited: the rest wait for the person's answer.
       // (`status` changes while the cell runs: read afresh, not as narrowed above.)
@@ -397,7 +390,7 @@ export class KernelControllers implements vscode.Disposable {
       const entry = this.controllers.get(state.controllerId);
       if (choice !== 'Reconnect' || this.notebooks.get(notebook) !== state || !entry) return;
       await this.closeNotebook(notebook, false);
-      const again = this.kernelFor(notebook, state.controllerId, entry.target);
+      const again = this.kernelFor(notebook, entry.controller, entry.target);
       await again.kernel.catch((e: unknown) => this.options.showError(`Could not reconnect to the kernel of ${notebookName(notebook)}: ${messageOf(e)}`));
     });
   }
@@ -406,141 +399,25 @@ export class KernelControllers implements vscode.Disposable {
     return this.controllers.get(id)?.target.serverId;
   }
 
-  /** A new output view for a cell, in place of the one its last run had. */
-  private viewFor(state: NotebookState, kernel: NotebookKernel, cell: vscode.NotebookCell, controller: vscode.NotebookController): CellOutputView {
-    const key = cell.document.uri.toString();
-    const previous = state.views.get(key);
-    if (previous) {
-      kernel.outputs.release(previous.area);
-      state.areas.delete(previous.area);
-    }
-    const area = kernel.outputs.cell(key);
-    const view = new CellOutputView(cell, area, controller, (e) => this.options.log.error(`Updating the outputs of cell ${cell.index + 1}: ${messageOf(e)}`));
-    state.views.set(key, view);
-    state.areas.set(area, view);
-    return view;
-  }
-
-  /** Keeps which cell runs, by its request's msg_id, so a reloaded window can take it up. */
-  private rememberRunning(state: NotebookState, notebook: vscode.NotebookDocument, kernel: NotebookKernel, running: { view: CellOutputView; record: RunningCell } | undefined): void {
-    state.running = running;
-    this.options.memory.update(notebook.uri, { running: running?.record, clientSessionId: kernel.connection.sessionId });
-  }
-
-  /** Runs one cell; resolves true, false (failed) or undefined (not run). */
-  private async runCell(state: NotebookState, kernel: NotebookKernel, execution: vscode.NotebookCellExecution, controller: vscode.NotebookController): Promise<boolean | undefined> {
-    const cell = execution.cell;
-    const view = this.viewFor(state, kernel, cell, controller);
-    view.attach(execution);
-    const startTime = Date.now();
-    execution.start(startTime);
-    await execution.clearOutput();
-
-    const code = cell.document.getText();
-    if (!code.trim()) {
-      view.attach(undefined, { startTime, endTime: Date.now() });
-      execution.end(undefined, Date.now());
-      return undefined;
-    }
-    let running: RunningCell | undefined;
-    const run = kernel.connection.execute(code, {
-      outputs: view.area,
-      onStdin: (request) => askForInput(cell, request),
-      onExecutionCount: (count) => {
-        execution.executionOrder = count;
-        if (running) this.rememberRunning(state, cell.notebook, kernel, { view, record: (running = { ...running, executionOrder: count }) });
-      },
-    });
-    running = { msgId: run.msgId, cellIndex: cell.index, sourceHash: sourceHash(code), startTime };
-    this.rememberRunning(state, cell.notebook, kernel, { view, record: running });
-    return this.endRun(state, cell.notebook, kernel, view, execution, run, startTime, 'the connection to the kernel dropped while this cell ran');
-  }
-
   /**
    * After a window reload: the cell that was running when the window went, if its notebook's kernel is
-   * back, runs on in the same cell: later output joins what it shows, and it ends with its real result.
+   * back, runs on in the same cell.
    */
-  private resumeRunningCell(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): void {
+  private takeUpRunningCell(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, target: Target): void {
     const running = this.options.memory.get(notebook.uri)?.running;
     if (!running || this.notebooks.has(notebook) || !this.rememberedFor(notebook, target)) return;
-    const state = this.kernelFor(notebook, controller.id, target);
-    const resumed = state.queue.then(async () => {
-      let kernel: NotebookKernel;
+    const state = this.kernelFor(notebook, controller, target);
+    const takenUp = state.queue.then(async () => {
       try {
-        kernel = await state.kernel;
+        await state.kernel;
       } catch (e) {
         // Gone: the first run says so and asks before starting another.
         this.options.log.warn(`Could not go back to the running cell of ${notebookName(notebook)}: ${messageOf(e)}`);
         return;
       }
-      // The cell where it was, else (cells added above it meanwhile) the first with its source.
-      const same = (c: vscode.NotebookCell) => c.kind === vscode.NotebookCellKind.Code && sourceHash(c.document.getText()) === running.sourceHash;
-      const atIndex = running.cellIndex < notebook.cellCount ? notebook.cellAt(running.cellIndex) : undefined;
-      const cell = atIndex && same(atIndex) ? atIndex : notebook.getCells().find(same);
-      if (!cell) {
-        this.options.log.warn(`The cell that was running in ${notebookName(notebook)} before the reload was edited or removed; its further output is not shown`);
-        this.rememberRunning(state, notebook, kernel, undefined);
-        return;
-      }
-      const view = this.viewFor(state, kernel, cell, controller);
-      view.showing(cell.outputs);
-      const kept = this.options.memory.takeOutputs(notebook.uri, running.msgId);
-      if (kept) {
-        // What the window had when it went (the document may have come back from disk without it).
-        view.area.restore(kept.outputs);
-        view.onChange({ kind: 'clear' });
-      } else {
-        view.area.restore(cell.outputs.flatMap((o) => fromOutputItems(o.items, o.metadata ?? {}) ?? []));
-      }
-      let count = running.executionOrder;
-      const run = kernel.connection.resume(running.msgId, { outputs: view.area, onExecutionCount: (n) => (count = n) }, kept?.lastMessageId);
-      this.rememberRunning(state, notebook, kernel, { view, record: running });
-      const execution = controller.createNotebookCellExecution(cell);
-      view.attach(execution);
-      execution.executionOrder = count;
-      execution.start(running.startTime);
-      this.options.log.info(`Taking up cell ${cell.index + 1} of ${notebookName(notebook)}, running since before the reload`);
-      await this.endRun(state, notebook, kernel, view, execution, run, running.startTime, 'this window was away while the cell ran, and not everything it printed was kept');
+      await state.runs!.takeUp(running);
     });
-    state.queue = resumed.catch(() => undefined);
-  }
-
-  /** Waits for a cell's run to end and shows how it ended; resolves true, false (failed) or undefined (aborted). */
-  private async endRun(state: NotebookState, notebook: vscode.NotebookDocument, kernel: NotebookKernel, view: CellOutputView, execution: vscode.NotebookCellExecution, run: Execution, startTime: number, whyIncomplete: string): Promise<boolean | undefined> {
-    const area = view.area;
-    let result: ExecuteResult | undefined;
-    let failure: string | undefined;
-    try {
-      result = await run.done;
-    } catch (e) {
-      if (e instanceof ExecutionFailedError && e.reason === 'disposed') {
-        // The window (or the notebook) is going, not the cell: it runs on, and is taken up when the notebook is back.
-        execution.end(undefined);
-        return undefined;
-      }
-      failure = messageOf(e);
-    }
-    this.rememberRunning(state, notebook, kernel, undefined);
-    if (result?.possiblyIncomplete) area.note(`⚠ Output may be incomplete: ${whyIncomplete}.`);
-    if (failure) area.handle({ msg_type: 'error', content: { ename: 'Kernel', evalue: failure, traceback: [failure] } });
-    await view.flush();
-    if (result?.executionCount !== null && result?.executionCount !== undefined) execution.executionOrder = result.executionCount;
-    const errored = failure !== undefined || result?.status === 'error' || (result?.status === 'unknown' && area.toJSON().some((o) => o.output_type === 'error'));
-    const success = result?.status === 'aborted' ? undefined : !errored;
-    const endTime = Date.now();
-    view.attach(undefined, { executionOrder: execution.executionOrder, startTime, endTime, success });
-    execution.end(success, endTime);
-    return success;
-  }
-
-  /**
-   * A cell runs on while its notebook closes or the window goes: keep what it has shown, taken after its
-   * connection closed (from then on the server keeps the rest for this client session), for when it is back.
-   */
-  private keepRunningOutputs(notebook: vscode.NotebookDocument, kernel: NotebookKernel, running: { view: CellOutputView; record: RunningCell }): void {
-    if (!this.options.memory.keepOutputs(notebook.uri, running.record.msgId, running.view.area.toJSON(), kernel.connection.lastKernelMessageId)) {
-      this.options.log.warn(`The outputs of the cell running in ${notebookName(notebook)} could not be kept; when it is taken up, it will say output may be missing`);
-    }
+    state.queue = takenUp.catch(() => undefined);
   }
 
   /** The kernel this notebook ran on before, if it is what this controller would run it on (its server, its kernel type or that very kernel). */
@@ -561,7 +438,7 @@ export class KernelControllers implements vscode.Disposable {
       // A kernel someone else started is never shut down from here.
       await kernel.close(shutdown && kernel.startedByUs);
       if (shutdown && kernel.startedByUs) this.options.memory.forget(notebook.uri);
-      else if (state.running) this.keepRunningOutputs(notebook, kernel, state.running);
+      else state.runs?.keepRunningOutputs();
       this.options.log.info(`${shutdown && kernel.startedByUs ? 'Shut down' : 'Disconnected from'} kernel ${kernel.kernelId} of ${notebook.uri.path}`);
     } catch (e) {
       this.options.log.warn(`Closing the kernel of ${notebook.uri.path}: ${messageOf(e)}`);
@@ -580,23 +457,6 @@ export function controllerId(serverId: string, specName: string, kernelId?: stri
 }
 
 
-async function askForInput(cell: vscode.NotebookCell, request: StdinRequest): Promise<string> {
-  const answer = await vscode.window.showInputBox({
-    title: `Cell ${cell.index + 1} asks for ${request.password ? 'a password' : 'input'}`,
-    prompt: request.prompt || undefined,
-    password: request.password,
-    ignoreFocusOut: true,
-  });
-  // Cancelled: the kernel gets an empty answer and the cell goes on.
-  return answer ?? '';
-}
-
 function errorOutput(name: string, message: string): vscode.NotebookCellOutput[] {
   return [new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message })])];
-}
-
-const notebookName = (notebook: vscode.NotebookDocument): string => notebook.uri.path.split('/').pop() ?? notebook.uri.path;
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

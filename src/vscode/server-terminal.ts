@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { createTerminal, deleteTerminal, listTerminals, parentOf } from '../core/api';
 import type { HttpSession } from '../core/http';
 import { TerminalConnection } from '../core/terminal';
+import { messageOf } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { KernelControllers } from './kernel-controllers';
 import type { ServerConnections } from './server-connections';
@@ -63,8 +64,8 @@ class ServerPseudoterminal implements vscode.Pseudoterminal {
         this.pendingInput = '';
       },
       (e: unknown) => {
-        this.writeEmitter.fire(`\r\nCould not connect to terminal ${this.name} on ${this.where}: ${e instanceof Error ? e.message : String(e)}\r\n`);
-        this.log.warn(`Server terminal ${this.name} on ${this.where}: ${e instanceof Error ? e.message : String(e)}`);
+        this.writeEmitter.fire(`\r\nCould not connect to terminal ${this.name} on ${this.where}: ${messageOf(e)}\r\n`);
+        this.log.warn(`Server terminal ${this.name} on ${this.where}: ${messageOf(e)}`);
       },
     );
   }
