@@ -4,6 +4,7 @@ import { registerCommands, reportError } from './vscode/commands';
 import { KernelControllers, NOTEBOOK_TYPE } from './vscode/kernel-controllers';
 import { registerKernelAssist } from './vscode/kernel-assist-providers';
 import { KernelMemory } from './vscode/kernel-memory';
+import { restoreWorkspaceFolders } from './vscode/open-server-folder';
 import { ServerConnections } from './vscode/server-connections';
 import { SERVER_FS_SCHEME, ServerFileSystem } from './vscode/server-file-system';
 import { ServerStore } from './vscode/server-store';
@@ -47,7 +48,9 @@ export function activate(context: vscode.ExtensionContext): { store: ServerStore
     const statusBar = new ServerStatusBar(store, connections, controllers);
     const widgets = new WidgetBridge((notebook) => controllers.widgetsOf(notebook), controllers.onDidChangeKernelStatus, log);
     context.subscriptions.push(...registerKernelAssist(controllers));
-    const commands = registerCommands({ store, connections, controllers, memory, extensionId: context.extension.id, workspacesFolder: vscode.Uri.joinPath(context.globalStorageUri, 'workspaces'), log, redactor, showLog, proxy: httpProxy });
+    const workspacesFolder = vscode.Uri.joinPath(context.globalStorageUri, 'workspaces');
+    const commands = registerCommands({ store, connections, controllers, memory, extensionId: context.extension.id, workspacesFolder, log, redactor, showLog, proxy: httpProxy });
+    void restoreWorkspaceFolders(workspacesFolder, log);
 
     // Disposed in reverse: commands and the status bar first, then controllers (closing kernels), then sessions.
     context.subscriptions.push({ dispose: () => void connections.dispose() }, controllers, widgets, statusBar, ...commands, watchTokenExpiry(store, connections));

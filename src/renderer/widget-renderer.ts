@@ -152,18 +152,21 @@ const ONLY_OURS = 'Jupyter Remote includes the ipywidgets controls and Output; o
 
 /**
  * Why ipywidgets drew its "broken widget" view (an icon and "Click to show javascript error.") in place of
- * this widget, if it did: it could not load the code of the widget's model or view. One sentence instead.
+ * this model's view, if it did: the code of the widget's model or view could not be loaded, or its view
+ * failed to draw. One sentence instead.
  */
-function loadFailureOf(view: DOMWidgetView): string | undefined {
+function failureOf(view: DOMWidgetView, model: WidgetModel): string | undefined {
   const broken = view as DOMWidgetView & { generateErrorMessage?: () => { msg: string; stack: string } };
   if (typeof broken.generateErrorMessage !== 'function') return undefined;
-  const model = view.model;
-  // A model whose class could not be loaded is ipywidgets' error model, carrying the error; else the view's class failed.
-  const modelFailed = model.get('_view_name') === 'ErrorWidgetView';
-  const error = modelFailed ? (model.get('error') as unknown) : broken.generateErrorMessage().stack;
-  const reason = String((error as Error | undefined)?.message ?? error).split('\n')[0];
-  const which = modelFailed ? `${String(model.get('_model_module'))} ${String(model.get('_model_name'))}` : `${String(model.get('_view_module'))} ${String(model.get('_view_name'))}`;
-  return `This widget (${which}) could not be shown: ${reason.replace(/\.$/, '')}. ${ONLY_OURS}`;
+  const firstLine = (e: unknown) => String((e as Error | undefined)?.message ?? e).split('\n')[0].replace(/^Error: /, '').replace(/\.$/, '');
+  const viewName = `${String(model.get('_view_module'))} ${String(model.get('_view_name'))}`;
+  // ipywidgets gives a view that threw while drawing an error model of its own.
+  if (view.model !== model) return `This widget (${viewName}) could not be drawn: ${firstLine(view.model.get('error'))}.`;
+  // A model whose class could not be loaded is ipywidgets' error model, carrying the error.
+  if (model.get('_view_name') === 'ErrorWidgetView') {
+    return `This widget (${String(model.get('_model_module'))} ${String(model.get('_model_name'))}) could not be shown: ${firstLine(model.get('error'))}. ${ONLY_OURS}`;
+  }
+  return `This widget (${viewName}) could not be shown: ${firstLine(broken.generateErrorMessage().stack)}. ${ONLY_OURS}`;
 }
 
 /** One line in place of a widget that cannot be shown, saying why. */
@@ -199,7 +202,7 @@ export const activate: ActivationFunction = (ctx) => {
       element.textContent = '';
       try {
         const view = (await bridge.create_view(model, {})) as DOMWidgetView;
-        const failure = loadFailureOf(view);
+        const failure = failureOf(view, model);
         if (failure) {
           view.remove();
           return explain(element, failure);

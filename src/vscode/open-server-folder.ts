@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { ContentsError, listDirectory, parentOf } from '../core/api';
+import { messageOf } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
 import type { ServerConnections } from './server-connections';
 import { serverUri } from './server-file-system';
 import type { ServerRecord } from './server-store';
@@ -71,6 +73,35 @@ export async function openServerFolder(connections: ServerConnections, server: S
     await vscode.workspace.fs.writeFile(file, Buffer.from(`${JSON.stringify({ folders }, null, 2)}\n`));
     await vscode.commands.executeCommand('vscode.openFolder', file, { forceNewWindow: false });
   }
+}
+
+/**
+ * A window that opened one of the workspace files above sometimes comes up with no folder at all, the
+ * file whole and right: code-server resolved the workspace before it could read the file (seen in about
+ * 1 UI run in 10). The folders the file names are put back, as the person would by opening it again.
+ * Only for our own files, only when the window still has no folder a moment after this extension starts.
+ */
+export async function restoreWorkspaceFolders(workspacesFolder: vscode.Uri, log: Logger, settleMs = 2000): Promise<void> {
+  const file = vscode.workspace.workspaceFile;
+  const hasFolders = () => (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+  if (!file || hasFolders() || file.scheme !== workspacesFolder.scheme || !file.path.startsWith(`${workspacesFolder.path}/`)) return;
+  await new Promise<void>((resolve) => {
+    const sub = vscode.workspace.onDidChangeWorkspaceFolders(() => done());
+    const timer = setTimeout(() => done(), settleMs);
+    const done = () => (clearTimeout(timer), sub.dispose(), resolve());
+  });
+  if (hasFolders() || vscode.workspace.workspaceFile?.toString() !== file.toString()) return;
+  let folders: { uri: vscode.Uri; name?: string }[];
+  try {
+    const saved = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')) as { folders?: { path?: string; uri?: string; name?: string }[] };
+    folders = (saved.folders ?? []).flatMap((f) => (f.uri ? [{ uri: vscode.Uri.parse(f.uri), name: f.name }] : f.path ? [{ uri: file.with({ path: f.path }), name: f.name }] : []));
+  } catch (e) {
+    log.warn(`This window opened ${file.path} and shows no folder; reading that file failed: ${messageOf(e)}`);
+    return;
+  }
+  if (!folders.length || hasFolders()) return;
+  log.warn(`This window opened ${file.path.split('/').pop() ?? ''} but came up with no folder; adding its ${folders.length} folders again`);
+  if (!vscode.workspace.updateWorkspaceFolders(0, 0, ...folders)) log.warn('VS Code did not take the folders back; open the workspace again (File > Open Recent)');
 }
 
 /** A file name from folder names: readable, and safe on every file system. */

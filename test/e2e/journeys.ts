@@ -1,7 +1,7 @@
 // The journeys of issue 6, each as a person does it, checking what the screen shows.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CodeServer } from '../../scripts/code-server.mjs';
 import { makeSelfSignedCert } from '../server/fixtures/certs';
@@ -56,6 +56,17 @@ export class World {
     },
   ) {
     this.workspace = path.join(tmp, 'workspace');
+  }
+
+  /** The text of the extension's log files (its LogOutputChannel, one per window) under code-server's logs folder. */
+  extensionLog(dir = path.join(this.tmp, 'code-server', 'user-data', 'logs')): string {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return '';
+    }
+    return entries.map((e) => (e.isDirectory() ? this.extensionLog(path.join(dir, e.name)) : e.name === 'Jupyter Remote.log' ? readFileSync(path.join(dir, e.name), 'utf8') : '')).join('');
   }
 
   get wb(): Workbench {
@@ -245,7 +256,15 @@ async function serverFolderJourney(world: World, t: Steps): Promise<void> {
   const shownInExplorer = async (label: string) => (await wb.explorerRows()).some((r) => r.label === label);
   const expandRoot = async () => {
     const folded = wb.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]').filter({ hasText: root });
-    if (await folded.count()) await folded.first().click();
+    // Bounded: a click on a row the tree is redrawing waits for it to hold still; the caller looks again.
+    if (await folded.count()) await folded.first().click({ timeout: 2000 }).catch(() => undefined);
+  };
+  /** What the window came back as: its URL names the workspace it opened, the Explorer what it holds. */
+  const windowState = async () => {
+    const explorer = await wb.page.locator('.explorer-viewlet').first().innerText({ timeout: 2000 }).catch(() => '?');
+    const workspaceFile = new URL(wb.page.url()).searchParams.get('workspace');
+    const written = workspaceFile && existsSync(workspaceFile) ? readFileSync(workspaceFile, 'utf8').replace(/\s+/g, ' ') : 'none';
+    return `window at ${wb.page.url()}; title "${await wb.page.title()}"; Explorer: ${explorer.replace(/\s+/g, ' ').slice(0, 300)}; its workspace file: ${written}`;
   };
 
   t.step('run "Jupyter Remote: Open Server Folder…" and pick Lab Today');
@@ -263,16 +282,17 @@ async function serverFolderJourney(world: World, t: Steps): Promise<void> {
   const added = performance.now();
   await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.pick('Add to This Window')]);
   await wb.waitForWorkbench();
-  await wb.showExplorer();
-  await until("the server folder's files in the Explorer", async () => {
-    await expandRoot();
-    return (await shownInExplorer('analysis.ipynb')) && (await shownInExplorer('data.csv'));
-  }, 60000, 500).catch(async (e: Error) => {
-    // What the window came back as: its URL names the workspace it opened, the Explorer what it holds.
-    const explorer = await wb.page.locator('.explorer-viewlet').first().innerText().catch(() => '?');
-    throw new Error(`${e.message}; window at ${wb.page.url()}; Explorer: ${explorer.replace(/\s+/g, ' ').slice(0, 300)}`);
-  });
-  t.note(`server folder added → its files in the Explorer: ${((performance.now() - added) / 1000).toFixed(1)} s (the window reopening as a workspace of both folders)`);
+  try {
+    await wb.showExplorer();
+    await until("the server folder's files in the Explorer", async () => {
+      await expandRoot();
+      return (await shownInExplorer('analysis.ipynb')) && (await shownInExplorer('data.csv'));
+    }, 60000, 500);
+  } catch (e) {
+    throw new Error(`${(e as Error).message.split('\n')[0]}; ${await windowState()}`);
+  }
+  const putBack = world.extensionLog().includes('came up with no folder') ? '; it came up with no folder and Jupyter Remote put its folders back' : '';
+  t.note(`server folder added → its files in the Explorer: ${((performance.now() - added) / 1000).toFixed(1)} s (the window reopening as a workspace of both folders${putBack})`);
 
   t.step('expand many/: 5 000 files from one listing');
   const expand = performance.now();
@@ -340,7 +360,9 @@ async function serverFolderJourney(world: World, t: Steps): Promise<void> {
   await until('local-data.csv in the server folder in the Explorer', async () => {
     await expandRoot(); // a click on the root to select it folds it
     return (await wb.explorerRows()).filter((r) => r.label === 'local-data.csv').length === 2;
-  }, 15000, 250);
+  }, 15000, 250).catch(async (e: Error) => {
+    throw new Error(`${e.message}; ${await windowState()}`);
+  });
 
   t.step('back to the notebook: edit it in VS Code; meanwhile it is changed on the server; save');
   await wb.page.locator('.tab', { hasText: 'analysis.ipynb' }).first().click();

@@ -7,7 +7,7 @@
 //   npm run e2e                       (packages the .vsix, then runs this)
 //   JR_E2E_ONLY=1,4 npm run e2e       only some journeys (their set-up journeys are run first)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -25,17 +25,6 @@ interface Outcome {
   screenshot: string;
   error?: string;
   notes: string[];
-}
-
-/** The text of the extension's LogOutputChannel files under code-server's logs dir. */
-function extensionLog(dir: string): string {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return '';
-  }
-  return entries.map((e) => (e.isDirectory() ? extensionLog(path.join(dir, e.name)) : e.name === 'Jupyter Remote.log' ? readFileSync(path.join(dir, e.name), 'utf8') : '')).join('');
 }
 
 async function main(): Promise<number> {
@@ -123,7 +112,7 @@ async function main(): Promise<number> {
     await browser?.close().catch(() => undefined);
     if (outcomes.some((o) => o.error) && server) {
       console.error(`\ncode-server's log (end):\n${server.log().slice(-3000)}`);
-      console.error(`\nJupyter Remote's log (end):\n${extensionLog(path.join(tmp, 'code-server', 'user-data', 'logs')).slice(-6000)}`);
+      console.error(`\nJupyter Remote's log (end):\n${world.extensionLog().slice(-6000)}`);
     }
     server?.stop();
     await world.stopServers();
