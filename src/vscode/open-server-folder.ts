@@ -77,8 +77,8 @@ export async function openServerFolder(connections: ServerConnections, server: S
 
 /**
  * A window that opened one of the workspace files above sometimes comes up with no folder at all, the
- * file whole and right: code-server resolved the workspace before it could read the file (seen in about
- * 1 UI run in 10). The folders the file names are put back, as the person would by opening it again.
+ * file whole and right: code-server resolved the workspace before it could read the file (seen in 2 of
+ * ~40 runs of UI journey 12). The folders the file names are put back, as the person would by opening it again.
  * Only for our own files, only when the window still has no folder a moment after this extension starts.
  */
 export async function restoreWorkspaceFolders(workspacesFolder: vscode.Uri, log: Logger, settleMs = 2000): Promise<void> {
@@ -94,7 +94,9 @@ export async function restoreWorkspaceFolders(workspacesFolder: vscode.Uri, log:
   let folders: { uri: vscode.Uri; name?: string }[];
   try {
     const saved = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')) as { folders?: { path?: string; uri?: string; name?: string }[] };
-    folders = (saved.folders ?? []).flatMap((f) => (f.uri ? [{ uri: vscode.Uri.parse(f.uri), name: f.name }] : f.path ? [{ uri: file.with({ path: f.path }), name: f.name }] : []));
+    // A folder by `path` is on the workspace file's own file system; a relative path is from the file's folder.
+    const byPath = (p: string) => (/^([/\\]|[A-Za-z]:)/.test(p) ? (file.scheme === 'file' ? vscode.Uri.file(p) : file.with({ path: p })) : vscode.Uri.joinPath(file, '..', p));
+    folders = (saved.folders ?? []).flatMap((f) => (f.uri ? [{ uri: vscode.Uri.parse(f.uri), name: f.name }] : f.path ? [{ uri: byPath(f.path), name: f.name }] : []));
   } catch (e) {
     log.warn(`This window opened ${file.path} and shows no folder; reading that file failed: ${messageOf(e)}`);
     return;
