@@ -223,6 +223,11 @@ export class Workbench {
     // A lone controller is listed by its label only: it is the one wanted if the label matches.
     await this.pick(label, grouped ? serverName : undefined);
     await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));
+    // As a person waits to see the kernel's name on the notebook's toolbar before running: the toolbar
+    // redraws its buttons when a kernel is selected, and a click caught in that redraw is lost.
+    const shows = (text: string) => (typeof label === 'string' ? text.includes(label) : label.test(text));
+    await until(`the notebook toolbar to name the kernel (${String(label)})`, async () => shows(await this.kernelLabel()), 20000);
+    await sleep(300);
   }
 
   /**
