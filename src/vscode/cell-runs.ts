@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { baseNameOf } from '../core/api/server-path';
 import { ExecutionFailedError } from '../core/kernel';
 import type { CellOutputs, ExecuteResult, Execution, StdinRequest } from '../core/kernel';
 import { messageOf } from '../core/util/errors';
@@ -8,7 +9,7 @@ import { KernelMemory, RunningCell, sourceHash } from './kernel-memory';
 import type { NotebookKernel } from './notebook-kernel';
 import { fromOutputItems } from './output-items';
 
-export const notebookName = (notebook: vscode.NotebookDocument): string => notebook.uri.path.split('/').pop() ?? notebook.uri.path;
+export const notebookName = (notebook: vscode.NotebookDocument): string => baseNameOf(notebook.uri.path);
 
 /**
  * The runs of one notebook's cells on its remote kernel, through one controller: each cell's output

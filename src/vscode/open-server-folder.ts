@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ContentsError, listDirectory, parentOf } from '../core/api';
+import { baseNameOf, ContentsError, listDirectory, parentOf } from '../core/api';
 import { messageOf } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { ServerConnections } from './server-connections';
@@ -102,7 +102,7 @@ export async function restoreWorkspaceFolders(workspacesFolder: vscode.Uri, log:
     return;
   }
   if (!folders.length || hasFolders()) return;
-  log.warn(`This window opened ${file.path.split('/').pop() ?? ''} but came up with no folder; adding its ${folders.length} folders again`);
+  log.warn(`This window opened ${baseNameOf(file.path)} but came up with no folder; adding its ${folders.length} folders again`);
   if (!vscode.workspace.updateWorkspaceFolders(0, 0, ...folders)) log.warn('VS Code did not take the folders back; open the workspace again (File > Open Recent)');
 }
 

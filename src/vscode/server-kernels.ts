@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { listKernelSpecs, listKernels, listSessions, shutdownKernel } from '../core/api';
+import { baseNameOf, listKernelSpecs, listKernels, listSessions, shutdownKernel } from '../core/api';
 import type { KernelModel, SessionModel } from '../core/api';
 import { controllerId, KernelControllers } from './kernel-controllers';
 import type { KernelMemory } from './kernel-memory';
@@ -16,7 +16,7 @@ function ownerOf(kernel: KernelModel, controllers: KernelControllers, memory: Ke
   return entry ? { closed: vscode.Uri.parse(entry[0]) } : {};
 }
 
-const fileName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
+const fileName = (uri: vscode.Uri) => baseNameOf(uri.path);
 
 /**
  * The server's kernels, in the server menu: kernel type, the notebook (session) each belongs to, state,
