@@ -1,4 +1,4 @@
-import { KernelMessage, messageSequence } from './messages';
+import type { KernelMessage } from './messages';
 
 /** What is held at most, and for how long after the connection opened. */
 const HELD_MESSAGES_MAX = 20000;
@@ -30,21 +30,5 @@ export class HeldMessages {
     const messages = this.messages?.filter(ofIt) ?? [];
     if (this.messages) this.messages = this.messages.filter((h) => !ofIt(h));
     return { messages, maybeIncomplete: this.overflowed };
-  }
-
-  /**
-   * Whether what is held starts right after `msgId` (the last message an earlier client had): the kernel
-   * numbers all it sends, so a hole is output lost between the two connections. Nothing held: nothing
-   * was sent since. An id without a number (older kernels, other languages), or numbers of another
-   * kernel process, prove nothing: false.
-   */
-  followsOn(msgId: string | undefined): boolean {
-    const last = messageSequence(msgId);
-    if (!last) return false;
-    const held = this.messages ?? [];
-    if (!held.length) return true;
-    // Numbers of another process (the kernel restarted since) prove nothing either.
-    const numbers = held.map((h) => messageSequence(h.msg.header.msg_id)).filter((q) => q?.source === last.source).map((q) => q!.n);
-    return numbers.length > 0 && Math.min(...numbers) === last.n + 1;
   }
 }

@@ -176,14 +176,17 @@ export class KernelConnection {
    * incomplete with an unknown status.
    *
    * `after`: the last message the earlier client received (its `lastKernelMessageId`). The kernel numbers
-   * everything it sends, so the first message replayed here must follow it; a hole means output sent
-   * between the two connections was lost, and the cell will say so. Without it nothing is known of
-   * what came before, and the cell says so too.
+   * everything it sends, so every message since must reach this connection or be explained (a reply to
+   * another client); a hole (output sent between the two connections, or the live message jupyter_server's
+   * reconnect nudge swallows when it takes the kernel for idle) means output was lost, and the cell ends
+   * saying so. Without `after` nothing is known of what came before, and the cell says so too.
    */
   resume(msgId: string, options: ExecuteOptions = {}, after?: string): Execution {
     this.assertUsable();
     const execution = new Execution(msgId, '', options);
-    execution.possiblyIncomplete = !this.held?.followsOn(after);
+    // Accounted for like a drop: from `after`, every message the kernel numbered must reach this connection or be explained.
+    execution.possiblyIncomplete = !this.tracker.resumeFrom(after, msgId);
+    execution.spannedDrop = true;
     this.executions.set(msgId, execution);
     this.sent.add(msgId);
     void execution.done.finally(() => {
@@ -550,13 +553,13 @@ export class KernelConnection {
 
   private maybeFinish(execution: Execution): void {
     if (!execution.complete || execution.finished) return;
-    if (execution.spannedDrop) this.settleLosses();
+    if (execution.spannedDrop) this.settleLosses(execution.msgId);
     else this.tracker.checkpoint();
     execution.finish();
   }
 
-  private settleLosses(): void {
-    const affected = this.tracker.settle();
+  private settleLosses(ended?: string): void {
+    const affected = this.tracker.settle(ended);
     if (!affected.size) return;
     for (const execution of this.executions.values()) {
       if (affected.has(execution.msgId) || (affected.has('') && execution.spannedDrop)) execution.possiblyIncomplete = true;

@@ -35,6 +35,8 @@ export class SequenceTracker {
   private floor = -1;
   private maxSeen = -1;
   private dropPending = false;
+  /** Numbers up to `floor` were let go (accounted for) since this kernel process's first one seen. */
+  private forgotten = false;
 
   constructor(private readonly isOurs: (parentMsgId: string) => boolean) {}
 
@@ -52,6 +54,7 @@ export class SequenceTracker {
       this.windows.clear();
       this.floor = seq.n - 1;
       this.maxSeen = seq.n;
+      this.forgotten = false;
     }
     this.seen.add(seq.n);
     if (seq.n > this.maxSeen) this.maxSeen = seq.n;
@@ -69,6 +72,30 @@ export class SequenceTracker {
     }
   }
 
+  /**
+   * A new connection takes up our request `parentMsgId`, sent by an earlier connection (a window before
+   * its reload) whose last message was `after`: as after a drop, every number since `after` must be
+   * received here or explained when the request ends (a replay that does not follow on, or jupyter_server
+   * swallowing a live message in its reconnect nudge, is a loss). False when that cannot be known: `after`
+   * unnumbered, numbered by another kernel process, or older than what this tracker has let go.
+   */
+  resumeFrom(after: string | undefined, parentMsgId: string): boolean {
+    const last = messageSequence(after);
+    if (!last) return false;
+    if (this.source === undefined) {
+      this.source = last.source;
+      this.maxSeen = last.n;
+    } else if (this.source !== last.source || (this.forgotten && this.floor > last.n)) {
+      return false;
+    }
+    this.floor = last.n;
+    for (const n of this.seen) if (n <= last.n) this.seen.delete(n);
+    const window = this.windows.get(parentMsgId);
+    if (window) window.ours = true;
+    this.dropPending = true;
+    return true;
+  }
+
   /** Our request finished without its idle (lost in a drop): its window ends at what we have seen. */
   finish(parentMsgId: string): void {
     const w = this.windows.get(parentMsgId);
@@ -81,13 +108,16 @@ export class SequenceTracker {
   }
 
   /**
-   * Accounts for everything up to the newest number seen and returns our requests (parent msg_ids)
-   * that lost at least one message. Call it when a request that ran across a drop has finished.
+   * Accounts for everything below the idle of `ended` (the request that ran across a drop and has just
+   * finished), or up to the newest number seen, and returns our requests (parent msg_ids) that lost at
+   * least one message. Not past that idle: a message numbered after it may come before what is numbered
+   * between (a shell reply overtakes an iopub status), and is no loss of this request's.
    */
-  settle(): Set<string> {
+  settle(ended?: string): Set<string> {
     const affected = new Set<string>();
     if (this.source === undefined) return affected;
-    const upTo = this.maxSeen;
+    const idle = ended === undefined ? undefined : this.windows.get(ended)?.idle;
+    const upTo = idle === undefined ? this.maxSeen : Math.min(idle, this.maxSeen);
     if (this.dropPending) {
       const missing: number[] = [];
       for (let m = this.floor + 1; m < upTo; m++) if (!this.seen.has(m)) missing.push(m);
@@ -153,6 +183,7 @@ export class SequenceTracker {
 
   private advance(to: number): void {
     for (const n of this.seen) if (n <= to) this.seen.delete(n);
+    if (to > this.floor) this.forgotten = true;
     this.floor = Math.max(this.floor, to);
     for (const [id, w] of this.windows) {
       // A control request's window whose idle was lost is never closed by a later busy: let it go

@@ -17,15 +17,4 @@ describe('messages held for a cell an earlier window ran', () => {
     assert.deepEqual(held.take('cell').messages, [], 'taken once');
     assert.equal(held.take('other').messages.length, 1);
   });
-
-  it('follows on from the last message the earlier window had only when the numbers have no hole', () => {
-    const held = new HeldMessages();
-    assert.equal(held.followsOn('abc-123_4242_4'), true, 'nothing held: nothing was sent since');
-    held.add(msg(6, 'cell'), false);
-    assert.equal(held.followsOn('abc-123_4242_4'), false, 'number 5 is missing');
-    assert.equal(held.followsOn('abc-123_4242_5'), true);
-    assert.equal(held.followsOn('another-kernel_1_5'), false, 'numbers of another kernel process (a restart) prove nothing');
-    assert.equal(held.followsOn(undefined), false, 'without the last id nothing is known');
-    assert.equal(held.followsOn('3f1e2a7c-no-number'), false);
-  });
 });

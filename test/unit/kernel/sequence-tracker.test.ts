@@ -136,4 +136,72 @@ describe('SequenceTracker: lost messages across a drop', () => {
       assert.deepEqual([...t.settle()], ['A'], `lost ${lost}`);
     }
   });
+
+  // A window reloads while cell R runs: the old connection had up to 3; a new one (same client session)
+  // gets the server's replay (4, 5), then jupyter_server nudges the kernel it takes for idle with
+  // kernel_info on control (PN: busy 6, reply 7 to the server, idle 9) and swallows the first iopub
+  // message after, then the cell goes on live (8, 10, 11) and ends (12).
+  const RELOADED: [number, string, string?][] = [
+    [4, 'R'], [5, 'R'], [6, 'PN', 'busy'], [8, 'R'], [9, 'PN', 'idle'], [10, 'R'], [11, 'R'], [12, 'R', 'idle'],
+  ];
+  // The connection counts a request it resumes as its own from then on (R's idle may come before).
+  const resumed = (oursYet = true) => new SequenceTracker((p) => oursYet && p === 'R');
+
+  it('resumeFrom: a replay that follows on, with the nudge swallowing its own busy: nothing lost', () => {
+    for (const lost of [[], [6]]) {
+      const t = resumed();
+      feed(t, RELOADED.slice(0, 2), lost);
+      assert.equal(t.resumeFrom(id(3), 'R'), true);
+      feed(t, RELOADED.slice(2), lost);
+      assert.deepEqual([...t.settle()], [], `lost ${lost.join(',') || 'nothing'}`);
+    }
+  });
+
+  it("resumeFrom: a line the nudge swallowed, or a hole before the replay, is the resumed cell's loss", () => {
+    for (const lost of [8, 4, 10]) {
+      const t = resumed();
+      feed(t, RELOADED.slice(0, 2), [lost]);
+      assert.equal(t.resumeFrom(id(3), 'R'), true);
+      feed(t, RELOADED.slice(2), [lost]);
+      assert.deepEqual([...t.settle()], ['R'], `lost ${lost}`);
+    }
+  });
+
+  it('resumeFrom: the cell ended before the new connection, all of it replayed', () => {
+    const ENDED: [number, string, string?][] = [[4, 'R'], [5, 'R'], [6, 'R', 'idle']];
+    for (const [lost, flagged] of [[[], []], [[5], ['R']]] as const) {
+      const t = resumed(false);
+      feed(t, ENDED, [...lost]);
+      assert.equal(t.resumeFrom(id(3), 'R'), true);
+      assert.deepEqual([...t.settle()], flagged, `lost ${lost.join(',') || 'nothing'}`);
+    }
+  });
+
+  it('resumeFrom: nothing can be known from an unnumbered id, another kernel process, or numbers already let go', () => {
+    assert.equal(resumed().resumeFrom(undefined, 'R'), false);
+    assert.equal(resumed().resumeFrom('3f1e2a7c-no-number', 'R'), false);
+    const restarted = resumed();
+    feed(restarted, RELOADED.slice(0, 2));
+    assert.equal(restarted.resumeFrom('another-kernel_1_3', 'R'), false, 'the kernel restarted since');
+    const letGo = resumed();
+    feed(letGo, RELOADED);
+    letGo.checkpoint();
+    assert.equal(letGo.resumeFrom(id(3), 'R'), false);
+    assert.equal(resumed().resumeFrom(id(3), 'R'), true, 'nothing seen yet: from here on');
+  });
+
+  it("settle(ended) stops at that request's idle: a later reply that overtook its busy on another channel is no loss", () => {
+    // Our probe Q after R: its reply (14, shell) arrives before its busy (13, iopub).
+    const withProbe: [number, string, string?][] = [...RELOADED, [14, 'Q']];
+    const t = resumed();
+    feed(t, withProbe.slice(0, 2));
+    t.resumeFrom(id(3), 'R');
+    feed(t, withProbe.slice(2));
+    assert.deepEqual([...t.settle('R')], []);
+    const early = resumed();
+    feed(early, withProbe.slice(0, 2));
+    early.resumeFrom(id(3), 'R');
+    feed(early, withProbe.slice(2));
+    assert.deepEqual([...early.settle()], [''], 'up to the newest number, 13 looks lost');
+  });
 });
