@@ -2,9 +2,9 @@
 // the cursor counted as the kernel counts it, plain hover text, and requests while a cell runs
 // (a subshell on ipykernel 7; nothing sent, nothing queued, on ipykernel 6).
 import assert from 'node:assert/strict';
-import { shutdownKernel, startKernel } from '../../src/core/api';
+import { getKernel, shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
-import { KernelAssist, KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import { KernelAssist, KernelConnection, KernelMessage, NotebookOutputs } from '../../src/core/kernel';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { stack } from './fixtures/stack';
 
@@ -24,8 +24,8 @@ describe('completions and docs from the kernel', function () {
     conn = await KernelConnection.connect({ session, kernelId });
     assist = new KernelAssist(conn);
     await run("globals()['dyn_' + 'name_' + str(6*7)] = 1\ndef documented(x, y=2):\n    \"\"\"Adds one to x, politely.\"\"\"\n    return x + 1").done;
-    // IPython's first completion loads jedi (seconds): past a completion's deadline. Warmed as the extension does.
-    assist.warmUp();
+    // IPython's first completion loads jedi (seconds): past a completion's deadline. Warmed with a long one
+    // (the extension's warmUp waits for a quiet kernel; its own test is the last).
     await assist.complete('x', 1, undefined, 30000);
   });
   after(async () => {
@@ -84,9 +84,12 @@ describe('completions and docs from the kernel', function () {
   it('while a 5 s cell runs: answered at once on a subshell (ipykernel 7), or nothing sent and nothing queued (ipykernel 6)', async () => {
     const cell = run('import time; time.sleep(5)');
     const deadline = Date.now() + 5000;
-    while (!conn.isRunningCode && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (conn.status !== 'busy' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10)); // the cell has started
     const replies: string[] = [];
-    const sub = conn.onIOPub((m) => (m.parent_header?.msg_type === 'complete_request' && m.header.msg_type === 'status' ? replies.push(String(m.content.execution_state)) : undefined));
+    // Statuses of completion requests sent from now on (an earlier test's idle may trail its reply).
+    const since = Date.now();
+    const sentSince = (m: KernelMessage) => m.parent_header?.msg_type === 'complete_request' && Date.parse(String(m.parent_header.date)) >= since;
+    const sub = conn.onIOPub((m) => (sentSince(m) && m.header.msg_type === 'status' ? replies.push(String(m.content.execution_state)) : undefined));
     const started = performance.now();
     const items = await assist.complete('dyn_na', 6);
     const ms = performance.now() - started;
@@ -106,4 +109,28 @@ describe('completions and docs from the kernel', function () {
     // On a subshell the request ran (busy, idle) during the cell; without one it was never sent, so nothing ran after the cell either.
     assert.deepEqual(replies, assist.hasSubshells ? ['busy', 'idle'] : [], `no completion request waited behind the cell: ${JSON.stringify(replies)}`);
   });
+
+  it('never has the server take a running kernel for idle: the completer is warmed once no code runs, and the subshell is not ended while a cell runs', async () => {
+    // jupyter_server is not subshell-aware: the idle of any request beside a cell makes it take the kernel
+    // for idle (cull_idle_timeout could then cull it mid-cell once no window is connected).
+    const serverState = async () => (await getKernel(session, kernelId)).executionState;
+    const subshells = async () => (assist.hasSubshells ? ((await conn.request('control', 'list_subshell_request', {})).content.subshell_id as string[]).length : 0);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const leaving = new KernelAssist(conn);
+    leaving.warmUp();
+    await sleep(2500);
+    const before = await subshells();
+    const cell = run('import time; time.sleep(3)');
+    await sleep(1000);
+    leaving.dispose(); // a window that goes while the cell runs
+    const starting = new KernelAssist(conn);
+    starting.warmUp(); // a window that comes back while it runs
+    await sleep(1500);
+    assert.equal(await serverState(), 'busy', 'the server still takes the kernel for busy');
+    await cell.done;
+    await sleep(2000);
+    if (assist.hasSubshells) assert.equal(await subshells(), before + 1, "the leaving window's subshell was kept; the new window's made once the cell ended");
+    starting.dispose();
+  });
 });
+

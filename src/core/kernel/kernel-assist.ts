@@ -19,6 +19,8 @@ export interface InspectResult {
 /** What a request waits for at most: completions must not hold typing up. */
 export const COMPLETE_DEADLINE_MS = 500;
 export const INSPECT_DEADLINE_MS = 1500;
+/** The completer is warmed once the kernel has run no code for this long. */
+const WARM_UP_AFTER_QUIET_MS = 1000;
 
 /** The protocol counts the cursor in Unicode code points (5.2+); JavaScript strings in UTF-16 units. */
 export function codePointOffset(text: string, utf16Offset: number): number {
@@ -99,6 +101,9 @@ export class KernelAssist {
   /** The subshell made, once its id is known. */
   private created: string | undefined;
   private readonly latest = new Map<string, AbortController>();
+  /** Waiting for a quiet kernel to warm the completer (or done). */
+  private warming: { dispose(): void } | undefined;
+  private warmTimer: NodeJS.Timeout | undefined;
 
   private readonly statusSubscription: { dispose(): void };
 
@@ -140,21 +145,42 @@ export class KernelAssist {
 
   /**
    * IPython's completer takes seconds the first time (jedi loads: 2.2–2.9 s measured with ipykernel 7.4),
-   * longer than a completion may wait. On a kernel with subshells a name completion is made on ours at once,
-   * beside whatever the main shell does (the next one then took 36 ms); without subshells nothing is sent
-   * (it would hold up the first cell), and the first completion may come back empty.
+   * longer than a completion may wait. On a kernel with subshells a name completion is made on ours once
+   * the kernel has run no code for a second; without subshells nothing is sent (it would hold up the
+   * first cell), and the first completion may come back empty.
+   *
+   * Not beside a running cell: jupyter_server is not subshell-aware and takes the kernel for idle at our
+   * subshell's idle while the cell still runs. Then it would cull the kernel for idleness once no window is
+   * connected (`cull_busy` off, its default), and on the next connect its nudge swallows one live message.
    */
   warmUp(): void {
-    if (!this.hasSubshells) return;
-    void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
+    if (!this.hasSubshells || this.warming) return;
+    const whenQuiet = () => {
+      clearTimeout(this.warmTimer);
+      this.warmTimer = setTimeout(() => {
+        if (this.kernel.isRunningCode || this.kernel.status !== 'idle') return; // again at the next idle
+        this.warming?.dispose();
+        this.warming = { dispose: () => undefined };
+        void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
+      }, WARM_UP_AFTER_QUIET_MS);
+      this.warmTimer.unref?.();
+    };
+    this.warming = this.kernel.onStatus((status) => status === 'idle' && whenQuiet());
+    whenQuiet();
   }
 
-  /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends); the answer is not waited for. */
+  /**
+   * Ends this notebook's subshell (a kernel keeps a thread for each until it ends); the answer is not
+   * waited for. Not while code runs: its idle would have the server take the running kernel for idle
+   * right as the window leaves it (see warmUp); the subshell then stays until the kernel ends.
+   */
   dispose(): void {
     this.statusSubscription.dispose();
+    this.warming?.dispose();
+    clearTimeout(this.warmTimer);
     for (const c of this.latest.values()) c.abort();
     // Sent now, in this tick: the connection usually closes right after.
-    if (this.created && this.kernel.status !== 'closed') void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
+    if (this.created && this.kernel.status !== 'closed' && !this.kernel.isRunningCode) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
     this.created = undefined;
   }
 

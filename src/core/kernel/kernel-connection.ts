@@ -209,9 +209,13 @@ export class KernelConnection {
     return execution;
   }
 
-  /** The kernel runs code now (a cell, ours or another client's): a request on its main shell would wait behind it. */
+  /**
+   * The kernel runs code now, or will: a cell of another client's, or one of ours sent (queued, or
+   * resumed from an earlier window, whose busy this connection never saw). A request on its main shell
+   * would wait behind it.
+   */
   get isRunningCode(): boolean {
-    return this.codeRunning.size > 0;
+    return this.codeRunning.size > 0 || this.executions.size > 0;
   }
 
   /**
