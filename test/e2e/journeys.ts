@@ -511,6 +511,12 @@ async function kernelIds(server: { url: string; token: string }): Promise<string
   return ((await res.json()) as { id: string }[]).map((k) => k.id).sort();
 }
 
+/** What the server takes a kernel's state for (jupyter_server's execution_state, which its culler and reconnect nudge go by). */
+async function serverKernelState(server: { url: string; token: string }, kernelId: string): Promise<string> {
+  const res = await fetch(`${server.url}api/kernels/${kernelId}`, { headers: { Authorization: `token ${server.token}` } });
+  return ((await res.json()) as { execution_state: string }).execution_state;
+}
+
 /** continuity.ipynb on Lab Today: a window reload while a cell prints; the same cell goes on, on the same kernel. */
 async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
   const { wb } = world;
@@ -525,6 +531,9 @@ async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
   const started = (await kernelIds(today)).filter((id) => !before.includes(id));
   assert.equal(started.length, 1, 'the run started one kernel');
   const lastBefore = Math.max(...[...(await wb.outputText()).matchAll(/line (\d+)/g)].map((m) => Number(m[1])));
+  // Nothing of ours beside the cell (a completion subshell's idle) has the server take the kernel for idle:
+  // its reconnect nudge would then swallow a live line, and its culler could end the kernel while no window is there.
+  assert.equal(await serverKernelState(today, started[0]), 'busy', 'the server takes the running kernel for busy');
   const reloaded = performance.now();
   await Promise.all([wb.page.waitForEvent('load', { timeout: 60000 }), wb.runCommand('Developer: Reload Window')]);
   await wb.waitForWorkbench();
@@ -535,6 +544,7 @@ async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
     return seen.some((n) => n > lastBefore + 1);
   }, 60000, 100);
   const backMs = performance.now() - reloaded;
+  const stateWhenBack = await serverKernelState(today, started[0]);
   await wb.waitForOutput([`line ${CONTINUITY_LINES - 1}`], 60000);
   await until('the cell to end with its success mark', async () => (await wb.cellRow(0).locator('.codicon-notebook-state-success').count()) > 0, 30000, 100);
   assert.equal((await wb.executionCounts())[0], '[1]', "the cell's own execution count");
@@ -551,7 +561,7 @@ async function reloadMidCellJourney(world: World, t: Steps): Promise<void> {
   await wb.runCell('last');
   await wb.waitForOutput(['after the reload: kept'], 30000);
   assert.deepEqual((await kernelIds(today)).filter((id) => !before.includes(id)), started, 'no second kernel');
-  t.note(`reload after line ${lastBefore}: lines shown again ${(backMs / 1000).toFixed(1)} s after the reload command; ${lines.length} of ${CONTINUITY_LINES} lines in the saved cell${flagged ? ' (flagged as possibly incomplete)' : ''}; one kernel, the same`);
+  t.note(`reload after line ${lastBefore}: lines shown again ${(backMs / 1000).toFixed(1)} s after the reload command (the server took the kernel for ${stateWhenBack} then); ${lines.length} of ${CONTINUITY_LINES} lines in the saved cell${flagged ? ' (flagged as possibly incomplete)' : ''}; one kernel, the same`);
 }
 
 /** continuity.ipynb's kernel shut down from outside: the next run says so and starts another only when asked. */
