@@ -101,9 +101,10 @@ export class KernelAssist {
   /** The subshell made, once its id is known. */
   private created: string | undefined;
   private readonly latest = new Map<string, AbortController>();
-  /** Waiting for a quiet kernel to warm the completer (or done). */
-  private warming: { dispose(): void } | undefined;
-  private warmTimer: NodeJS.Timeout | undefined;
+  private warmUpAsked = false;
+  /** While the completer waits to be warmed: the kernel's idles, and the quiet second after the last. */
+  private untilQuiet: { dispose(): void } | undefined;
+  private quietTimer: NodeJS.Timeout | undefined;
 
   private readonly statusSubscription: { dispose(): void };
 
@@ -154,19 +155,20 @@ export class KernelAssist {
    * connected (`cull_busy` off, its default), and on the next connect its nudge swallows one live message.
    */
   warmUp(): void {
-    if (!this.hasSubshells || this.warming) return;
-    const whenQuiet = () => {
-      clearTimeout(this.warmTimer);
-      this.warmTimer = setTimeout(() => {
-        if (this.kernel.isRunningCode || this.kernel.status !== 'idle') return; // again at the next idle
-        this.warming?.dispose();
-        this.warming = { dispose: () => undefined };
+    if (!this.hasSubshells || this.warmUpAsked) return;
+    this.warmUpAsked = true;
+    const afterQuiet = () => {
+      clearTimeout(this.quietTimer);
+      this.quietTimer = setTimeout(() => {
+        if (this.kernel.isRunningCode || this.kernel.status !== 'idle') return; // tried again at its next idle
+        this.untilQuiet?.dispose();
+        this.untilQuiet = undefined;
         void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
       }, WARM_UP_AFTER_QUIET_MS);
-      this.warmTimer.unref?.();
+      this.quietTimer.unref();
     };
-    this.warming = this.kernel.onStatus((status) => status === 'idle' && whenQuiet());
-    whenQuiet();
+    this.untilQuiet = this.kernel.onStatus((status) => status === 'idle' && afterQuiet());
+    afterQuiet();
   }
 
   /**
@@ -176,8 +178,8 @@ export class KernelAssist {
    */
   dispose(): void {
     this.statusSubscription.dispose();
-    this.warming?.dispose();
-    clearTimeout(this.warmTimer);
+    this.untilQuiet?.dispose();
+    clearTimeout(this.quietTimer);
     for (const c of this.latest.values()) c.abort();
     // Sent now, in this tick: the connection usually closes right after.
     if (this.created && this.kernel.status !== 'closed' && !this.kernel.isRunningCode) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
