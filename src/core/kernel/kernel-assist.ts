@@ -19,6 +19,11 @@ export interface InspectResult {
 /** What a request waits for at most: completions must not hold typing up. */
 export const COMPLETE_DEADLINE_MS = 500;
 export const INSPECT_DEADLINE_MS = 1500;
+/**
+ * The first answer on a new subshell may take this long: IPython's completer loads then (seconds), and
+ * it holds nothing up there; late is better than none.
+ */
+const FIRST_ANSWER_DEADLINE_MS = 5000;
 /** The completer is warmed once the kernel has run no code for this long. */
 const WARM_UP_AFTER_QUIET_MS = 1000;
 
@@ -100,6 +105,8 @@ export class KernelAssist {
   private subshell: Promise<string | undefined> | undefined;
   /** The subshell made, once its id is known. */
   private created: string | undefined;
+  /** Our subshell has answered once (its completer is loaded). */
+  private subshellAnswered = false;
   private readonly latest = new Map<string, AbortController>();
   private warmUpAsked = false;
   /** While the completer waits to be warmed: the kernel's idles, and the quiet second after the last. */
@@ -111,7 +118,10 @@ export class KernelAssist {
   constructor(private readonly kernel: KernelConnection) {
     this.statusSubscription = kernel.onStatus((status) => {
       // A restarted kernel has no subshell of ours any more.
-      if (status === 'restarting') this.subshell = this.created = undefined;
+      if (status === 'restarting') {
+        this.subshell = this.created = undefined;
+        this.subshellAnswered = false;
+      }
     });
   }
 
@@ -163,7 +173,9 @@ export class KernelAssist {
         if (this.kernel.isRunningCode || this.kernel.status !== 'idle') return; // tried again at its next idle
         this.untilQuiet?.dispose();
         this.untilQuiet = undefined;
-        void this.subshellId().then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined)).catch(() => undefined);
+        void this.subshellId()
+          .then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined))
+          .then((reply) => (this.subshellAnswered ||= reply !== undefined), () => undefined);
       }, WARM_UP_AFTER_QUIET_MS);
       this.quietTimer.unref();
     };
@@ -202,7 +214,9 @@ export class KernelAssist {
       // Busy with no subshell: on the main shell it would wait behind the running cell.
       if (busy && !subshellId) return undefined;
       if (controller.signal.aborted) return undefined;
-      const reply = await this.kernel.request('shell', type, content, deadlineMs, { subshellId, signal: controller.signal });
+      const deadline = subshellId && !this.subshellAnswered ? Math.max(deadlineMs, FIRST_ANSWER_DEADLINE_MS) : deadlineMs;
+      const reply = await this.kernel.request('shell', type, content, deadline, { subshellId, signal: controller.signal });
+      if (subshellId) this.subshellAnswered = true;
       return reply.content;
     } catch (e) {
       if (e instanceof TimeoutError || e instanceof AbortedError) return undefined;
