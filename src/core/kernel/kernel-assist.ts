@@ -155,10 +155,11 @@ export class KernelAssist {
   }
 
   /**
-   * IPython's completer takes seconds the first time (jedi loads: 2.2–2.9 s measured with ipykernel 7.4),
-   * longer than a completion may wait. On a kernel with subshells a name completion is made on ours once
-   * the kernel has run no code for a second; without subshells nothing is sent (it would hold up the
-   * first cell), and the first completion may come back empty.
+   * IPython's completer is slow the first time on a subshell (jedi loads: 0.3–2.9 s measured with
+   * ipykernel 7.4), longer than a completion may wait (a first answer there may take 5 s, see ask). On a
+   * kernel with subshells a name completion is made on ours once the kernel has run no code for a second;
+   * without subshells nothing is sent (it would hold up the first cell), and the first completion may
+   * come back empty.
    *
    * Not beside a running cell: jupyter_server is not subshell-aware and takes the kernel for idle at our
    * subshell's idle while the cell still runs. Then it would cull the kernel for idleness once no window is
