@@ -117,8 +117,18 @@ describe('completions and docs from the kernel', function () {
     const subshells = async () => (assist.hasSubshells ? ((await conn.request('control', 'list_subshell_request', {})).content.subshell_id as string[]).length : 0);
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const leaving = new KernelAssist(conn);
+    // Its warm-up (after a quiet second) done before the cell starts: on a kernel with subshells, its completion's idle.
+    const since = Date.now();
     leaving.warmUp();
-    await sleep(2500);
+    if (assist.hasSubshells) {
+      await new Promise<void>((resolve) => {
+        const sub = conn.onIOPub((m) => {
+          if (m.parent_header?.msg_type !== 'complete_request' || m.content.execution_state !== 'idle' || Date.parse(String(m.parent_header.date)) < since) return;
+          sub.dispose();
+          resolve();
+        });
+      });
+    } else await sleep(1500);
     const before = await subshells();
     const cell = run('import time; time.sleep(3)');
     await sleep(1000);
