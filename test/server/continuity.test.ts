@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { getKernel, kernelPresence, shutdownKernel, startKernel } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
+import type { CellOutputs } from '../../src/core/kernel';
 import { startFaultProxy } from './fixtures/fault-proxy';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 
@@ -15,6 +16,8 @@ const LINES = 30;
 const CELL = `import time\nbefore_reload = 42\nfor i in range(${LINES}):\n    print(f"L{i}", flush=True)\n    time.sleep(0.1)`;
 
 const numbers = (text: string) => text.split('\n').filter((l) => /^L\d+$/.test(l)).map((l) => Number(l.slice(1)));
+/** The line numbers a cell's outputs hold. */
+const numbersIn = (area: CellOutputs) => numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
 
 /** Runs CELL in a client process of its own; resolves its msg_id and what it saw once it has printed `upTo`. */
 function clientRunning(server: RunningJupyter, kernelId: string, sessionId: string, upTo: number): Promise<{ child: ChildProcess; msgId: string; seen: () => string; last: () => string | undefined }> {
@@ -66,7 +69,7 @@ describe('a kernel outlives its client: resume a running cell by its msg_id; a k
       conn = await KernelConnection.connect({ session, kernelId, sessionId, resuming: true });
       const area = new NotebookOutputs().cell();
       const result = await conn.resume(client.msgId, { outputs: area }, client.last()).done;
-      const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
+      const after = numbersIn(area);
       const all = new Set([...before, ...after]);
       assert.equal(all.size, LINES, `every line, before the kill or after: before ${before.join(',')}; after ${after.join(',')}`);
       assert.ok(after.length > 0 && after[0] <= before[before.length - 1] + 1, `no gap: last before the kill L${before[before.length - 1]}, first after L${after[0]}`);
@@ -114,7 +117,7 @@ describe('a kernel outlives its client: resume a running cell by its msg_id; a k
         const area = new NotebookOutputs().cell();
         area.restore(kept.outputs);
         const result = await after.resume(run.msgId, { outputs: area }, kept.last).done;
-        const seen = new Set(numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join('')));
+        const seen = new Set(numbersIn(area));
         const missing = [...Array(FLOOD).keys()].filter((n) => !seen.has(n));
         if (missing.length) swallowed++;
         assert.ok(missing.length <= 1, `at most the one line the nudge ate: missing ${missing.join(',')}`);
@@ -138,7 +141,7 @@ describe('a kernel outlives its client: resume a running cell by its msg_id; a k
       conn = await KernelConnection.connect({ session, kernelId, resuming: true });
       const area = new NotebookOutputs().cell();
       const result = await conn.resume(client.msgId, { outputs: area }, client.last()).done;
-      const after = numbers(area.toJSON().map((o) => (o.output_type === 'stream' ? o.text : '')).join(''));
+      const after = numbersIn(area);
       assert.equal(after[after.length - 1], LINES - 1, `the cell's last line arrived: ${after.join(',')}`);
       assert.equal(result.status, 'unknown', 'its reply went to the other session');
       assert.equal(result.possiblyIncomplete, true, 'what was sent between the two connections is missing: the message numbers have a hole');
