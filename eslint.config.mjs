@@ -25,4 +25,15 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The house rule of docs/ARCHITECTURE.md: a feature folder of src/vscode uses another only through
+    // that folder's index.ts, the narrow interface it chose to show (test/unit/architecture.test.ts
+    // checks that the folders' imports form no circle).
+    files: ['src/vscode/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\.\\./(?!\\.\\.)[^/]+/', message: "Import another feature folder through its index.ts ('../files', not '../files/server-uri')." }],
+      }],
+    },
+  },
 );

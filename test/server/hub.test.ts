@@ -9,9 +9,9 @@ import { hubServers, hubTokenExpiry, hubWhoAmI, probeServer, startHubServer, sta
 import { AuthError, HttpSession, JupyterError } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { nullLogger, Redactor } from '../../src/core/util/logger';
-import { connectToServer } from '../../src/vscode/connect-flow';
-import { ServerConnections } from '../../src/vscode/server-connections';
-import { ServerStore } from '../../src/vscode/server-store';
+import { connectToServer } from '../../src/vscode/servers/connect-flow';
+import { ServerConnections } from '../../src/vscode/servers/server-connections';
+import { ServerStore } from '../../src/vscode/servers/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { ScriptedUi } from '../support/scripted-ui';
 import { RunningHub, startHub } from './fixtures/hub';

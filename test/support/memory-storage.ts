@@ -1,4 +1,4 @@
-import type { KeyValueStore, SecretStore } from '../../src/vscode/server-store';
+import type { KeyValueStore, SecretStore } from '../../src/vscode/servers/server-store';
 
 /**
  * In-memory stand-ins for VS Code's globalState and SecretStorage, for the store's plain-Node

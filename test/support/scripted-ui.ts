@@ -1,6 +1,6 @@
 import type { HubServer } from '../../src/core/api';
 import type { ServerAddress } from '../../src/core/servers';
-import type { CertificateRequest, ConnectUi, SecretRequest } from '../../src/vscode/connect-flow';
+import type { CertificateRequest, ConnectUi, SecretRequest } from '../../src/vscode/servers/connect-flow';
 
 /** A person at the keyboard, scripted: answers in order, and a record of every question. */
 export class ScriptedUi implements ConnectUi {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { KernelMemory, RememberedKernel } from '../../../src/vscode/kernel-memory';
+import { KernelMemory, RememberedKernel } from '../../../src/vscode/notebooks/kernel-memory';
 
 /** The parts of vscode.Memento and vscode.Uri it uses. */
 class FakeMemento {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, fromOutputItems, toOutputItems } from '../../../src/vscode/output-items';
+import { ERROR_MIME, STDERR_MIME, STDOUT_MIME, fromOutputItems, toOutputItems } from '../../../src/vscode/notebooks/output-items';
 import type { NbOutput } from '../../../src/core/kernel';
-import type { ServerRecord } from '../../../src/vscode/server-store';
-import { ago, identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/status-text';
-import { defaultServerName, serversInPaste } from '../../../src/vscode/connect-flow';
+import type { ServerRecord } from '../../../src/vscode/servers/server-store';
+import { identityWords, shownServer, statusBarText, tokenExpiryWarning } from '../../../src/vscode/servers/status-text';
+import { ago } from '../../../src/vscode/shared/time-words';
+import { defaultServerName, serversInPaste } from '../../../src/vscode/servers/connect-flow';
 
 const text = (d: Uint8Array) => Buffer.from(d).toString('utf8');
 

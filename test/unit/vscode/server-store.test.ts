@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ServerStore, parseSecret, secretKey, validateRecord } from '../../../src/vscode/server-store';
+import { ServerStore, parseSecret, secretKey, validateRecord } from '../../../src/vscode/servers/server-store';
 import { MemorySecrets, MemoryState } from '../../support/memory-storage';
 
 const entry = { name: 'lab box', baseUrl: 'http://10.0.0.5:8888/', auth: 'token' as const };

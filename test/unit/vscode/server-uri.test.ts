@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { serverPathOf, sessionPathOnServer } from '../../../src/vscode/server-uri';
+import { serverPathOf, sessionPathOnServer } from '../../../src/vscode/files/server-uri';
 
 describe('jupyter-remote:// URIs', () => {
   const uri = (authority: string, path: string, scheme = 'jupyter-remote') => ({ scheme, authority, path });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hubRootOf } from '../core/api';
+import { hubRootOf } from '../../core/api';
 import type { ServerConnections } from './server-connections';
 import type { ServerStore } from './server-store';
 import { tokenExpiryWarning } from './status-text';

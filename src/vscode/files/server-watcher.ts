@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ContentsChange, ContentsError, ContentsEvents, ContentsModel, EventsUnsupportedError, listDirectory, parentOf, statPath, subscribeToContentsEvents } from '../core/api';
-import type { Logger } from '../core/util/logger';
-import type { ServerConnections } from './server-connections';
+import { ContentsChange, ContentsError, ContentsEvents, ContentsModel, EventsUnsupportedError, listDirectory, parentOf, statPath, subscribeToContentsEvents } from '../../core/api';
+import type { Logger } from '../../core/util/logger';
+import type { ServerConnections } from '../servers';
 import { serverPathOf } from './server-uri';
 
 /** How often a focused window looks for changes on the server. */

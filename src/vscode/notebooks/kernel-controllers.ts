@@ -1,21 +1,19 @@
 import * as vscode from 'vscode';
-import { normalizeServerPath, parentOf } from '../core/api/server-path';
-import { kernelPresence } from '../core/api';
-import type { KernelModel, KernelSpec } from '../core/api';
-import { JupyterError } from '../core/http';
-import type { KernelAssist, KernelStatus } from '../core/kernel';
-import { messageOf } from '../core/util/errors';
-import { Emitter } from '../core/util/events';
-import { Logger } from '../core/util/logger';
+import { normalizeServerPath, parentOf } from '../../core/api/server-path';
+import { kernelPresence } from '../../core/api';
+import type { KernelModel, KernelSpec } from '../../core/api';
+import { JupyterError } from '../../core/http';
+import type { KernelAssist, KernelStatus } from '../../core/kernel';
+import { messageOf } from '../../core/util/errors';
+import { Emitter } from '../../core/util/events';
+import { Logger } from '../../core/util/logger';
 import { CellRuns, notebookName } from './cell-runs';
 import { KernelMemory } from './kernel-memory';
-import type { WidgetModels } from '../core/widgets';
+import type { WidgetModels } from '../../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
-import { ServerConnections } from './server-connections';
-import { SERVER_FS_SCHEME, sessionPathOnServer } from './server-uri';
-import { ServerRecord, ServerStore } from './server-store';
-
-export const NOTEBOOK_TYPE = 'jupyter-notebook';
+import { SERVER_FS_SCHEME, sessionPathOnServer } from '../files';
+import type { ServerConnections, ServerRecord, ServerStore } from '../servers';
+import { NOTEBOOK_TYPE } from '../shared';
 
 /** What a controller runs on: a new kernel of a kernelspec, or a kernel already running. */
 type Target = { serverId: string; specName: string; kernelId?: string };
@@ -68,8 +66,12 @@ export class KernelControllers implements vscode.Disposable {
   private readonly kernelStatus = new Map<vscode.NotebookDocument, KernelStatus>();
 
   constructor(private readonly options: KernelControllersOptions) {
-    const sub = options.connections.onDidChange((id) => this.sync(id));
-    this.disposables.push({ dispose: () => sub.dispose() });
+    const subs = [
+      options.connections.onDidChange((id) => this.sync(id)),
+      // A renamed server's name is each of its controllers' description.
+      options.store.onDidChange(() => options.store.list().forEach((s) => this.sync(s.id))),
+    ];
+    this.disposables.push({ dispose: () => subs.forEach((s) => s.dispose()) });
     this.disposables.push(vscode.workspace.onDidCloseNotebookDocument((doc) => void this.closeNotebook(doc, !options.keepKernelOnClose())));
     this.disposables.push(
       vscode.workspace.onDidOpenNotebookDocument((doc) => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../core/util/logger';
-import { CommMessage, WIDGET_STATE_MIME, WidgetModels, modelsOfDocument, openMessages } from '../core/widgets';
-import { FromRenderer, ToRenderer, WIDGET_RENDERER_ID, WireComm } from '../renderer/protocol';
+import type { Logger } from '../../core/util/logger';
+import { CommMessage, WIDGET_STATE_MIME, WidgetModels, modelsOfDocument, openMessages } from '../../core/widgets';
+import { FromRenderer, ToRenderer, WIDGET_RENDERER_ID, WireComm } from '../../renderer/protocol';
 
 /** The ipynb metadata's saved widget state (`metadata.widgets[WIDGET_STATE_MIME]`), if any. */
 const savedState = (notebook: vscode.NotebookDocument): unknown =>

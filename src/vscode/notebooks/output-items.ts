@@ -1,6 +1,6 @@
-import type { NbOutput } from '../core/kernel';
-import { WIDGET_VIEW_MIME } from '../core/widgets/widget-models';
-import { OWN_WIDGET_VIEW_MIME } from '../renderer/protocol';
+import type { NbOutput } from '../../core/kernel';
+import { WIDGET_VIEW_MIME } from '../../core/widgets/widget-models';
+import { OWN_WIDGET_VIEW_MIME } from '../../renderer/protocol';
 
 /**
  * nbformat outputs as VS Code output items (mime + bytes), without touching `vscode`, so the

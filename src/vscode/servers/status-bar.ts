@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { KernelControllers, NOTEBOOK_TYPE } from './kernel-controllers';
+import { NOTEBOOK_TYPE } from '../shared';
+import { NO_NOTEBOOK_KERNELS, NotebookKernels } from './notebook-kernels';
 import { ServerConnections } from './server-connections';
 import { shownServer, statusBarText } from './status-text';
 import { ServerStore } from './server-store';
@@ -12,17 +13,25 @@ export class ServerStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('jupyterRemote.server', vscode.StatusBarAlignment.Left, 100);
   private readonly disposables: vscode.Disposable[] = [];
   private visible = false;
+  private kernels = NO_NOTEBOOK_KERNELS;
 
   constructor(
     private readonly store: ServerStore,
     private readonly connections: ServerConnections,
-    private readonly controllers: KernelControllers,
   ) {
     this.item.name = 'Jupyter Remote Server';
     this.item.command = 'jupyterRemote.showServerMenu';
-    const subs = [store.onDidChange(() => this.update()), connections.onDidChange(() => this.update()), controllers.onDidChangeKernelStatus(() => this.update())];
+    const subs = [store.onDidChange(() => this.update()), connections.onDidChange(() => this.update())];
     this.disposables.push({ dispose: () => subs.forEach((s) => s.dispose()) });
     this.disposables.push(vscode.window.onDidChangeActiveNotebookEditor(() => this.update()));
+    this.update();
+  }
+
+  /** Shows the state of the notebooks' kernels too, from when the notebooks feature is there. */
+  follow(kernels: NotebookKernels): void {
+    this.kernels = kernels;
+    const sub = kernels.onDidChangeKernelStatus(() => this.update());
+    this.disposables.push({ dispose: () => sub.dispose() });
     this.update();
   }
 
@@ -30,15 +39,15 @@ export class ServerStatusBar implements vscode.Disposable {
   update(): void {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
     const onNotebook = notebook && notebook.notebookType === NOTEBOOK_TYPE ? notebook : undefined;
-    const record = shownServer(this.store.list(), this.store.activeId, onNotebook && this.controllers.serverOf(onNotebook));
+    const record = shownServer(this.store.list(), this.store.activeId, onNotebook && this.kernels.serverOf(onNotebook));
     this.visible = !!record;
     if (!record) {
       this.item.hide();
       return;
     }
-    const kernel = onNotebook ? this.controllers.statusOf(onNotebook) : undefined;
+    const kernel = onNotebook ? this.kernels.statusOf(onNotebook) : undefined;
     const status = this.connections.status(record.id);
-    const view = statusBarText(record.name, status.state, kernel, status.message, status.identity, onNotebook && this.controllers.kernelFolderOf(onNotebook));
+    const view = statusBarText(record.name, status.state, kernel, status.message, status.identity, onNotebook && this.kernels.kernelFolderOf(onNotebook));
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

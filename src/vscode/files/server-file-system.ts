@@ -13,10 +13,10 @@ import {
   renamePath,
   statPath,
   uploadFile,
-} from '../core/api';
-import { AuthError, HttpSession, JupyterError } from '../core/http';
-import type { Logger } from '../core/util/logger';
-import type { ServerConnections } from './server-connections';
+} from '../../core/api';
+import { AuthError, HttpSession, JupyterError } from '../../core/http';
+import type { Logger } from '../../core/util/logger';
+import type { ServerConnections } from '../servers';
 
 import { SERVER_FS_SCHEME, serverPathOf } from './server-uri';
 import { ServerWatcher } from './server-watcher';

@@ -1,5 +1,5 @@
 // The jupyter-remote:// URI scheme, without the vscode module at run time (unit-tested in plain Node).
-import { normalizeServerPath } from '../core/api/server-path';
+import { normalizeServerPath } from '../../core/api/server-path';
 
 /** `jupyter-remote://<server id>/<path>`: the stored server's id, never its URL or a secret (DESIGN.md). */
 export const SERVER_FS_SCHEME = 'jupyter-remote';

@@ -1,29 +1,27 @@
 import * as vscode from 'vscode';
-import { createTerminal, deleteTerminal, listTerminals, parentOf } from '../core/api';
-import type { HttpSession } from '../core/http';
-import { TerminalConnection } from '../core/terminal';
-import { messageOf } from '../core/util/errors';
-import type { Logger } from '../core/util/logger';
-import type { KernelControllers } from './kernel-controllers';
-import type { ServerConnections } from './server-connections';
-import type { ServerRecord } from './server-store';
-import { SERVER_FS_SCHEME, serverPathOf } from './server-uri';
-import { ago } from './status-text';
+import { createTerminal, deleteTerminal, listTerminals, parentOf } from '../../core/api';
+import type { HttpSession } from '../../core/http';
+import { TerminalConnection } from '../../core/terminal';
+import { messageOf } from '../../core/util/errors';
+import type { Logger } from '../../core/util/logger';
+import { SERVER_FS_SCHEME, serverPathOf } from '../files';
+import type { ServerConnections, ServerRecord } from '../servers';
+import { ago } from '../shared';
+
+/** The folder the kernel of the notebook in front runs in, when that notebook runs on the server `serverId`. */
+export type KernelFolderInFront = (serverId: string) => string | undefined;
 
 /**
  * The folder on `server` a person is working in: the folder the notebook in front runs its kernel in,
  * else the folder of the server file in front, else the server folder open in the window ('' = root).
  */
-function folderInFront(server: ServerRecord, controllers: KernelControllers): string {
-  const notebook = vscode.window.activeNotebookEditor?.notebook;
-  if (notebook && controllers.serverOf(notebook) === server.id) {
-    const folder = controllers.kernelFolderOf(notebook);
-    if (folder !== undefined) return folder;
-  }
-  const uri = notebook?.uri ?? vscode.window.activeTextEditor?.document.uri;
+function folderInFront(server: ServerRecord, kernelFolderInFront: KernelFolderInFront): string {
+  const folder = kernelFolderInFront(server.id);
+  if (folder !== undefined) return folder;
+  const uri = vscode.window.activeNotebookEditor?.notebook.uri ?? vscode.window.activeTextEditor?.document.uri;
   if (uri?.scheme === SERVER_FS_SCHEME && uri.authority === server.id) return parentOf(serverPathOf(uri).path);
-  const folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === SERVER_FS_SCHEME && f.uri.authority === server.id);
-  return folder ? serverPathOf(folder.uri).path : '';
+  const open = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === SERVER_FS_SCHEME && f.uri.authority === server.id);
+  return open ? serverPathOf(open.uri).path : '';
 }
 
 /**
@@ -98,10 +96,10 @@ class ServerPseudoterminal implements vscode.Pseudoterminal {
  * "Open Server Terminal": a new terminal in the folder the person works in, or one already on the server
  * (a long `pip install` found again after a reload). Opened only when asked; nothing is typed for them.
  */
-export async function openServerTerminal(connections: ServerConnections, controllers: KernelControllers, server: ServerRecord, log: Logger): Promise<void> {
+export async function openServerTerminal(connections: ServerConnections, kernelFolderInFront: KernelFolderInFront, server: ServerRecord, log: Logger): Promise<void> {
   const session = await connections.session(server.id);
   const existing = await listTerminals(session);
-  const folder = folderInFront(server, controllers);
+  const folder = folderInFront(server, kernelFolderInFront);
   let name: string | undefined;
   if (existing.length) {
     const picked = await vscode.window.showQuickPick(

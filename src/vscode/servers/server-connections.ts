@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { getIdentity, hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../core/api';
-import type { Identity, KernelModel, KernelSpecs, ServerInfo } from '../core/api';
-import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../core/http';
-import { Emitter } from '../core/util/events';
-import { Logger, Redactor } from '../core/util/logger';
+import { getIdentity, hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../../core/api';
+import type { Identity, KernelModel, KernelSpecs, ServerInfo } from '../../core/api';
+import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../../core/http';
+import { Emitter } from '../../core/util/events';
+import { Logger, Redactor } from '../../core/util/logger';
 import { ServerRecord, ServerSecret, ServerStore } from './server-store';
 
 /** What every session to a server is made with, besides the server's own record. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { callAt, signatureOf } from '../core/kernel';
-import type { Completion, KernelAssist } from '../core/kernel';
-import { NOTEBOOK_TYPE } from './kernel-controllers';
+import { callAt, signatureOf } from '../../core/kernel';
+import type { Completion, KernelAssist } from '../../core/kernel';
+import { NOTEBOOK_TYPE } from '../shared';
 import type { KernelControllers } from './kernel-controllers';
 
 /** IPython's completion types as VS Code's kinds. */

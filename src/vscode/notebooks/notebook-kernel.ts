@@ -1,9 +1,9 @@
-import { createSession, deleteSession, shutdownKernel, startKernel } from '../core/api';
-import { HttpSession } from '../core/http';
-import { KernelAssist, KernelConnection, NotebookOutputs } from '../core/kernel';
-import type { KernelStatus } from '../core/kernel';
-import { WidgetModels } from '../core/widgets';
-import { Logger } from '../core/util/logger';
+import { createSession, deleteSession, shutdownKernel, startKernel } from '../../core/api';
+import { HttpSession } from '../../core/http';
+import { KernelAssist, KernelConnection, NotebookOutputs } from '../../core/kernel';
+import type { KernelStatus } from '../../core/kernel';
+import { WidgetModels } from '../../core/widgets';
+import { Logger } from '../../core/util/logger';
 
 export interface NotebookKernelOptions {
   session: HttpSession;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isObject } from '../core/api/validate';
-import { Emitter } from '../core/util/events';
+import { isObject } from '../../core/api/validate';
+import { Emitter } from '../../core/util/events';
 
 /**
  * The servers a person added: the non-secret list in `globalState`, each server's token or password

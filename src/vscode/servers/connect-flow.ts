@@ -1,7 +1,7 @@
-import { hubWhoAmI, probeServer, startHubServer } from '../core/api';
-import type { HubServer, ServerInfo } from '../core/api';
-import { AuthError, HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError } from '../core/http';
-import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../core/servers';
+import { hubWhoAmI, probeServer, startHubServer } from '../../core/api';
+import type { HubServer, ServerInfo } from '../../core/api';
+import { AuthError, HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError } from '../../core/http';
+import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../../core/servers';
 import { SessionContext, openSession, readCaFile } from './server-connections';
 import { ServerAuth, ServerRecord, ServerSecret, ServerStore } from './server-store';
 

@@ -1,5 +1,5 @@
-import type { Identity } from '../core/api';
-import type { KernelStatus } from '../core/kernel';
+import type { Identity } from '../../core/api';
+import type { KernelStatus } from '../../core/kernel';
 import type { ServerState } from './server-connections';
 import type { ServerRecord } from './server-store';
 
@@ -106,14 +106,4 @@ export function tokenExpiryWarning(server: string, expiresAt: string | undefined
 /** The server the status bar shows (and its menu acts on): the open notebook's, else the active one, else the first. */
 export function shownServer(servers: readonly ServerRecord[], activeId: string | undefined, notebookServer: string | undefined): ServerRecord | undefined {
   return servers.find((s) => s.id === notebookServer) ?? servers.find((s) => s.id === activeId) ?? servers[0];
-}
-
-/** "3 minutes ago" for an ISO time from the server ("never" when it gives none). */
-export function ago(iso: string | undefined, now = Date.now()): string {
-  const at = iso ? Date.parse(iso) : NaN;
-  if (!Number.isFinite(at)) return 'never';
-  const s = Math.max(0, Math.round((now - at) / 1000));
-  if (s < 60) return 'just now';
-  const [n, unit] = s < 3600 ? [Math.round(s / 60), 'minute'] : s < 86400 ? [Math.round(s / 3600), 'hour'] : [Math.round(s / 86400), 'day'];
-  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
 }

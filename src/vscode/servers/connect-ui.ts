@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { AbortedError } from '../core/http';
-import type { HubServer } from '../core/api';
-import type { ServerAddress } from '../core/servers';
-import { hostForUrl, redactForMessage } from '../core/servers';
+import { AbortedError } from '../../core/http';
+import type { HubServer } from '../../core/api';
+import type { ServerAddress } from '../../core/servers';
+import { hostForUrl, redactForMessage } from '../../core/servers';
 import { CertificateRequest, ConnectUi, SecretRequest } from './connect-flow';
 
 /** Where the server came from, for the first pick. */

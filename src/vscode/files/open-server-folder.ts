@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { baseNameOf, ContentsError, listDirectory, parentOf } from '../core/api';
-import { messageOf } from '../core/util/errors';
-import type { Logger } from '../core/util/logger';
-import type { ServerConnections } from './server-connections';
+import { baseNameOf, ContentsError, listDirectory, parentOf } from '../../core/api';
+import { messageOf } from '../../core/util/errors';
+import type { Logger } from '../../core/util/logger';
+import type { ServerConnections, ServerRecord } from '../servers';
 import { serverUri } from './server-file-system';
-import type { ServerRecord } from './server-store';
 
 type BrowseItem = vscode.QuickPickItem & { go?: string; open?: boolean };
 

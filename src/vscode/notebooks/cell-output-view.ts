@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CellOutputs, OutputChange } from '../core/kernel';
+import type { CellOutputs, OutputChange } from '../../core/kernel';
 import { MappedOutput, streamItem, toOutputItems } from './output-items';
 
 /**

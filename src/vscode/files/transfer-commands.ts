@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { browseServerFolder } from './open-server-folder';
-import type { ServerConnections } from './server-connections';
+import type { ServerConnections, ServerRecord } from '../servers';
 import { serverUri } from './server-file-system';
-import type { ServerRecord } from './server-store';
 
 const baseName = (uri: vscode.Uri) => uri.path.split('/').filter(Boolean).pop() ?? 'file';
 

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { baseNameOf } from '../core/api/server-path';
-import { ExecutionFailedError } from '../core/kernel';
-import type { CellOutputs, ExecuteResult, Execution, StdinRequest } from '../core/kernel';
-import { messageOf } from '../core/util/errors';
-import type { Logger } from '../core/util/logger';
+import { baseNameOf } from '../../core/api/server-path';
+import { ExecutionFailedError } from '../../core/kernel';
+import type { CellOutputs, ExecuteResult, Execution, StdinRequest } from '../../core/kernel';
+import { messageOf } from '../../core/util/errors';
+import type { Logger } from '../../core/util/logger';
 import { CellOutputView } from './cell-output-view';
 import { KernelMemory, RunningCell, sourceHash } from './kernel-memory';
 import type { NotebookKernel } from './notebook-kernel';

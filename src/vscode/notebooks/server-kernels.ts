@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { baseNameOf, listKernelSpecs, listKernels, listSessions, shutdownKernel } from '../core/api';
-import type { KernelModel, SessionModel } from '../core/api';
+import { baseNameOf, listKernelSpecs, listKernels, listSessions, shutdownKernel } from '../../core/api';
+import type { KernelModel, SessionModel } from '../../core/api';
 import { controllerId, KernelControllers } from './kernel-controllers';
 import type { KernelMemory } from './kernel-memory';
-import type { ServerConnections } from './server-connections';
-import type { ServerRecord } from './server-store';
-import { ago } from './status-text';
-import { serverUri } from './server-file-system';
+import { serverUri } from '../files';
+import type { ServerConnections, ServerRecord } from '../servers';
+import { ago } from '../shared';
 
 /** Whose a kernel is, as far as this window knows: open here, left by a notebook that was closed, or neither. */
 function ownerOf(kernel: KernelModel, controllers: KernelControllers, memory: KernelMemory): { open?: vscode.NotebookDocument; closed?: vscode.Uri } {

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { NbOutput } from '../core/kernel';
+import type { NbOutput } from '../../core/kernel';
 
 /** The cell that was running when a window last saw its notebook's kernel. */
 export interface RunningCell {
