@@ -1,4 +1,5 @@
 import { HttpSession, JupyterError, TimeoutError } from '../http';
+import { idSegment, isSafeIdSegment } from './resource-id';
 import { expectStatus, isObject, jsonBody, reasonOf } from './validate';
 import type { JsonObject } from './validate';
 
@@ -55,7 +56,8 @@ function serversOf(session: HttpSession, user: JsonObject): HubServer[] {
   const servers: HubServer[] = [];
   if (isObject(user.servers)) {
     for (const [name, v] of Object.entries(user.servers)) {
-      if (!isObject(v)) continue;
+      // A named server whose name cannot be addressed cannot be started or opened: left out.
+      if (!isObject(v) || (name !== '' && !isSafeIdSegment(name))) continue;
       const server: HubServer = { name, state: serverState(v) };
       if (typeof v.url === 'string' && v.url) server.url = new URL(v.url, session.baseUrl).toString();
       if (typeof v.last_activity === 'string') server.lastActivity = v.last_activity;
@@ -68,8 +70,8 @@ function serversOf(session: HttpSession, user: JsonObject): HubServer[] {
 }
 
 function userPath(name: string, serverName = ''): string {
-  const user = `hub/api/users/${encodeURIComponent(name)}`;
-  return serverName ? `${user}/servers/${encodeURIComponent(serverName)}` : `${user}/server`;
+  const user = `hub/api/users/${idSegment(name, 'Hub user name')}`;
+  return serverName ? `${user}/servers/${idSegment(serverName, 'Hub server name')}` : `${user}/server`;
 }
 
 /** Who the token belongs to (`GET hub/api/user`), with their servers when the token may read them. */
@@ -84,7 +86,7 @@ export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Pro
     let model: JsonObject = body;
     if (!isObject(body.servers)) {
       // Hub 1.x leaves servers out of the "who am I" answer: ask for the user.
-      const full = await session.request('GET', `hub/api/users/${encodeURIComponent(user.name)}?include_stopped_servers`, { signal });
+      const full = await session.request('GET', `hub/api/users/${idSegment(user.name, 'Hub user name')}?include_stopped_servers`, { signal });
       if (full.status === 200) {
         const parsed = jsonBody(full, 'read the Hub user');
         if (isObject(parsed)) model = parsed;
@@ -97,7 +99,7 @@ export async function hubWhoAmI(session: HttpSession, signal?: AbortSignal): Pro
 
 /** One user's servers (default and named). */
 export async function hubServers(session: HttpSession, userName: string, signal?: AbortSignal): Promise<HubServer[]> {
-  const res = expectStatus(await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}?include_stopped_servers`, { signal }), [200], `list the servers of ${userName}`);
+  const res = expectStatus(await session.request('GET', `hub/api/users/${idSegment(userName, 'Hub user name')}?include_stopped_servers`, { signal }), [200], `list the servers of ${userName}`);
   const body = jsonBody(res, 'read the Hub user');
   if (!isObject(body)) throw new JupyterError('The Hub answered with something that is not a user.');
   return serversOf(session, body);
@@ -189,7 +191,7 @@ export interface HubTokenExpiry {
  * Several candidates, or a token that may not read the list: `known: false` — never a guess.
  */
 export async function hubTokenExpiry(session: HttpSession, userName: string, signal?: AbortSignal): Promise<HubTokenExpiry> {
-  const res = await session.request('GET', `hub/api/users/${encodeURIComponent(userName)}/tokens`, { signal });
+  const res = await session.request('GET', `hub/api/users/${idSegment(userName, 'Hub user name')}/tokens`, { signal });
   if (res.status !== 200) return { known: false };
   const body = jsonBody(res, 'read the Hub tokens');
   const tokens = isObject(body) && Array.isArray(body.api_tokens) ? body.api_tokens.filter(isObject) : [];

@@ -7,6 +7,7 @@ export * from './identity';
 export * from './kernels';
 export * from './kernelspecs';
 export * from './server-info';
+export * from './resource-id';
 export * from './server-path';
 export * from './sessions';
 export { expectStatus, jsonBody, reasonOf } from './validate';

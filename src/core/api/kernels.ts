@@ -1,6 +1,7 @@
 import { HttpSession } from '../http';
 import { JsonObject, expectStatus, field, isObject, isString, jsonBody, optionalNumber, optionalString } from './validate';
 import { ProtocolError } from '../http';
+import { idSegment, isSafeIdSegment } from './resource-id';
 
 export interface KernelModel {
   id: string;
@@ -23,13 +24,15 @@ export function toKernelModel(v: unknown): KernelModel {
   return model;
 }
 
-const kernelPath = (id: string) => `api/kernels/${encodeURIComponent(id)}`;
+const kernelPath = (id: string) => `api/kernels/${idSegment(id, 'kernel id')}`;
 
 export async function listKernels(session: HttpSession, signal?: AbortSignal): Promise<KernelModel[]> {
   const action = 'list the running kernels';
   const body = jsonBody(expectStatus(await session.request('GET', 'api/kernels', { signal }), [200], action), action);
   if (!Array.isArray(body)) throw new ProtocolError('The server sent a kernel list that is not a list.');
-  return body.map(toKernelModel);
+  // A kernel whose id cannot be addressed could not be opened or shut down anyway: it is left out
+  // rather than failing the list, so one odd entry does not hide the kernels that can be used.
+  return body.map(toKernelModel).filter((k) => isSafeIdSegment(k.id));
 }
 
 export async function getKernel(session: HttpSession, id: string, signal?: AbortSignal): Promise<KernelModel> {

@@ -1,5 +1,6 @@
 import { HttpSession, ProtocolError } from '../http';
 import { KernelModel, toKernelModel } from './kernels';
+import { idSegment, isSafeIdSegment } from './resource-id';
 import { expectStatus, field, isObject, isString, jsonBody, optionalString } from './validate';
 
 export interface SessionModel {
@@ -27,7 +28,8 @@ export async function listSessions(session: HttpSession, signal?: AbortSignal): 
   const action = 'list the sessions';
   const body = jsonBody(expectStatus(await session.request('GET', 'api/sessions', { signal }), [200], action), action);
   if (!Array.isArray(body)) throw new ProtocolError('The server sent a session list that is not a list.');
-  return body.map(toSessionModel);
+  // Left out, as in listKernels: a session or kernel that cannot be addressed cannot be used.
+  return body.map(toSessionModel).filter((s) => isSafeIdSegment(s.id) && isSafeIdSegment(s.kernel.id));
 }
 
 /**
@@ -50,5 +52,5 @@ export async function createSession(
  * seen on jupyter_server 1.23 and notebook 6.4). A session that is already gone counts as ended.
  */
 export async function deleteSession(session: HttpSession, id: string, signal?: AbortSignal): Promise<void> {
-  expectStatus(await session.request('DELETE', `api/sessions/${encodeURIComponent(id)}`, { signal }), [204, 200, 404], 'end the session');
+  expectStatus(await session.request('DELETE', `api/sessions/${idSegment(id, 'session id')}`, { signal }), [204, 200, 404], 'end the session');
 }

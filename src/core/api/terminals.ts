@@ -1,4 +1,5 @@
 import { HttpSession, JupyterError, ProtocolError } from '../http';
+import { idSegment, isSafeIdSegment } from './resource-id';
 import { expectStatus, field, isObject, isString, jsonBody, optionalString } from './validate';
 
 /** A terminal on the server (a shell with the server's rights), by its name there ("1", "2", …). */
@@ -27,7 +28,8 @@ export async function listTerminals(session: HttpSession, signal?: AbortSignal):
   if (res.status === 404) throw unavailable();
   const body = jsonBody(expectStatus(res, [200], 'list the terminals'), 'list the terminals');
   if (!Array.isArray(body)) throw new ProtocolError('The server sent a terminal list that is not a list.');
-  return body.map(toTerminalModel);
+  // Left out, as in listKernels: a terminal whose name cannot be addressed cannot be opened.
+  return body.map(toTerminalModel).filter((t) => isSafeIdSegment(t.name));
 }
 
 /**
@@ -42,5 +44,5 @@ export async function createTerminal(session: HttpSession, options: { cwd?: stri
 
 /** Ends a terminal and its shell; one already gone counts as ended. */
 export async function deleteTerminal(session: HttpSession, name: string, signal?: AbortSignal): Promise<void> {
-  expectStatus(await session.request('DELETE', `api/terminals/${encodeURIComponent(name)}`, { signal }), [204, 200, 404], 'end the terminal');
+  expectStatus(await session.request('DELETE', `api/terminals/${idSegment(name, 'terminal name')}`, { signal }), [204, 200, 404], 'end the terminal');
 }

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { AuthError, HttpSession, JupyterError, openServerSocket } from '../http';
 
+import { idSegment } from '../api/resource-id';
 import { Logger } from '../util/logger';
 import { coalesceLargeFrames } from './frame-coalescer';
 import { KernelMessage } from './messages';
@@ -91,7 +92,7 @@ export class KernelSocket {
 
   private static async attempt(options: KernelSocketOptions, format: WireFormat): Promise<KernelSocket> {
     const { session, kernelId, sessionId } = options;
-    const { ws, socket, takeEarlyMessages } = await openServerSocket(session, `api/kernels/${encodeURIComponent(kernelId)}/channels?session_id=${encodeURIComponent(sessionId)}`, {
+    const { ws, socket, takeEarlyMessages } = await openServerSocket(session, `api/kernels/${idSegment(kernelId, 'kernel id')}/channels?session_id=${encodeURIComponent(sessionId)}`, {
       protocols: format === 'v1' ? [V1_PROTOCOL] : [],
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       what: 'the kernel connection',

@@ -1,5 +1,6 @@
 import type WebSocket from 'ws';
 import { AuthError, HttpSession, JupyterHttpError, openServerSocket } from '../http';
+import { idSegment } from '../api/resource-id';
 import { TerminalsUnavailableError } from '../api/terminals';
 import { Logger, nullLogger } from '../util/logger';
 
@@ -48,7 +49,7 @@ export class TerminalConnection {
   }
 
   static async open(options: TerminalConnectionOptions): Promise<TerminalConnection> {
-    const { ws, socket, takeEarlyMessages } = await openServerSocket(options.session, `terminals/websocket/${encodeURIComponent(options.name)}`, {
+    const { ws, socket, takeEarlyMessages } = await openServerSocket(options.session, `terminals/websocket/${idSegment(options.name, 'terminal name')}`, {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30000,
       what: 'the terminal',
       refused: (status) => {
