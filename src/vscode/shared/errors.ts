@@ -21,12 +21,7 @@ export function reportError(sink: ErrorSink, what: string, e: unknown): void {
   void vscode.window.showErrorMessage(message, 'Show Log').then((a) => (a ? sink.showLog() : undefined));
 }
 
-/** A command's handler whose failures are reported as `what: …` instead of thrown into VS Code. */
-export function guard<A extends unknown[]>(sink: ErrorSink, what: string, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<unknown> {
-  return (...args: A) => fn(...args).catch((e: unknown) => reportError(sink, what, e));
-}
-
-/** Registers a command whose failures are reported as `what: …`. */
+/** Registers a command whose failures are shown as `what: …` (reportError) instead of thrown into VS Code. */
 export function registerGuarded<A extends unknown[]>(sink: ErrorSink, id: string, what: string, fn: (...args: A) => Promise<unknown>): vscode.Disposable {
-  return vscode.commands.registerCommand(id, guard(sink, what, fn));
+  return vscode.commands.registerCommand(id, (...args: A) => fn(...args).catch((e: unknown) => reportError(sink, what, e)));
 }

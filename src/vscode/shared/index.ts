@@ -1,6 +1,6 @@
 // What several features share, and nothing that belongs to one of them: the error boundary, the
 // notebook type our controllers serve, and how a time from the server is put in words.
-export { guard, registerGuarded, reportError } from './errors';
+export { registerGuarded, reportError } from './errors';
 export type { ErrorSink } from './errors';
 export { ago } from './time-words';
 
