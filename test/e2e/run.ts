@@ -6,13 +6,16 @@
 //
 //   npm run e2e                       (packages the .vsix, then runs this)
 //   JR_E2E_ONLY=1,4 npm run e2e       only some journeys (their set-up journeys are run first)
+//
+// The journeys are in journeys/<capability>.ts (servers, notebooks, files, terminal, widgets), listed in the
+// order they run, by number, in journeys/index.ts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { CodeServer } from '../../scripts/code-server.mjs';
-import { journeys, World } from './journeys';
+import { journeys, World } from './journeys/index';
 import { Workbench } from './workbench';
 
 const root = path.resolve(__dirname, '../..');

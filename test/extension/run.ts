@@ -17,8 +17,10 @@ const root = path.resolve(__dirname, '../..');
 async function buildTests(): Promise<string> {
   const outdir = path.join(root, 'out', 'test', 'extension');
   await esbuild.build({
-    entryPoints: [path.join(__dirname, 'index.ts'), path.join(__dirname, 'extension.test.ts')],
+    // One bundle for the whole suite (suite/index.ts imports each capability's tests): they share the extension's API.
+    entryPoints: [path.join(__dirname, 'index.ts'), path.join(__dirname, 'suite', 'index.ts')],
     outdir,
+    outbase: __dirname,
     bundle: true,
     format: 'cjs',
     platform: 'node',

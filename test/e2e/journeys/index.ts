@@ -1,0 +1,34 @@
+// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets), listed here in the
+// order they run. A journey keeps its number (`JR_E2E_ONLY=12` runs journey 12 after its set-ups, `needs`) and
+// its slug (its screenshots are test-results/e2e/NN-slug.png):
+//
+//    1 token-url                  servers       11 rich-outputs-today         notebooks
+//    2 server-list                servers       12 server-folder              files
+//    3 password                   servers       13 widgets                    widgets
+//    4 rich-outputs               notebooks     14 beside-microsoft-jupyter   widgets
+//    5 input                      notebooks     15 reload-mid-cell            notebooks
+//    6 interrupt-restart          notebooks     16 kernel-gone                notebooks
+//    7 self-signed-tls            servers       17 leftover-kernel            notebooks
+//    8 remove-server              servers       18 server-terminal            terminal
+//    9 big-output                 notebooks     19 kernel-completions         notebooks
+//   10 token-url-today            servers
+//
+// A new journey takes the next number, whatever its capability.
+import { fileJourneys } from './files';
+import { notebookJourneys } from './notebooks';
+import { serverJourneys } from './servers';
+import { terminalJourneys } from './terminal';
+import { widgetJourneys } from './widgets';
+import type { Journey } from './world';
+
+export { World } from './world';
+export type { Journey, Steps } from './world';
+
+/** The journeys in the order they run: by number. */
+export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys].sort((a, b) => a.id - b.id);
+
+// Numbered 1, 2, 3… without a gap or a twice-used number, and set up only by journeys that run before them.
+for (const [i, j] of journeys.entries()) {
+  if (j.id !== i + 1) throw new Error(`journey numbers: expected ${i + 1}, found ${j.id} (${j.slug})`);
+  if (j.needs?.some((n) => n >= j.id)) throw new Error(`journey ${j.id} (${j.slug}) needs a journey that runs after it: ${j.needs.join(', ')}`);
+}

@@ -1,0 +1,17 @@
+// Extension-host tests: inside a real VS Code (code-server), against real Jupyter servers the runner
+// started (JR_TEST_SERVERS). They drive the extension through its commands and VS Code's notebook API.
+//
+// One suite, its tests in one file per capability, run in this order: each builds on those before it (the
+// server connected first is the one the file and notebook tests use; removing it is the last test).
+import { fileTests } from './files.test';
+import { notebookTests } from './notebooks.test';
+import { serverConnectTests, serverRemovalTests } from './servers.test';
+import { activation } from './shared';
+
+describe('Jupyter Remote inside VS Code', function () {
+  activation();
+  serverConnectTests();
+  fileTests();
+  notebookTests();
+  serverRemovalTests();
+});
