@@ -1,7 +1,7 @@
 import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
-import { CliError } from './io';
+import { CliError, printJson } from './io';
 
 /**
  * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256]`: connects as the extension would
@@ -32,7 +32,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
           servers: user.servers.map((s) => ({ name: s.name || '(default)', state: s.state, ...(s.url ? { url: s.url } : {}) })),
           ...(expiry.known ? { tokenExpires: expiry.expiresAt ?? 'never' } : {}),
         };
-        out.write(`${JSON.stringify(result, null, 2)}\n`);
+        printJson(out, result);
         return 0;
       } finally {
         if (hub !== session) await hub.close();
@@ -61,7 +61,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
       ...(kernels ? { kernels } : {}),
       ...(session.proxied ? { proxy: true } : {}),
     };
-    out.write(`${JSON.stringify(result, null, 2)}\n`);
+    printJson(out, result);
     return 0;
   } catch (e) {
     throw describeForCli(e);

@@ -4,8 +4,8 @@ import type { ServerInfo } from '../core/api';
 import { HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
 import type { TlsTrust } from '../core/http';
 import { ServerAddress, parseServerText } from '../core/servers';
-import { Logger } from '../core/util/logger';
-import { CliError } from './io';
+import { Logger, TOKEN_PLACEHOLDER } from '../core/util/logger';
+import { CliError, printLine } from './io';
 
 export interface ConnectArgs {
   url: string;
@@ -22,7 +22,7 @@ export interface ConnectArgs {
  * the session (its token and password, and anything shaped like a secret).
  */
 export function verboseLogger(err: NodeJS.WritableStream = process.stderr): Logger {
-  const line = (level: string) => (m: string) => void err.write(`jupyter-remote [${level}] ${m}\n`);
+  const line = (level: string) => (m: string) => printLine(err, `jupyter-remote [${level}] ${m}`);
   return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
@@ -96,11 +96,11 @@ export function missingCredentials(info: ServerInfo): CliError {
     case 'password':
       return new CliError('The server needs a password: set JUPYTER_PASSWORD and run again.');
     case 'password-or-token':
-      return new CliError('The server needs its token or password: add ?token=… to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.');
+      return new CliError(`The server needs its token or password: add ?token=${TOKEN_PLACEHOLDER} to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.`);
     case 'hub-token':
       return new CliError(`This is a JupyterHub: create an API token${info.hubTokenUrl ? ` at ${info.hubTokenUrl}` : ' on the Hub\'s token page'} and set JUPYTER_TOKEN.`);
     default:
-      return new CliError('The server needs a token: add ?token=… to the URL or set JUPYTER_TOKEN.');
+      return new CliError(`The server needs a token: add ?token=${TOKEN_PLACEHOLDER} to the URL or set JUPYTER_TOKEN.`);
   }
 }
 
@@ -122,13 +122,13 @@ export async function probeStartingHubServer(
       const user = await hubWhoAmI(hub);
       const owner = address.hub?.user ?? user.name;
       const serverName = address.hub?.serverName;
-      progress.write(`jupyter-remote: the server of ${owner}${serverName ? `/${serverName}` : ''} is not running; starting it through the Hub\n`);
+      printLine(progress, `jupyter-remote: the server of ${owner}${serverName ? `/${serverName}` : ''} is not running; starting it through the Hub`);
       let last = '';
       await startHubServer(hub, owner, {
         serverName,
         onProgress: (p) => {
           const line = `${p.progress !== undefined ? `${p.progress}% ` : ''}${p.message}`;
-          if (line !== last && p.message) progress.write(`jupyter-remote: ${line}\n`);
+          if (line !== last && p.message) printLine(progress, `jupyter-remote: ${line}`);
           last = line;
         },
       });

@@ -1,7 +1,7 @@
 import { Redactor } from '../core/util/logger';
 import { checkCommand } from './check-command';
 import { getCommand, lsCommand, putCommand } from './files-command';
-import { CliError } from './io';
+import { CliError, printLine } from './io';
 import { localCommand, parseCommand } from './parse-command';
 import { runCommand } from './run-command';
 
@@ -46,15 +46,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`jupyter-remote: unknown command "${name}"; run \`jupyter-remote help\` for the list.\n`);
+    printLine(process.stderr, `jupyter-remote: unknown command "${name}"; run \`jupyter-remote help\` for the list.`);
     return 2;
   }
   try {
     return await command(args, process.stdout);
   } catch (e) {
     // Messages are written without secrets; an unforeseen one still goes through the pattern redactor.
+    // They carry file names, paths and the server's reasons: printLine shows their control characters escaped.
     const message = new Redactor().redact(e instanceof CliError ? e.message : `Unexpected failure: ${(e as Error)?.message ?? String(e)}`);
-    process.stderr.write(`jupyter-remote: ${message}\n`);
+    printLine(process.stderr, `jupyter-remote: ${message}`);
     return e instanceof CliError ? e.exitCode : 1;
   }
 }

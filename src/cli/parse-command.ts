@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { discoverLocalServers, parseServerText } from '../core/servers';
-import { CliError, readInput } from './io';
+import { CliError, printJson, readInput } from './io';
 
 /** Reads a local `*-open.html` the paste points at (`file://~/…` included). */
 function readLocalFile(path: string): string | undefined {
@@ -20,13 +20,13 @@ export async function parseCommand(args: string[], out: NodeJS.WritableStream): 
   if (result.servers.length === 0 && !result.sawServerList) {
     throw new CliError(result.problems[0] ?? 'No Jupyter server address was found in the input.');
   }
-  out.write(`${JSON.stringify(result.servers, null, 2)}\n`);
+  printJson(out, result.servers);
   return 0;
 }
 
 /** `jupyter-remote local`: servers running on this machine, from Jupyter's runtime directory. */
 export async function localCommand(_args: string[], out: NodeJS.WritableStream): Promise<number> {
   const local = await discoverLocalServers();
-  out.write(`${JSON.stringify(local.servers, null, 2)}\n`);
+  printJson(out, local.servers);
   return 0;
 }

@@ -67,6 +67,22 @@ describe('jupyter-remote check against each kind of server', function () {
     assert.equal(JSON.parse(r.stdout).baseUrl, base.url);
   });
 
+  it('without a token, or with a masked one: the hint shows the placeholder as written, not redacted', async () => {
+    const missing = await check(token.url);
+    assert.equal(missing.code, 1);
+    // A token server whose login page also takes a password asks for either.
+    assert.ok(
+      [
+        'jupyter-remote: The server needs its token or password: add ?token=YOUR_TOKEN to the URL, or set JUPYTER_TOKEN or JUPYTER_PASSWORD.\n',
+        'jupyter-remote: The server needs a token: add ?token=YOUR_TOKEN to the URL or set JUPYTER_TOKEN.\n',
+      ].includes(missing.stderr),
+      missing.stderr,
+    );
+    const masked = await check(`${token.url}?token=...`);
+    assert.equal(masked.code, 1);
+    assert.equal(masked.stderr, 'jupyter-remote: The token in the URL is hidden (?token=...): set JUPYTER_TOKEN, or copy the full URL from `jupyter server list` on the server.\n');
+  });
+
   it('failures: wrong token, masked token, nothing listening, not a URL — one line each, no stack', async () => {
     const cases: [string, Record<string, string>, RegExp][] = [
       [`${token.url}?token=not-the-token`, {}, /rejected the token/],

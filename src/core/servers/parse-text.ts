@@ -2,6 +2,7 @@ import { looksLikeKernelConnectionFile, serverFromJson } from './parse-json';
 import { UrlContext, parseServerUrl } from './parse-url';
 import { ServerAddress, ServerKind } from './server-address';
 import { foldServers } from './fold';
+import { TOKEN_PLACEHOLDER } from '../util/logger';
 
 export interface ParseOptions {
   /**
@@ -47,7 +48,7 @@ export function parseServerText(input: string, options: ParseOptions = {}): Pars
     result.problems.push('The input is larger than 16 MB; only its beginning was read.');
   }
   if (!text.trim()) {
-    result.problems.push('The input is empty: paste a server URL such as http://host:8888/?token=… or the output of `jupyter server list`.');
+    result.problems.push(`The input is empty: paste a server URL such as http://host:8888/?token=${TOKEN_PLACEHOLDER} or the output of \`jupyter server list\`.`);
     return result;
   }
 
@@ -85,7 +86,7 @@ function finish(found: Found[], result: ParseResult): ParseResult {
   result.servers = foldServers(found);
   if (result.servers.length === 0 && result.problems.length === 0 && !result.sawServerList) {
     result.problems.push(
-      'No Jupyter server address was found in the input: paste a URL such as http://host:8888/?token=… or the output of `jupyter server list`.',
+      `No Jupyter server address was found in the input: paste a URL such as http://host:8888/?token=${TOKEN_PLACEHOLDER} or the output of \`jupyter server list\`.`,
     );
   }
   return result;

@@ -9,9 +9,18 @@ export interface Logger {
 
 export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/** What our own hints write where a token goes (`?token=YOUR_TOKEN`): the redactor leaves it as it is. */
+export const TOKEN_PLACEHOLDER = 'YOUR_TOKEN';
+
+// Values that stand for a secret without being one: our hints' placeholders, the `...` or `…` servers
+// print for a hidden token, and an earlier redaction. Rewriting them turned "add ?token=… to the URL"
+// into "add ?token=<redacted> to the URL". A trailing `)`, `.`, `,`, `:` or `;` is the sentence's own;
+// anything else after the placeholder makes the value a secret again.
+const NOT_A_PLACEHOLDER = `(?!(?:${TOKEN_PLACEHOLDER}|YOUR_PASSWORD|\\.\\.\\.|…|<redacted>)[).,:;]*(?:[&#\\s"']|$))`;
+
 const PATTERNS: [RegExp, string][] = [
   // token, password and xsrf values in URLs, query strings and forms
-  [/((?:^|[?&#;\s"'])(?:token|password|new_password|_xsrf|access_token)=)[^&#\s"']+/gi, '$1<redacted>'],
+  [new RegExp(`((?:^|[?&#;\\s"'])(?:token|password|new_password|_xsrf|access_token)=)${NOT_A_PLACEHOLDER}[^&#\\s"']+`, 'gi'), '$1<redacted>'],
   // Authorization: token …, Bearer …, Basic …
   [/(authorization["']?\s*[:=]\s*["']?(?:token|bearer|basic)\s+)[^\s"',}]+/gi, '$1<redacted>'],
   // Cookie and Set-Cookie values: keep names, hide values

@@ -33,6 +33,30 @@ describe('Redactor', () => {
   });
 });
 
+describe('Redactor and our own hints', () => {
+  it('leaves the placeholders our hints write, and the "..." servers print, as they are', () => {
+    const r = new Redactor();
+    for (const text of [
+      'add ?token=YOUR_TOKEN to the URL.',
+      'paste a URL such as http://host:8888/?token=YOUR_TOKEN or the output',
+      'The token in the URL is hidden (?token=...): set JUPYTER_TOKEN',
+      'http://h:8888/?token=…&x=1',
+      'password=YOUR_PASSWORD, then',
+      'GET http://h/?token=<redacted>',
+    ]) {
+      assert.equal(r.redact(text), text);
+    }
+  });
+
+  it('still removes a secret that only starts like a placeholder, and a registered secret whatever it is', () => {
+    const r = new Redactor();
+    assert.equal(r.redact('?token=YOUR_TOKENabc123 and ?token=...abc'), '?token=<redacted> and ?token=<redacted>');
+    assert.equal(r.redact('?token=YOUR_TOKEN).x'), '?token=<redacted>');
+    r.add('YOUR_TOKEN');
+    assert.equal(r.redact('?token=YOUR_TOKEN'), '?token=<redacted>');
+  });
+});
+
 describe('proxy selection', () => {
   const u = (s: string) => new URL(s);
   it('picks HTTPS_PROXY for https, HTTP_PROXY for http, ALL_PROXY for both, lower case too', () => {
