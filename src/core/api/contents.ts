@@ -1,4 +1,5 @@
 import { HttpResponse, HttpSession, JupyterHttpError, ProtocolError } from '../http';
+import type { RequestOptions } from '../http';
 import { encodeServerPath, normalizeServerPath } from './server-path';
 import { Json, expectStatus, field, isObject, isString, jsonBody, optionalNumber, optionalString, reasonOf } from './validate';
 
@@ -125,14 +126,18 @@ export async function putFileBytes(session: HttpSession, path: string, bytes: Bu
 }
 
 /** `GET api/contents/PATH`: a file, notebook or directory; `content: false` for the model alone. */
-export async function getContents(session: HttpSession, path: string, options: { content?: boolean; type?: 'file' | 'notebook' | 'directory'; format?: 'text' | 'base64'; signal?: AbortSignal } = {}): Promise<ContentsModel> {
+export async function getContents(
+  session: HttpSession,
+  path: string,
+  options: { content?: boolean; type?: 'file' | 'notebook' | 'directory'; format?: 'text' | 'base64'; signal?: AbortSignal } & Pick<RequestOptions, 'maxBytes' | 'idleTimeoutMs'> = {},
+): Promise<ContentsModel> {
   const query = new URLSearchParams();
   if (options.type) query.set('type', options.type);
   if (options.format) query.set('format', options.format);
   if (options.content === false) query.set('content', '0');
   const qs = query.toString();
   const action = `read ${path || 'the root folder'}`;
-  const res = await session.request('GET', `${contentsPath(path)}${qs ? `?${qs}` : ''}`, { signal: options.signal });
+  const res = await session.request('GET', `${contentsPath(path)}${qs ? `?${qs}` : ''}`, { signal: options.signal, maxBytes: options.maxBytes, idleTimeoutMs: options.idleTimeoutMs });
   return modelOf(checkContents(res, [200], action, path), action);
 }
 

@@ -70,6 +70,17 @@ export class TimeoutError extends JupyterError {
   override readonly name: string = 'TimeoutError';
 }
 
+/** An answer's body grew past the limit the request set (`RequestOptions.maxBytes`). */
+export class ResponseTooLargeError extends JupyterError {
+  override readonly name: string = 'ResponseTooLargeError';
+  constructor(
+    message: string,
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
 /** The address answers, but not as a Jupyter server (an HTML page, a 404, another service). */
 export class NotJupyterError extends JupyterError {
   override readonly name: string = 'NotJupyterError';

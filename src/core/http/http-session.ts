@@ -4,7 +4,7 @@ import type { CookieJar } from 'tough-cookie';
 import { Logger, Redactor, nullLogger, redactingLogger } from '../util/logger';
 import { isLoopbackHost } from '../servers/server-address';
 import { dial } from './dial';
-import { AbortedError, AuthError, InsecureTransportError, JupyterError, TimeoutError, XsrfError } from './errors';
+import { AbortedError, AuthError, InsecureTransportError, JupyterError, ResponseTooLargeError, TimeoutError, XsrfError } from './errors';
 import { toConnectionError } from './network-errors';
 import { resolveProxy } from './proxy';
 import { TlsTrust } from './tls';
@@ -39,7 +39,14 @@ export interface RequestOptions {
   form?: Record<string, string>;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** The whole exchange's deadline, from sending to the body's end (default: the session's). */
   timeoutMs?: number;
+  /**
+   * Instead of `timeoutMs`: fail only when nothing arrives for this long (waiting for the answer, or
+   * between pieces of its body), so a long, slow, steady body can take as long as it needs. Time spent
+   * waiting on `streamTo` is ours, not the server's, and does not count.
+   */
+  idleTimeoutMs?: number;
   /** Send credentials (default true). Probes send none to learn what a server wants. */
   authenticate?: boolean;
   /** Bodies larger than this fail (default 256 MiB). */
@@ -327,8 +334,9 @@ export class HttpSession {
     // On every method: jupyter_server 2 checks it on cookie-authenticated GETs of /files/ too (or wants a same-origin Referer).
     if (xsrf && !headers['X-XSRFToken']) headers['X-XSRFToken'] = xsrf;
 
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timeoutMs = options.idleTimeoutMs ?? options.timeoutMs ?? this.timeoutMs;
+    const watch = options.idleTimeoutMs !== undefined ? idleWatch(options.idleTimeoutMs) : { signal: AbortSignal.timeout(timeoutMs), touch: () => undefined, hold: () => undefined, stop: () => undefined };
+    const timeout = watch.signal;
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const started = Date.now();
     const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
@@ -336,16 +344,18 @@ export class HttpSession {
     let buffer: Buffer;
     try {
       try {
-        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options);
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options, watch);
       } catch (e) {
         // A kept-alive connection that died while idle (the server closed it, a laptop slept, the
         // network dropped): the request went nowhere, so it is sent once more on a fresh connection.
         if (!isStaleConnection(e) || signal.aborted) throw e;
         this.log.debug(`${method} ${url.pathname}: the kept-alive connection had closed; sending again on a new one`);
-        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options);
+        [res, buffer] = await this.exchange(method, url, headers, body, signal, maxBytes, options, watch);
       }
     } catch (e) {
-      throw await this.describeFailure(e, method, url, timeout, timeoutMs, options.signal);
+      throw await this.describeFailure(e, method, url, timeout, timeoutMs, options.signal, options.idleTimeoutMs !== undefined);
+    } finally {
+      watch.stop();
     }
     const setCookie = res.headers['set-cookie'];
     for (const c of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
@@ -372,7 +382,7 @@ export class HttpSession {
   }
 
   /** One HTTP exchange on the pool: the status line, headers and whole body, or the error. */
-  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number, { onData, streamTo }: Pick<RequestOptions, 'onData' | 'streamTo'>): Promise<[http.IncomingMessage, Buffer]> {
+  private exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, maxBytes: number, { onData, streamTo }: Pick<RequestOptions, 'onData' | 'streamTo'>, idle: IdleWatch): Promise<[http.IncomingMessage, Buffer]> {
     return new Promise((resolve, reject) => {
       if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
       // A ClientRequest made directly, not http.request: inside VS Code that one is replaced for
@@ -395,15 +405,21 @@ export class HttpSession {
       });
       req.once('response', (res) => {
         answered = true;
+        idle.touch();
         if (streamTo && res.statusCode === 200) {
           let failed = false;
           let lastWrite: Promise<void> = Promise.resolve();
           res.on('data', (chunk: Buffer) => {
+            idle.touch();
             const written = streamTo(chunk);
             if (!written) return;
             res.pause();
+            idle.hold();
             lastWrite = written.then(
-              () => void res.resume(),
+              () => {
+                idle.touch();
+                res.resume();
+              },
               (e: unknown) => {
                 failed = true;
                 res.destroy();
@@ -418,10 +434,11 @@ export class HttpSession {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
+          idle.touch();
           size += chunk.length;
           if (size > maxBytes) {
             res.destroy();
-            reject(new JupyterError(`The server's answer to ${method} ${url.pathname} is larger than ${Math.round(maxBytes / 1048576)} MiB.`));
+            reject(new ResponseTooLargeError(`The server's answer to ${method} ${url.pathname} is larger than ${formatBytes(maxBytes)}.`, maxBytes));
             return;
           }
           chunks.push(chunk);
@@ -434,14 +451,45 @@ export class HttpSession {
     });
   }
 
-  private async describeFailure(e: unknown, method: string, url: URL, timeout: AbortSignal, timeoutMs: number, callerSignal?: AbortSignal): Promise<Error> {
+  private async describeFailure(e: unknown, method: string, url: URL, timeout: AbortSignal, timeoutMs: number, callerSignal?: AbortSignal, idle = false): Promise<Error> {
     if (e instanceof JupyterError) return e;
     if (callerSignal?.aborted) return new AbortedError(`${method} ${url.pathname} was cancelled.`);
+    if (timeout.aborted && idle) return new TimeoutError(`${url.host} sent nothing for ${Math.round(timeoutMs / 1000)} s in answer to ${method} ${url.pathname}: check that the server is running and reachable.`);
     if (timeout.aborted) return new TimeoutError(`${url.host} did not answer ${method} ${url.pathname} within ${Math.round(timeoutMs / 1000)} s: check that the server is running and reachable.`);
     const described = await toConnectionError(e, url, this.options.trust);
     this.log.debug(`${method} ${url.pathname} failed: ${(e as Error)?.message ?? String(e)} → ${described.message}`);
     return described;
   }
+}
+
+interface IdleWatch {
+  /** Aborts once the watch runs out. */
+  signal: AbortSignal;
+  /** Something arrived: the wait starts again. */
+  touch(): void;
+  /** We are the ones waiting (a slow sink): no deadline until the next touch. */
+  hold(): void;
+  stop(): void;
+}
+
+/** A deadline that moves forward each time something arrives. */
+function idleWatch(ms: number): IdleWatch {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const hold = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+  };
+  const touch = () => {
+    hold();
+    if (!controller.signal.aborted) timer = setTimeout(() => controller.abort(new Error('idle')), ms).unref();
+  };
+  touch();
+  return { signal: controller.signal, touch, hold, stop: hold };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
 /** 403 for XSRF: "'_xsrf' argument missing"; on a 2.x GET that lacks it, "Blocking request from unknown origin". */
