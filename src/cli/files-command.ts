@@ -4,7 +4,8 @@ import { ContentsError, ContentsModel, createDirectory, downloadFile, listDirect
 import { HttpSession } from '../core/http';
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
-import { CliError } from './io';
+import { CliError, printJson, printLine } from './io';
+import { writeBeside } from './local-file';
 
 const CONNECT_VALUES = ['ca', 'fingerprint', 'timeout'];
 const CONNECT_FLAGS = ['allow-insecure-http', 'verbose'];
@@ -38,11 +39,11 @@ export async function lsCommand(args: string[], out: NodeJS.WritableStream): Pro
     const entries = model.type === 'directory' ? await listDirectory(session, where) : [model];
     entries.sort((a, b) => Number(b.type === 'directory') - Number(a.type === 'directory') || a.name.localeCompare(b.name));
     if (options.json === true) {
-      out.write(`${JSON.stringify(entries.map(entryJson), null, 2)}\n`);
+      printJson(out, entries.map(entryJson));
     } else {
       for (const e of entries) {
         const size = e.type === 'directory' ? '-' : String(e.size ?? '?');
-        out.write(`${e.type === 'directory' ? 'd' : e.type === 'notebook' ? 'n' : '-'} ${size.padStart(12)} ${(e.lastModified ?? '').slice(0, 19).replace('T', ' ')}  ${e.name}${e.type === 'directory' ? '/' : ''}\n`);
+        printLine(out, `${e.type === 'directory' ? 'd' : e.type === 'notebook' ? 'n' : '-'} ${size.padStart(12)} ${(e.lastModified ?? '').slice(0, 19).replace('T', ' ')}  ${e.name}${e.type === 'directory' ? '/' : ''}`);
       }
     }
     return 0;
@@ -68,19 +69,14 @@ export async function getCommand(args: string[], out: NodeJS.WritableStream): Pr
     }
     let target = path.resolve(local);
     if ((await fs.stat(target).catch(() => undefined))?.isDirectory()) target = path.join(target, path.basename(remote));
-    const partial = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.jr-download`);
-    const file = await fs.open(partial, 'w').catch((e: NodeJS.ErrnoException) => {
+    let opened = false; // a failure before the download began is the local folder's
+    await writeBeside(target, async (file) => {
+      opened = true;
+      await downloadFile(session, remote, async (chunk) => void (await file.write(chunk)));
+    }).catch((e: NodeJS.ErrnoException) => {
+      if (opened) throw e;
       throw new CliError(`Cannot write ${target}: ${e.code === 'ENOENT' ? 'its folder does not exist' : (e.code ?? e.message)}.`);
     });
-    try {
-      await downloadFile(session, remote, async (chunk) => void (await file.write(chunk)));
-      await file.close();
-      await fs.rename(partial, target);
-    } catch (e) {
-      await file.close().catch(() => undefined);
-      await fs.rm(partial, { force: true });
-      throw e;
-    }
     return 0;
   });
 }
@@ -119,7 +115,7 @@ export async function putCommand(args: string[], out: NodeJS.WritableStream): Pr
     if (isFolder) remote = normalizeServerPath(`${remote}/${path.basename(local)}`);
     await ensureFolder(session, parentOf(remote));
     const model = await uploadFile(session, remote, createReadStream(local));
-    out.write(`${model.path}\n`);
+    printLine(out, model.path);
     return 0;
   });
 }

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as tty from 'node:tty';
 import { kernelPresence, listKernelSpecs, shutdownKernel, startKernel } from '../core/api';
@@ -9,6 +8,7 @@ import { NotebookCellJson, NotebookFormatError, NotebookJson, cellSource, output
 import { parseArgs } from './args';
 import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
+import { writeBeside } from './local-file';
 import { outputAsText } from './output-printer';
 
 const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME | --kernel-id ID] [--out FILE] [--allow-errors] [--timeout SECONDS] [--verbose]';
@@ -27,13 +27,6 @@ function askAtTerminal(request: StdinRequest): Promise<string> {
       resolve(answer);
     });
   });
-}
-
-/** Writes next to the target, then renames: the executed notebook is never half-written. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await fs.writeFile(tmp, text);
-  await fs.rename(tmp, file);
 }
 
 /**
@@ -153,7 +146,11 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
 
     for (const [cell, area] of areas) cell.outputs = area.toJSON().map(outputForDisk) as unknown as NbOutput[];
     if (connection.kernelInfo?.language_info) notebook.metadata.language_info = connection.kernelInfo.language_info;
-    if (options.out) await writeAtomically(options.out as string, `${JSON.stringify(notebook, null, 1)}\n`);
+    // Written beside it, then renamed: the executed notebook is never half-written.
+    if (options.out) {
+      const text = `${JSON.stringify(notebook, null, 1)}\n`;
+      await writeBeside(options.out as string, async (file) => void (await file.writeFile(text)));
+    }
     if (interrupted) {
       process.stderr.write('jupyter-remote: interrupted\n');
       return 130;
