@@ -78,7 +78,7 @@ describe(`server files on the ${stack.name} stack`, function () {
     assert.deepEqual(readdirSync(server.rootDir).filter((n) => n.includes('jr-')), [], 'no partial or set-aside file left');
   });
 
-  it('a larger file replaces the old one whole (renamed in only when complete)', async () => {
+  it('a larger file replaces the old one whole (written over it in place, its old version kept on this machine until done)', async () => {
     const next = randomBytes(1536 * 1024 + 1);
     await uploadFile(session, 'keep.txt', next);
     assert.ok((await readFileBytes(session, 'keep.txt')).equals(next));
