@@ -34,7 +34,7 @@ describe('jupyter-remote prints server text safely', function () {
       if (u === '/api/status') return json(200, { started: '2026-01-01T00:00:00Z', last_activity: '2026-01-01T00:00:00Z', connections: 0, kernels: 0 });
       if (u.startsWith('/api/contents/?') || u === '/api/contents/') return json(200, { name: '', path: '', type: 'directory', content: u.includes('content=0') ? null : HOSTILE.map(entry), format: 'json', mimetype: null, writable: true });
       if (u.startsWith('/api/contents/broken')) return json(500, { message: 'disk\x1b[2J on fire\njupyter-remote: all good, nothing to see\u202e' });
-      json(404, { message: 'No such file or directory' });
+      return json(404, { message: 'No such file or directory' });
     });
     url = `${fake.url}?token=fake-token-123456`;
   });
