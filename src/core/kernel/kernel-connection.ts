@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { interruptKernel, kernelPresence, restartKernel } from '../api/kernels';
-import { AbortedError, AuthError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { AbortedError, HttpSession, JupyterError, TimeoutError } from '../http';
 import { Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
-import { HandshakeRejectedError, KernelNotFoundError, KernelSocket } from './kernel-socket';
 import { HeldMessages } from './held-messages';
+import { KernelLink } from './kernel-link';
 import { Channel, KernelMessage, makeMessage, messageSequence } from './messages';
 import { SequenceTracker } from './sequence-tracker';
 import { WireFormat } from './serialize';
@@ -47,22 +46,18 @@ export interface KernelConnectionOptions {
   log?: Logger;
 }
 
-
-/** jupyter_server's default ws_ping_timeout (3 × its 30 s ping interval): after that it has dropped a silent connection. */
-const SERVER_NOTICES_DEAD_SOCKET_MS = 90000;
-
 type ReplyWaiter = { resolve(msg: KernelMessage): void; reject(e: Error): void };
 
 /**
  * A live connection to one remote kernel: runs code, answers stdin, follows the kernel's status,
- * and survives a dropped connection by reconnecting with the same session_id (so the server replays
- * what it buffered; a new one after a short stall the server has not noticed) and proving what
- * finished with a kernel_info_request (the kernel answers shell requests in order).
+ * and survives a dropped connection (its KernelLink reconnects) by accounting for every message the
+ * kernel numbered and proving what finished with a kernel_info_request (the kernel answers shell
+ * requests in order).
  */
 export class KernelConnection {
   readonly kernelId: string;
-  /** Our client session id; a new one after a refused handshake (servers hang on a reused one) or a short stall. */
-  sessionId: string;
+  /** Keeps the socket open: heartbeat, reconnect, the client session id. */
+  private readonly link: KernelLink;
   /** Messages for requests this connection did not send (a replay for an earlier window), until `resume` claims them. */
   private readonly held: HeldMessages | undefined;
   private lastNumbered: string | undefined;
@@ -71,20 +66,13 @@ export class KernelConnection {
   private readonly codeRunning = new Set<string>();
   /** Requests sent on a subshell: their status messages say nothing of the main shell. */
   private readonly subshellRequests = new Set<string>();
-  private socket: KernelSocket | undefined;
   private statusValue: KernelStatus = 'connecting';
   private readonly executions = new Map<string, Execution>();
   private readonly replies = new Map<string, ReplyWaiter>();
   private readonly sent = new Set<string>();
   private readonly tracker = new SequenceTracker((id) => this.sent.has(id));
   private readonly log: Logger;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private lastHeard = Date.now();
-  /** How long the connection had been silent when the heartbeat dropped it; undefined for other drops. */
-  private stalledForMs: number | undefined;
-  private reconnecting: Promise<void> | undefined;
   private disposed = false;
-  private format: 'auto' | WireFormat;
   /** Requests held while the socket is down or the kernel is restarting. */
   private readonly queued: KernelMessage[] = [];
   /** False from a restart or death until a probe has round-tripped on shell and iopub. */
@@ -106,17 +94,41 @@ export class KernelConnection {
 
   private constructor(private readonly options: KernelConnectionOptions) {
     this.kernelId = options.kernelId;
-    this.sessionId = options.sessionId ?? randomUUID();
     this.log = options.log ?? options.session.log ?? nullLogger;
-    this.format = options.format ?? 'auto';
     if (options.resuming) this.held = new HeldMessages();
+    this.link = new KernelLink({ ...options, log: this.log }, {
+      message: (msg) => this.receive(msg),
+      opened: () => this.flushQueue(),
+      dropped: () => {
+        this.tracker.markDrop();
+        for (const execution of this.executions.values()) execution.spannedDrop = true;
+        this.setStatus('disconnected');
+      },
+      reconnecting: () => this.setStatus('reconnecting'),
+      reconnected: (replayed) => this.afterReconnect(replayed),
+      kernelGone: () => {
+        this.setStatus('dead');
+        this.failAll(new ExecutionFailedError('The kernel is gone from the server (it was shut down, or the server restarted): start a new one.', 'died'));
+      },
+      gaveUp: () => {
+        this.gaveUp = true;
+        this.failAll(new ExecutionFailedError('The connection to the kernel was lost and could not be restored.', 'disconnected'));
+        for (const msg of this.queued.splice(0)) this.log.debug(`Dropped ${msg.header.msg_type}: the connection was given up`);
+        this.setStatus('disconnected');
+      },
+    });
+  }
+
+  /** Our client session id (the server keeps what the kernel sends while this session has no connection). */
+  get sessionId(): string {
+    return this.link.sessionId;
   }
 
   /** Opens the connection and waits for the kernel's kernel_info_reply. */
   static async connect(options: KernelConnectionOptions): Promise<KernelConnection> {
     const connection = new KernelConnection(options);
     try {
-      await connection.open();
+      await connection.link.open();
       const onControl = options.resuming ? await connection.request('control', 'kernel_info_request', {}, 3000).catch(() => undefined) : undefined;
       const info = onControl ?? (await connection.request('shell', 'kernel_info_request', {}, 60000));
       connection.kernelInfo = info.content;
@@ -142,7 +154,7 @@ export class KernelConnection {
 
   /** The negotiated wire format. */
   get protocol(): WireFormat | undefined {
-    return this.socket?.format;
+    return this.link.protocol;
   }
 
   /** Runs code; the returned execution's `done` settles when both reply and idle have arrived. */
@@ -305,11 +317,7 @@ export class KernelConnection {
    * messages for this client session, to replay to the next connection under it.
    */
   leave(timeoutMs = 2000): Promise<void> {
-    const socket = this.socket;
-    if (this.disposed || !socket) return Promise.resolve();
-    const closed = socket.whenClosed();
-    socket.close();
-    return Promise.race([closed, new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
+    return this.link.leave(timeoutMs);
   }
 
   /**
@@ -325,11 +333,10 @@ export class KernelConnection {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    clearInterval(this.heartbeat);
     this.failAll(new ExecutionFailedError('The connection to the kernel was closed.', 'disposed'));
     for (const w of this.replies.values()) w.reject(new JupyterError('The connection to the kernel was closed.'));
     this.replies.clear();
-    this.socket?.close();
+    this.link.close();
     this.setStatus('closed');
     this.statusEmitter.dispose();
     this.iopubEmitter.dispose();
@@ -347,13 +354,13 @@ export class KernelConnection {
    * sent to a kernel that is being replaced is never answered, and its cell would hang.
    */
   private send(msg: KernelMessage, bypassGate = false): void {
-    if (this.socket?.isOpen && (this.kernelReady || bypassGate)) this.socket.send(msg);
+    if (this.link.isOpen && (this.kernelReady || bypassGate)) this.link.send(msg);
     else this.queued.push(msg);
   }
 
   private flushQueue(): void {
-    if (!this.socket?.isOpen || !this.kernelReady) return;
-    for (const msg of this.queued.splice(0)) this.socket.send(msg);
+    if (!this.link.isOpen || !this.kernelReady) return;
+    for (const msg of this.queued.splice(0)) this.link.send(msg);
   }
 
   /** Probes with short kernel_info_requests until the (new) kernel answers, then lets requests through. */
@@ -436,7 +443,7 @@ export class KernelConnection {
    */
   private watchForMissingKernel(execution: Execution): void {
     const timer = setTimeout(() => {
-      if (execution.finished || execution.heardFrom || this.disposed || !this.socket?.isOpen) return;
+      if (execution.finished || execution.heardFrom || this.disposed || !this.link.isOpen) return;
       void kernelPresence(this.options.session, this.kernelId).then((presence) => {
         if (presence.present || this.disposed) return;
         this.log.warn(`Kernel ${this.kernelId} is gone from the server: ${presence.reason}`);
@@ -448,42 +455,7 @@ export class KernelConnection {
     void execution.done.finally(() => clearTimeout(timer)).catch(() => undefined);
   }
 
-  private async open(): Promise<void> {
-    this.socket = await KernelSocket.open({
-      session: this.options.session,
-      kernelId: this.kernelId,
-      sessionId: this.sessionId,
-      format: this.format,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30000,
-      log: this.log,
-      onMessage: (msg) => this.receive(msg),
-      onClose: (code) => this.onSocketClosed(code),
-    });
-    this.format = this.socket.format; // keep what was negotiated for reconnects
-    this.lastHeard = Date.now();
-    this.socket.onPong(() => (this.lastHeard = Date.now()));
-    this.flushQueue();
-    this.startHeartbeat();
-  }
-
-  private startHeartbeat(): void {
-    clearInterval(this.heartbeat);
-    const every = this.options.heartbeatMs ?? 5000;
-    this.heartbeat = setInterval(() => {
-      if (!this.socket?.isOpen) return;
-      if (Date.now() - this.lastHeard > 2 * every) {
-        this.stalledForMs = Date.now() - this.lastHeard;
-        this.log.warn(`No answer from the kernel connection for ${Math.round(this.stalledForMs / 1000)} s; reconnecting`);
-        this.socket.terminate();
-        return;
-      }
-      this.socket.ping();
-    }, every);
-    this.heartbeat.unref();
-  }
-
   private receive(msg: KernelMessage): void {
-    this.lastHeard = Date.now();
     const parentId = msg.parent_header?.msg_id;
     const type = msg.header.msg_type;
     const state = type === 'status' ? (msg.content.execution_state as string | undefined) : undefined;
@@ -593,64 +565,6 @@ export class KernelConnection {
     if (this.statusValue === status) return;
     this.statusValue = status;
     this.statusEmitter.fire(status);
-  }
-
-  private onSocketClosed(code: number): void {
-    clearInterval(this.heartbeat);
-    if (this.disposed || this.socket?.wasClosedByUs) return;
-    this.log.info(`The kernel connection dropped (code ${code}); reconnecting`);
-    this.tracker.markDrop();
-    for (const execution of this.executions.values()) execution.spannedDrop = true;
-    this.setStatus('disconnected');
-    this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
-  }
-
-  private async reconnect(): Promise<void> {
-    const attempts = this.options.reconnectAttempts ?? 30;
-    const base = this.options.reconnectBaseDelayMs ?? 250;
-    const max = this.options.reconnectMaxDelayMs ?? 10000;
-    let replayed = true;
-    const stalledFor = this.stalledForMs;
-    this.stalledForMs = undefined;
-    if (stalledFor !== undefined && stalledFor < SERVER_NOTICES_DEAD_SOCKET_MS) {
-      // A stall we caught before the server could notice it: the server still holds the old connection
-      // open, writing into it. Reconnecting under the same session_id makes it close that one first,
-      // which waits up to 5 s for a peer that will never answer — 5 s more of output lost, and nothing
-      // buffered to replay. A new session_id is let in at once. After a longer silence (a laptop that
-      // slept) the server has dropped the old connection and buffered since: keep the session to get that.
-      this.sessionId = randomUUID();
-      replayed = false;
-    }
-    for (let attempt = 1; attempt <= attempts && !this.disposed; attempt++) {
-      this.setStatus('reconnecting');
-      await new Promise((r) => setTimeout(r, Math.min(max, base * 2 ** (attempt - 1))));
-      if (this.disposed) return;
-      try {
-        await this.open();
-        this.log.info(`Reconnected to kernel ${this.kernelId}${replayed ? ' (the server replays what it buffered)' : ' with a new session'}`);
-        this.afterReconnect(replayed);
-        return;
-      } catch (e) {
-        if (e instanceof KernelNotFoundError) {
-          this.log.warn('The kernel is gone from the server');
-          this.setStatus('dead');
-          this.failAll(new ExecutionFailedError('The kernel is gone from the server (it was shut down, or the server restarted): start a new one.', 'died'));
-          return;
-        }
-        if (e instanceof HandshakeRejectedError || e instanceof AuthError) {
-          // A refused handshake poisons its session_id on jupyter_server 1.23 / notebook 6.4: take a new one.
-          this.sessionId = randomUUID();
-          replayed = false;
-          if (e instanceof AuthError) await this.options.session.relogin().catch(() => undefined);
-        }
-        this.log.debug(`Reconnect attempt ${attempt} failed: ${(e as Error).message}`);
-      }
-    }
-    if (this.disposed) return;
-    this.gaveUp = true;
-    this.failAll(new ExecutionFailedError('The connection to the kernel was lost and could not be restored.', 'disconnected'));
-    for (const msg of this.queued.splice(0)) this.log.debug(`Dropped ${msg.header.msg_type}: the connection was given up`);
-    this.setStatus('disconnected');
   }
 
   private afterReconnect(replayed: boolean): void {
