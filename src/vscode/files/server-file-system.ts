@@ -14,6 +14,7 @@ import {
   statPath,
   uploadFile,
 } from '../../core/api';
+import { LocalNameFilter, type LocalPlatform } from '../../core/api/local-names';
 import { AuthError, HttpSession, JupyterError } from '../../core/http';
 import type { Logger } from '../../core/util/logger';
 import type { ServerConnections } from '../servers';
@@ -25,6 +26,15 @@ export { SERVER_FS_SCHEME };
 
 export function serverUri(serverId: string, serverPath: string): vscode.Uri {
   return vscode.Uri.from({ scheme: SERVER_FS_SCHEME, authority: serverId, path: `/${normalizeServerPath(serverPath)}` });
+}
+
+/**
+ * Whose file-name rules copies of server files must follow. Windows' on Windows; also in a remote
+ * window, where the extension runs on the remote host but VS Code's own Download… writes to the
+ * computer in front of the person, which may be Windows (the extension cannot tell).
+ */
+export function localPlatform(): LocalPlatform {
+  return process.platform === 'win32' || vscode.env.remoteName !== undefined ? 'win32' : 'posix';
 }
 
 function fileTypeOf(model: ContentsModel): vscode.FileType {
@@ -41,12 +51,21 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.changed.event;
   /** Finds changes made on the server (see ServerWatcher: what is on screen, while the window has focus). */
   readonly watcher: ServerWatcher;
+  /**
+   * Drops listed names that a copy to this computer would read as a path (`..`, `a/b`, `..\x` on
+   * Windows): VS Code joins each listed name to the local folder it copies into, and to the server
+   * folder to list it again, so such a name would write outside that folder or list a folder again
+   * below itself without end.
+   */
+  private readonly names: LocalNameFilter;
 
   constructor(
     private readonly connections: ServerConnections,
     private readonly log: Logger,
+    platform: LocalPlatform = localPlatform(),
   ) {
-    this.watcher = new ServerWatcher(connections, (events) => this.changed.fire(events), log);
+    this.names = new LocalNameFilter(platform, log);
+    this.watcher = new ServerWatcher(connections, (events) => this.changed.fire(events), log, (entries, serverId, path) => this.safeEntries(entries, serverId, path));
   }
 
   watch(uri: vscode.Uri): vscode.Disposable {
@@ -70,7 +89,7 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
 
   readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     return this.run(uri, async (session, path) => {
-      const entries = await listDirectory(session, path);
+      const entries = this.safeEntries(await listDirectory(session, path), uri.authority, path);
       this.watcher.listed(uri, entries);
       return entries.map((e): [string, vscode.FileType] => [e.name, fileTypeOf(e)]);
     });
@@ -140,6 +159,10 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   dispose(): void {
     this.watcher.dispose();
     this.changed.dispose();
+  }
+
+  private safeEntries(entries: ContentsModel[], serverId: string, path: string): ContentsModel[] {
+    return this.names.keep(entries, `${SERVER_FS_SCHEME}://${serverId}/${path}`);
   }
 
   private fire(uri: vscode.Uri, type: vscode.FileChangeType): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContentsChange, ContentsError, ContentsEvents, ContentsModel, EventsUnsupportedError, listDirectory, parentOf, statPath, subscribeToContentsEvents } from '../../core/api';
+import { messageOf } from '../../core/util/errors';
 import type { Logger } from '../../core/util/logger';
 import type { ServerConnections } from '../servers';
 import { serverPathOf } from './server-uri';
@@ -25,13 +26,21 @@ type Signature = Map<string, string>; // entry name → `type|last_modified|size
 const signatureOf = (entries: ContentsModel[]): Signature => new Map(entries.map((e) => [e.name, `${e.type}|${e.lastModified ?? ''}|${e.size ?? ''}`]));
 const stampOf = (m: ContentsModel) => `${m.lastModified ?? ''}|${m.size ?? ''}`;
 
-interface WatchedFolder {
+/** The entries of a listing that may be reported (the provider's filter of unsafe names). */
+export type KeepEntries = (entries: ContentsModel[], serverId: string, path: string) => ContentsModel[];
+
+/** Where a watched URI points, worked out once when it is first watched (a URI that names nothing is never kept). */
+interface Place {
+  serverId: string;
+  path: string;
+}
+interface WatchedFolder extends Place {
   uri: vscode.Uri;
   seen?: Signature;
   /** When a round may list it again (see LISTING_COST_FACTOR). */
   dueAt?: number;
 }
-interface WatchedFile {
+interface WatchedFile extends Place {
   uri: vscode.Uri;
   stamp?: string;
   watchers: number;
@@ -63,23 +72,29 @@ export class ServerWatcher implements vscode.Disposable {
     private readonly connections: ServerConnections,
     private readonly fire: (events: vscode.FileChangeEvent[]) => void,
     private readonly log: Logger,
+    private readonly keep: KeepEntries,
   ) {
     this.focusListener = vscode.window.onDidChangeWindowState((s) => (s.focused ? this.start(true) : this.stop()));
   }
 
   /** A folder VS Code just listed: keep watching it (most recent first), starting from what it saw. */
   listed(uri: vscode.Uri, entries: ContentsModel[]): void {
+    const place = this.placeOf(uri);
+    if (!place) return;
     const key = uri.toString();
     this.folders.delete(key);
-    this.folders.set(key, { uri, seen: signatureOf(entries) });
+    this.folders.set(key, { uri, ...place, seen: signatureOf(entries) });
     while (this.folders.size > MAX_FOLDERS) this.folders.delete(this.folders.keys().next().value as string);
     this.start(false);
   }
 
   /** A file VS Code watches (an open editor); disposing ends it. */
   watchFile(uri: vscode.Uri): vscode.Disposable {
+    // A URI naming nothing (`jupyter-remote://x/..`) gets nothing to watch: kept, it would fail every round.
+    const place = this.placeOf(uri);
+    if (!place) return new vscode.Disposable(() => undefined);
     const key = uri.toString();
-    const entry = this.files.get(key) ?? { uri, watchers: 0 };
+    const entry = this.files.get(key) ?? { uri, ...place, watchers: 0 };
     entry.watchers++;
     this.files.delete(key);
     this.files.set(key, entry);
@@ -101,6 +116,15 @@ export class ServerWatcher implements vscode.Disposable {
     clearTimeout(this.askedTimer);
     this.folders.clear();
     this.files.clear();
+  }
+
+  private placeOf(uri: vscode.Uri): Place | undefined {
+    try {
+      return serverPathOf(uri);
+    } catch (e) {
+      this.log.debug(`Not watching ${uri.toString()}: ${messageOf(e)}`);
+      return undefined;
+    }
   }
 
   private start(now: boolean): void {
@@ -125,20 +149,30 @@ export class ServerWatcher implements vscode.Disposable {
     if (this.polling || (!this.folders.size && !this.files.size)) return;
     const now = Date.now();
     const due = [...this.folders.values()].slice(-MAX_FOLDERS).filter((f) => (f.dueAt ?? 0) <= now);
-    await this.round(due, [...this.files.values()].slice(-MAX_FILES));
-    this.openStreams();
+    try {
+      await this.round(due, [...this.files.values()].slice(-MAX_FILES));
+      this.openStreams();
+    } catch (e) {
+      // Runs from a timer: a rejection here would go unhandled every round.
+      this.log.warn(`Watching the server's files: ${messageOf(e)}`);
+    }
   }
 
   /** Lists the folders and stats the files together; each one's changes are reported as soon as it has answered. */
   private async round(folders: WatchedFolder[], files: WatchedFile[]): Promise<void> {
     this.polling = true;
-    const report = async (look: (events: vscode.FileChangeEvent[]) => Promise<void>) => {
-      const events: vscode.FileChangeEvent[] = [];
-      await look(events);
-      if (events.length) this.fire(events);
+    // Each folder and file on its own: one that fails in a way not foreseen is logged, the others still report.
+    const report = async (watched: WatchedFolder | WatchedFile, look: (events: vscode.FileChangeEvent[]) => Promise<void>) => {
+      try {
+        const events: vscode.FileChangeEvent[] = [];
+        await look(events);
+        if (events.length) this.fire(events);
+      } catch (e) {
+        this.log.debug(`Watching ${watched.uri.toString()}: ${messageOf(e)}`);
+      }
     };
     try {
-      await Promise.all([...folders.map((f) => report((e) => this.pollFolder(f, e))), ...files.map((f) => report((e) => this.pollFile(f, e)))]);
+      await Promise.all([...folders.map((f) => report(f, (e) => this.pollFolder(f, e))), ...files.map((f) => report(f, (e) => this.pollFile(f, e)))]);
     } finally {
       this.polling = false;
     }
@@ -148,7 +182,7 @@ export class ServerWatcher implements vscode.Disposable {
   /** An event stream for each server with something watched (where the server has one), while focused. */
   private openStreams(): void {
     if (!vscode.window.state.focused) return;
-    const servers = new Set([...this.folders.values(), ...this.files.values()].map((w) => serverPathOf(w.uri).serverId));
+    const servers = new Set([...this.folders.values(), ...this.files.values()].map((w) => w.serverId));
     for (const [id, stream] of this.streams) {
       if (servers.has(id)) continue;
       if (stream.state === 'open') stream.events.close();
@@ -188,12 +222,10 @@ export class ServerWatcher implements vscode.Disposable {
   private changedOnServer(serverId: string, change: ContentsChange): void {
     const paths = [change.path, ...(change.sourcePath === undefined ? [] : [change.sourcePath])];
     for (const folder of this.folders.values()) {
-      const at = serverPathOf(folder.uri);
-      if (at.serverId === serverId && paths.some((p) => parentOf(p) === at.path)) this.asked.folders.add(folder);
+      if (folder.serverId === serverId && paths.some((p) => parentOf(p) === folder.path)) this.asked.folders.add(folder);
     }
     for (const file of this.files.values()) {
-      const at = serverPathOf(file.uri);
-      if (at.serverId === serverId && paths.includes(at.path)) this.asked.files.add(file);
+      if (file.serverId === serverId && paths.includes(file.path)) this.asked.files.add(file);
     }
     if (this.asked.folders.size || this.asked.files.size) this.scheduleAsked();
   }
@@ -212,12 +244,13 @@ export class ServerWatcher implements vscode.Disposable {
   }
 
   private async pollFolder(folder: WatchedFolder, events: vscode.FileChangeEvent[]): Promise<void> {
-    const { serverId, path } = serverPathOf(folder.uri);
+    const { serverId, path } = folder;
     let now: Signature;
     try {
       const session = await this.connections.session(serverId);
       const started = Date.now();
-      now = signatureOf(await listDirectory(session, path));
+      // The same names as readDirectory gives VS Code: an event for `..` would name the folder above.
+      now = signatureOf(this.keep(await listDirectory(session, path), serverId, path));
       folder.dueAt = started + LISTING_COST_FACTOR * (Date.now() - started); // a quick folder: at the next round
     } catch (e) {
       if (e instanceof ContentsError && e.problem === 'not-found') {
@@ -241,7 +274,7 @@ export class ServerWatcher implements vscode.Disposable {
   }
 
   private async pollFile(file: WatchedFile, events: vscode.FileChangeEvent[]): Promise<void> {
-    const { serverId, path } = serverPathOf(file.uri);
+    const { serverId, path } = file;
     try {
       const stamp = stampOf(await statPath(await this.connections.session(serverId), path));
       if (file.stamp !== undefined && stamp !== file.stamp) events.push({ type: vscode.FileChangeType.Changed, uri: file.uri });

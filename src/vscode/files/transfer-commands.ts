@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { localNameProblem, type LocalPlatform } from '../../core/api/local-names';
 import { browseServerFolder } from './open-server-folder';
 import type { ServerConnections, ServerRecord } from '../servers';
-import { serverUri } from './server-file-system';
+import { localPlatform, serverUri } from './server-file-system';
 
 const baseName = (uri: vscode.Uri) => uri.path.split('/').filter(Boolean).pop() ?? 'file';
 
@@ -47,12 +48,22 @@ export async function uploadToServer(connections: ServerConnections, pickServer:
   void vscode.window.showInformationMessage(`Uploaded ${copied} of ${sources.length} to ${server.name}: /${folder}.`);
 }
 
-/** Download… (server files and folders): a local folder, then the copies. */
-export async function downloadFromServer(uri?: vscode.Uri, uris?: vscode.Uri[]): Promise<void> {
+/**
+ * Download… (server files and folders): a local folder, then the copies. A name this computer would
+ * read as a path (`..\..\Startup\x.bat` is a file name on Linux) is refused before anything is
+ * written: the copy keeps the name, so it would land outside the chosen folder. (What lies inside a
+ * folder is filtered by the file system's listing.)
+ */
+export async function downloadFromServer(uri?: vscode.Uri, uris?: vscode.Uri[], platform: LocalPlatform = localPlatform()): Promise<void> {
   const sources = selection(uri, uris);
   if (!sources.length) {
     void vscode.window.showInformationMessage('Choose files or folders of a server folder in the Explorer, then Download….');
     return;
+  }
+  for (const source of sources) {
+    const name = baseName(source);
+    const problem = localNameProblem(name, platform);
+    if (problem !== undefined) throw new Error(`${JSON.stringify(name)} cannot be downloaded under its own name because ${problem}; rename it on the server, then download it.`);
   }
   const [folder] = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here' })) ?? [];
   if (!folder) return;
