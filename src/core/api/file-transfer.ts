@@ -23,12 +23,15 @@ export const READ_CEILING_BYTES = 256 * 1024 * 1024;
 /** Room over a file's stated size for a read (a file that grew a little since it was looked at). */
 export const READ_MARGIN_BYTES = 4 * 1024 * 1024;
 
+/** What is read whole at most even when the server states a larger size: a stated size is the server's word too. */
+export const READ_HARD_CEILING_BYTES = 2 * 1024 * 1024 * 1024;
+
 /**
  * The cap for reading a file whose size the server stated (`statPath(…).size`): that size plus a
- * margin, or the fixed ceiling when no size was stated.
+ * margin (never above READ_HARD_CEILING_BYTES), or READ_CEILING_BYTES when no size was stated.
  */
 export function readLimitFor(statedSize: number | undefined): number {
-  return statedSize === undefined ? READ_CEILING_BYTES : statedSize + READ_MARGIN_BYTES;
+  return statedSize === undefined ? READ_CEILING_BYTES : Math.min(statedSize + READ_MARGIN_BYTES, READ_HARD_CEILING_BYTES);
 }
 
 /** A read stopped because the file is larger than the caller allowed (the request is abandoned at that point). */

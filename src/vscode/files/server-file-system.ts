@@ -3,14 +3,15 @@ import {
   BadServerPathError,
   ContentsError,
   ContentsModel,
-  copyIntoFolder,
+  copyReplacing,
   createDirectory,
   deletePath,
   listDirectory,
   normalizeServerPath,
   parentOf,
   readFileBytes,
-  renamePath,
+  readLimitFor,
+  renameReplacing,
   statPath,
   uploadFile,
 } from '../../core/api';
@@ -96,7 +97,8 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   }
 
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    return this.run(uri, (session, path) => readFileBytes(session, path));
+    // At most what the server says the file holds (and a margin): a server that streams on is cut off.
+    return this.run(uri, async (session, path) => readFileBytes(session, path, { maxBytes: readLimitFor((await statPath(session, path)).size) }));
   }
 
   writeFile(uri: vscode.Uri, content: Uint8Array, options: { create: boolean; overwrite: boolean }): Promise<void> {
@@ -130,11 +132,9 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   rename(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
     return this.run(from, async (session, path) => {
       const target = this.samePlace(from, to);
-      if (await this.statIfAny(session, target)) {
-        if (!options.overwrite) throw vscode.FileSystemError.FileExists(to);
-        await deletePath(session, target);
-      }
-      await renamePath(session, path, target);
+      if (!options.overwrite && (await this.statIfAny(session, target))) throw vscode.FileSystemError.FileExists(to);
+      // The old target is deleted only once the rename has worked (renameReplacing).
+      await renameReplacing(session, path, target);
       this.fire(from, vscode.FileChangeType.Deleted);
       this.fire(to, vscode.FileChangeType.Created);
     });
@@ -145,13 +145,9 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
       const target = this.samePlace(from, to);
       const source = await statPath(session, path);
       if (source.type === 'directory') throw vscode.FileSystemError.NoPermissions('The Contents API copies files, not folders: copy the files inside it.');
-      if (await this.statIfAny(session, target)) {
-        if (!options.overwrite) throw vscode.FileSystemError.FileExists(to);
-        await deletePath(session, target);
-      }
-      // The server names its copy (`x-Copy1.txt`) in the target folder; then it takes the asked name.
-      const copy = await copyIntoFolder(session, path, parentOf(target));
-      if (copy.path !== target) await renamePath(session, copy.path, target);
+      if (!options.overwrite && (await this.statIfAny(session, target))) throw vscode.FileSystemError.FileExists(to);
+      // The server names its copy (`x-Copy1.txt`) in the target folder; it takes the asked name (and the old target's place) only when made.
+      await copyReplacing(session, path, target);
       this.fire(to, vscode.FileChangeType.Created);
     });
   }

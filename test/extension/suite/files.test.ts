@@ -26,6 +26,12 @@ export function fileTests(): void {
     assert.deepEqual((await fsx.readDirectory(uri('ext files'))).sort(), [['data é.bin', vscode.FileType.File], ['moved.bin', vscode.FileType.File]]);
     await assert.rejects(async () => fsx.stat(uri('ext files/nope.txt')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileNotFound');
     await assert.rejects(async () => fsx.rename(uri('ext files/moved.bin'), uri('ext files/data é.bin')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'FileExists');
+    // With overwrite, the target is replaced (issue 29: only once the rename or copy has worked).
+    await fsx.writeFile(uri('ext files/small.txt'), Buffer.from('small'));
+    await fsx.copy(uri('ext files/small.txt'), uri('ext files/moved.bin'), { overwrite: true });
+    assert.equal(Buffer.from(await fsx.readFile(uri('ext files/moved.bin'))).toString(), 'small', 'copied over the old moved.bin');
+    await fsx.rename(uri('ext files/small.txt'), uri('ext files/moved.bin'), { overwrite: true });
+    assert.deepEqual((await fsx.readDirectory(uri('ext files'))).map(([n]) => n).sort(), ['data é.bin', 'moved.bin'], 'renamed over it, nothing left beside');
     await assert.rejects(async () => fsx.writeFile(uri('ext files/.hidden'), Buffer.from('x')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'NoPermissions' && /hidden files/.test(e.message));
     await assert.rejects(async () => fsx.readDirectory(vscode.Uri.parse('jupyter-remote://not-a-server/')), (e: unknown) => e instanceof vscode.FileSystemError && e.code === 'Unavailable');
     await fsx.delete(uri('ext files'), { recursive: true });
