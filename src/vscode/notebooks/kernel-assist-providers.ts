@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { callAt, signatureOf } from '../../core/kernel';
 import type { Completion, KernelAssist } from '../../core/kernel';
+import { fencedCodeBlock } from '../../core/util/markdown';
 import { NOTEBOOK_TYPE } from '../shared';
 import type { KernelControllers } from './kernel-controllers';
 
@@ -29,9 +30,12 @@ function signalOf(token: vscode.CancellationToken): AbortSignal {
   return controller.signal;
 }
 
-/** The kernel's inspect text as Markdown: a code block, so that nothing in it is taken for markup. */
+/**
+ * The kernel's inspect text as Markdown: a code block that no line of the text can close (not
+ * appendCodeblock, whose fixed ``` fence a line of ``` in a docstring ends), so none of it is markup.
+ */
 function docs(text: string): vscode.MarkdownString {
-  return new vscode.MarkdownString().appendCodeblock(text.trimEnd(), 'text');
+  return new vscode.MarkdownString().appendMarkdown(fencedCodeBlock(text.trimEnd(), 'text'));
 }
 
 /**
