@@ -130,7 +130,13 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
         continue;
       }
       if (e instanceof HubServerStoppedError) {
-        // A Hub user's server that is not running: start it through the Hub with the same token.
+        // A Hub user's server that is not running: start it through the Hub with the same token. The Hub's
+        // address comes from the server's redirect; the token goes only to the origin it was given for
+        // (as the CLI's HttpSession.sibling), so a redirect elsewhere is refused before anything is asked.
+        const hubOrigin = new URL(e.hubUrl).origin;
+        if (hubOrigin !== new URL(address.baseUrl).origin) {
+          throw new ConnectError(`${display} is not running and points to a Hub at another address (${redactForMessage(hubOrigin)}), which is not sent your token: start the server from that Hub's home page, then connect again.`);
+        }
         if (!(await ui.confirmStartServer(display))) return undefined;
         if (!secret.token) {
           const token = await ui.askSecret({ kind: 'hub-token', server: display, reason: `Starting it needs a JupyterHub API token: create one at ${e.hubUrl}hub/token.` });
