@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { normalizeServerPath, parentOf } from '../../core/api/server-path';
+import { parentOf } from '../../core/api/server-path';
 import { kernelPresence } from '../../core/api';
 import type { KernelModel, KernelSpec } from '../../core/api';
 import { JupyterError } from '../../core/http';
@@ -9,6 +9,7 @@ import { Emitter } from '../../core/util/events';
 import { Logger } from '../../core/util/logger';
 import { CellRuns, notebookName } from './cell-runs';
 import { KernelMemory } from './kernel-memory';
+import { localSessionPath } from './session-path';
 import type { WidgetModels } from '../../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
 import { SERVER_FS_SCHEME, sessionPathOnServer } from '../files';
@@ -206,17 +207,17 @@ export class KernelControllers implements vscode.Disposable {
 
   /**
    * The path a notebook's session gets; the server starts its kernel in that path's folder (or the
-   * nearest one that exists). A notebook that lives on the server: its own path there. A local one: its
-   * workspace path inside the `jupyterRemote.kernelFolder` of its workspace folder (the server's root when
-   * unset) — the whole workspace path, so two local notebooks of one name never share a session (the
-   * server hands an existing session, kernel and all, to a second notebook with the same path).
+   * nearest one that exists). A notebook that lives on the server: its own path there. A local one: see
+   * localSessionPath, inside the `jupyterRemote.kernelFolder` of its workspace folder (the server's root when unset).
    */
   private sessionPath(notebook: vscode.NotebookDocument, serverId: string): { path: string; folder: string } {
     const onServer = sessionPathOnServer(notebook.uri, serverId);
     if (onServer !== undefined) return { path: onServer, folder: parentOf(onServer) };
-    const name = notebook.isUntitled ? notebook.uri.path.split('/').pop() || 'Untitled.ipynb' : vscode.workspace.asRelativePath(notebook.uri, false);
-    const folder = normalizeServerPath(this.options.kernelFolder(notebook));
-    return { path: folder ? `${folder}/${name}` : name, folder };
+    const inWorkspace = !notebook.isUntitled && vscode.workspace.getWorkspaceFolder(notebook.uri) !== undefined;
+    return localSessionPath(
+      { uriPath: notebook.uri.path, isUntitled: notebook.isUntitled, workspacePath: inWorkspace ? vscode.workspace.asRelativePath(notebook.uri, false) : undefined },
+      this.options.kernelFolder(notebook),
+    );
   }
 
   /** A notebook that lives on a server is offered that server's kernel types first. */
