@@ -38,6 +38,11 @@ export interface WidgetStateDocument {
 }
 
 const isOutputModel = (m: WidgetModel) => m.name === 'OutputModel' && m.module === '@jupyter-widgets/output';
+/**
+ * ipywidgets' Password (`PasswordModel` in controls 1.x and 2.x, ipywidgets 7 and 8). Matched by name in
+ * any module: a widget of another package by that name is as likely to hold a secret.
+ */
+const isPasswordModel = (m: WidgetModel) => m.name === 'PasswordModel';
 
 /**
  * The widget models of one kernel connection, kept from the kernel's comm messages so that a renderer
@@ -91,12 +96,18 @@ export class WidgetModels implements Disposable {
     return openMessages(this.models);
   }
 
-  /** The state of every live model, as JupyterLab saves it in `metadata.widgets`. */
+  /**
+   * The state of every live model, as JupyterLab saves it in `metadata.widgets`, less what a person typed
+   * into a Password widget: its `value` is left out (a saved view shows the box empty).
+   */
   snapshot(): WidgetStateDocument {
     const state: WidgetStateDocument['state'] = {};
     for (const m of this.models.values()) {
-      state[m.id] = { model_name: m.name, model_module: m.module, model_module_version: m.moduleVersion, state: m.state };
-      if (m.buffers.length) state[m.id].buffers = m.buffers.map((b) => ({ path: b.path, data: b.data.toString('base64'), encoding: 'base64' }));
+      const secret = isPasswordModel(m);
+      const own = secret ? Object.fromEntries(Object.entries(m.state).filter(([key]) => key !== 'value')) : m.state;
+      const buffers = secret ? m.buffers.filter((b) => b.path[0] !== 'value') : m.buffers;
+      state[m.id] = { model_name: m.name, model_module: m.module, model_module_version: m.moduleVersion, state: own };
+      if (buffers.length) state[m.id].buffers = buffers.map((b) => ({ path: b.path, data: b.data.toString('base64'), encoding: 'base64' }));
     }
     return { version_major: 2, version_minor: 0, state };
   }
