@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Event } from '../../core/util/events';
 import type { Logger } from '../../core/util/logger';
 import type { WidgetModels } from '../../core/widgets';
@@ -16,7 +16,9 @@ export interface WidgetsDeps {
 
 /** The widgets feature: the bridge between each notebook editor's widget renderer (src/renderer/) and its kernel's widget models. */
 export function registerWidgets(context: vscode.ExtensionContext, deps: WidgetsDeps): WidgetBridge {
-  const bridge = new WidgetBridge(deps.widgetsOf, deps.onDidChangeKernelStatus, deps.log);
+  // Read at each save, per notebook (a resource setting: a workspace folder can turn it on for its notebooks).
+  const saveState = (notebook: vscode.NotebookDocument) => vscode.workspace.getConfiguration('jupyterRemote', notebook.uri).get<boolean>('widgets.saveState', false);
+  const bridge = new WidgetBridge(deps.widgetsOf, deps.onDidChangeKernelStatus, deps.log, saveState);
   context.subscriptions.push(bridge);
   return bridge;
 }

@@ -12,9 +12,10 @@ const toWire = (m: CommMessage): WireComm =>
 
 /**
  * Carries ipywidgets' comm traffic between the widget renderer of each notebook editor and the kernel
- * of that notebook (its WidgetModels), and saves the widgets' state in the notebook's metadata.
- * A renderer says `ready` when it starts (its first widget output, or after VS Code reloaded the
- * outputs webview) and gets every live model, then each change as it happens.
+ * of that notebook (its WidgetModels), and, where `jupyterRemote.widgets.saveState` is on, saves the
+ * widgets' state in the notebook's metadata. A renderer says `ready` when it starts (its first widget
+ * output, or after VS Code reloaded the outputs webview) and gets every live model, then each change
+ * as it happens.
  */
 export class WidgetBridge implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(WIDGET_RENDERER_ID);
@@ -22,6 +23,8 @@ export class WidgetBridge implements vscode.Disposable {
   private readonly ready = new Map<vscode.NotebookEditor, WidgetModels | undefined>();
   /** The editors whose renderer is running, per notebook's models. */
   private readonly listening = new Map<WidgetModels, { editors: Set<vscode.NotebookEditor>; subscriptions: vscode.Disposable[] }>();
+  /** The models we asked their kernel about (ipywidgets 8's control comm), once each. */
+  private readonly asked = new WeakSet<WidgetModels>();
   /** Messages sent for a renderer, by the kernel message id: which editor and request to settle. */
   private readonly requests = new Map<string, { editor: vscode.NotebookEditor; requestId: string }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -32,12 +35,17 @@ export class WidgetBridge implements vscode.Disposable {
     /** Fires for a notebook whose kernel started, stopped or changed state. */
     onKernelChange: (listener: (notebook: vscode.NotebookDocument) => void) => { dispose(): void },
     private readonly log: Logger,
+    /** Whether a save of this notebook writes its widgets' state (`jupyterRemote.widgets.saveState`). */
+    private readonly saveState: (notebook: vscode.NotebookDocument) => boolean,
   ) {
     this.disposables.push(
       onKernelChange((notebook) => this.kernelChanged(notebook)),
       this.messaging.onDidReceiveMessage(({ editor, message }) => this.receive(editor, message as FromRenderer)),
       vscode.window.onDidChangeVisibleNotebookEditors((visible) => this.forgetHidden(visible)),
       vscode.workspace.onWillSaveNotebookDocument((e) => {
+        // Off (the default, as in JupyterLab): the save leaves metadata.widgets as it was, neither
+        // writing the live state nor removing a state saved before (by JupyterLab, or with this on).
+        if (!this.saveState(e.notebook)) return;
         const edit = this.stateEdit(e.notebook);
         if (!edit) return;
         const workspaceEdit = new vscode.WorkspaceEdit();
@@ -53,7 +61,7 @@ export class WidgetBridge implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
-  /** The edit that puts the widgets' state in the notebook's metadata, as JupyterLab saves it. */
+  /** The edit that puts the widgets' state in the notebook's metadata, as JupyterLab saves it (Password values left out). */
   stateEdit(notebook: vscode.NotebookDocument): vscode.NotebookEdit | undefined {
     const widgets = this.widgetsOf(notebook);
     if (!widgets?.size) return undefined;
@@ -89,6 +97,30 @@ export class WidgetBridge implements vscode.Disposable {
     if (widgets) this.listen(widgets, editor);
     for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
     this.post(editor, { type: 'replayed', known: !!widgets });
+    if (widgets && !widgets.size) this.askKernel(widgets);
+  }
+
+  /**
+   * A kernel we know no widget of may have made some before we listened: after a window reload we go
+   * back to the same kernel with new, empty models. Ask it (ipywidgets 8's control comm, as JupyterLab
+   * does on connecting) and give the renderers what it describes, so its widgets show live without the
+   * state being saved in the notebook. In the background: a busy kernel answers after its cell, and the
+   * renderer is not kept waiting for that. A kernel without ipywidgets 8 closes the comm: nothing to do.
+   */
+  private askKernel(widgets: WidgetModels): void {
+    if (this.asked.has(widgets)) return;
+    this.asked.add(widgets);
+    widgets.requestStates().then(
+      (count) => {
+        this.log.debug(`Widgets: the kernel described ${count} live model(s)`);
+        const editors = this.listening.get(widgets)?.editors;
+        if (!count || !editors) return;
+        // A renderer skips a model it already has (one opened by the kernel meanwhile).
+        const replay = widgets.replay().map(toWire);
+        for (const editor of editors) for (const message of replay) this.post(editor, { type: 'comm', message });
+      },
+      (e: unknown) => this.log.debug(`Widgets: no live models from the kernel: ${(e as Error).message}`),
+    );
   }
 
   /** A kernel started (or another was chosen) for a notebook whose renderer already runs: attach it to the new one. */
