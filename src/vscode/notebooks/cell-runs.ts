@@ -73,12 +73,15 @@ export class CellRuns {
     const cell = atIndex && same(atIndex) ? atIndex : notebook.getCells().find(same);
     if (!cell) {
       this.log.warn(`The cell that was running in ${notebookName(notebook)} before the reload was edited or removed; its further output is not shown`);
+      // No longer running here: its kept outputs go with the record (KernelMemory.update).
       this.setRunning(undefined);
       return;
     }
     const view = this.viewFor(cell);
     view.showing(cell.outputs);
-    const kept = this.memory.takeOutputs(notebook.uri, running.msgId);
+    const kept = this.memory.takeOutputs(notebook.uri, running.msgId, (problem) =>
+      this.log.warn(`The outputs kept for the cell running in ${notebookName(notebook)} were ignored (${problem}); it goes on from what the notebook shows`),
+    );
     if (kept) {
       // What the window had when it went (the document may have come back from disk without it).
       view.area.restore(kept.outputs);

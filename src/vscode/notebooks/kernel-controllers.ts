@@ -266,6 +266,8 @@ export class KernelControllers implements vscode.Disposable {
         // Back to the kernel this notebook ran on (a window reload); never a new one in its place unasked.
         const presence = await kernelPresence(session, remembered.kernelId, remembered.lastSeen);
         if (!presence.present) {
+          // Its running cell cannot be taken up: what was kept of its outputs is of no use.
+          memory.dropOutputs(notebook.uri);
           const server = this.options.store.get(target.serverId)?.name ?? 'its server';
           throw new KernelGoneError(`The remote kernel of ${notebookName(notebook)} no longer exists on ${server}: ${presence.reason}. Its variables and other state are lost.`);
         }
@@ -334,8 +336,9 @@ export class KernelControllers implements vscode.Disposable {
     }
     const notebook = executions[0].cell.notebook;
     const gone = () => {
-      // Shut down from elsewhere, or died for good: its socket goes, nothing is shut down.
-      void this.closeNotebook(notebook, false);
+      // Shut down from elsewhere, or died for good: its socket goes, nothing is shut down, and nothing
+      // kept of a running cell's outputs outlives it.
+      void this.closeNotebook(notebook, false).then(() => this.options.memory.dropOutputs(notebook.uri));
       const server = this.options.store.get(this.serverOfController(state.controllerId) ?? '')?.name ?? 'its server';
       return `The remote kernel of ${notebookName(notebook)} is gone from ${server}: it was shut down, or it died and could not be restarted. Its variables and other state are lost.`;
     };
@@ -420,7 +423,8 @@ export class KernelControllers implements vscode.Disposable {
       }
       await state.runs!.takeUp(running);
     });
-    state.queue = takenUp.catch(() => undefined);
+    // The queue goes on either way, but a take-up that failed is said in the log, not dropped silently.
+    state.queue = takenUp.catch((e: unknown) => this.options.log.warn(`Taking up the running cell of ${notebookName(notebook)}: ${messageOf(e)}`));
   }
 
   /** The kernel this notebook ran on before, if it is what this controller would run it on (its server, its kernel type or that very kernel). */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { NotebookOutputs } from '../../../src/core/kernel';
+import type { NbOutput } from '../../../src/core/kernel';
 import { KernelMemory, RememberedKernel } from '../../../src/vscode/notebooks/kernel-memory';
 
 /** The parts of vscode.Memento and vscode.Uri it uses. */
@@ -17,6 +19,7 @@ class FakeMemento {
   }
 }
 const uri = (s: string) => ({ toString: () => s }) as unknown as vscode.Uri;
+const unexpected = (problem: string) => assert.fail(`reported: ${problem}`);
 const kernel = (id: string, lastSeen = Date.now()): RememberedKernel => ({ serverId: 's1', kernelId: id, specName: 'python3', clientSessionId: 'c', startedByUs: true, startedAt: lastSeen, lastSeen });
 
 describe('kernel memory: which kernel each notebook ran on, across reloads', () => {
@@ -50,10 +53,10 @@ describe('kernel memory: which kernel each notebook ran on, across reloads', () 
     const outputs = [{ output_type: 'stream' as const, name: 'stdout', text: 'line 0\nline 1\n' }];
     assert.equal(memory.keepOutputs(uri('file:///a.ipynb'), 'm1', outputs, 'k_1_17'), true);
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.partial')), []);
-    assert.equal(memory.takeOutputs(uri('file:///a.ipynb'), 'another request'), undefined);
+    assert.equal(memory.takeOutputs(uri('file:///a.ipynb'), 'another request', unexpected), undefined);
     assert.equal(memory.keepOutputs(uri('file:///a.ipynb'), 'm1', outputs, 'k_1_17'), true);
-    assert.deepEqual(memory.takeOutputs(uri('file:///a.ipynb'), 'm1'), { outputs, lastMessageId: 'k_1_17' });
-    assert.equal(memory.takeOutputs(uri('file:///a.ipynb'), 'm1'), undefined, 'taken once');
+    assert.deepEqual(memory.takeOutputs(uri('file:///a.ipynb'), 'm1', unexpected), { outputs, lastMessageId: 'k_1_17' });
+    assert.equal(memory.takeOutputs(uri('file:///a.ipynb'), 'm1', unexpected), undefined, 'taken once');
   });
 
   it('outputs too large to keep, or a folder that cannot be written: false, and nothing half-written', () => {
@@ -66,5 +69,114 @@ describe('kernel memory: which kernel each notebook ran on, across reloads', () 
     const unwritable = new KernelMemory(new FakeMemento() as unknown as vscode.Memento, blocked);
     assert.equal(unwritable.keepOutputs(uri('file:///a.ipynb'), 'm1', [], undefined), false);
     assert.ok(!existsSync(dir) || readdirSync(dir).length === 0, 'nothing written for the outputs too large');
+  });
+
+  describe("the running cell's outputs file (issue 29 item 11)", () => {
+    const stream = (text: string): NbOutput[] => [{ output_type: 'stream', name: 'stdout', text }];
+    const files = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+
+    it('is written for its owner only, whatever the umask lets others read', function () {
+      if (process.platform === 'win32') this.skip();
+      const dir = folder();
+      const before = process.umask(0o022);
+      try {
+        const memory = new KernelMemory(new FakeMemento() as unknown as vscode.Memento, dir);
+        assert.equal(memory.keepOutputs(uri('file:///a.ipynb'), 'm1', stream('private\n'), undefined), true);
+        const [file] = files(dir);
+        assert.equal(statSync(path.join(dir, file)).mode & 0o777, 0o600);
+        assert.equal(statSync(dir).mode & 0o777, 0o700, 'the folder it made too');
+      } finally {
+        process.umask(before);
+      }
+    });
+
+    it('goes when its cell ends or another runs, when its kernel is forgotten or found gone; moves with a renamed notebook', () => {
+      const dir = folder();
+      const memory = new KernelMemory(new FakeMemento() as unknown as vscode.Memento, dir);
+      const a = uri('file:///a.ipynb');
+      const running = { msgId: 'm1', cellIndex: 0, sourceHash: 'h', startTime: 1 };
+      memory.remember(a, { ...kernel('k1'), running });
+      const keep = () => assert.equal(memory.keepOutputs(a, 'm1', stream('x\n'), undefined), true);
+
+      keep();
+      memory.update(a, { running: { ...running, executionOrder: 3 } });
+      assert.equal(files(dir).length, 1, 'the same cell, its count known: kept');
+      memory.update(a, { running: undefined });
+      assert.deepEqual(files(dir), [], 'the cell ended (or was not found on take-up)');
+
+      memory.update(a, { running });
+      keep();
+      memory.update(a, { running: { ...running, msgId: 'm2' } });
+      assert.deepEqual(files(dir), [], 'another cell runs');
+
+      memory.update(a, { running });
+      keep();
+      memory.dropOutputs(a);
+      assert.deepEqual(files(dir), [], 'its kernel found gone');
+
+      keep();
+      memory.forget(a);
+      assert.deepEqual(files(dir), [], 'its kernel shut down, replaced or forgotten');
+
+      const b = uri('file:///b.ipynb');
+      memory.remember(a, { ...kernel('k1'), running });
+      keep();
+      memory.moved(a, b);
+      assert.equal(memory.takeOutputs(a, 'm1', unexpected), undefined);
+      assert.deepEqual(memory.takeOutputs(b, 'm1', unexpected)?.outputs, stream('x\n'), 'renamed with its notebook');
+      assert.deepEqual(files(dir), []);
+
+      memory.remember(a, { ...kernel('k1', 1), running });
+      keep();
+      for (let i = 0; i < 200; i++) memory.remember(uri(`file:///${i}.ipynb`), kernel(`k${i}`, 1000 + i));
+      assert.equal(memory.get(a), undefined);
+      assert.deepEqual(files(dir), [], 'its notebook forgotten as one of those seen longest ago');
+    });
+
+    it('a malformed file is reported once, ignored and removed; what it gives an output area can always take', () => {
+      const dir = folder();
+      const memory = new KernelMemory(new FakeMemento() as unknown as vscode.Memento, dir);
+      const a = uri('file:///a.ipynb');
+      assert.equal(memory.keepOutputs(a, 'm1', [], undefined), true);
+      const [name] = files(dir);
+      const file = path.join(dir, name);
+      const malformed: [string, string][] = [
+        ['not JSON', '{"msgId": "m1", "outputs": [{"output_'],
+        ['JSON null', 'null'],
+        ['no outputs', '{"msgId": "m1"}'],
+        ['a null output', '{"msgId": "m1", "outputs": [null]}'],
+        ['stream text a number', '{"msgId": "m1", "outputs": [{"output_type": "stream", "name": "stdout", "text": 5}]}'],
+        ['display data a string', '{"msgId": "m1", "outputs": [{"output_type": "display_data", "data": "x", "metadata": {}}]}'],
+        ['execute count a string', '{"msgId": "m1", "outputs": [{"output_type": "execute_result", "data": {}, "metadata": {}, "execution_count": "1"}]}'],
+        ['traceback of numbers', '{"msgId": "m1", "outputs": [{"output_type": "error", "ename": "E", "evalue": "v", "traceback": [1]}]}'],
+        ['unknown output type', '{"msgId": "m1", "outputs": [{"output_type": "widget"}]}'],
+        ['last message id a number', '{"msgId": "m1", "outputs": [], "lastMessageId": 7}'],
+      ];
+      for (const [what, text] of malformed) {
+        writeFileSync(file, text);
+        const problems: string[] = [];
+        const kept = memory.takeOutputs(a, 'm1', (p) => problems.push(p));
+        assert.equal(kept, undefined, `${what}: ignored`);
+        assert.equal(problems.length, 1, `${what}: reported once (${problems.join('; ')})`);
+        assert.deepEqual(files(dir), [], `${what}: removed`);
+      }
+      writeFileSync(file, JSON.stringify({ msgId: 'another request', outputs: [] }));
+      assert.equal(memory.takeOutputs(a, 'm1', unexpected), undefined, "another request's outputs: not this cell's, not malformed");
+      assert.equal(memory.takeOutputs(a, 'm1', unexpected), undefined, 'no file: nothing to say');
+
+      // Everything a valid file may hold goes back into an output area (a take-up never stops on it).
+      const all: NbOutput[] = [
+        ...stream('a\r'),
+        { output_type: 'display_data', data: { 'text/plain': 'x' }, metadata: {} },
+        { output_type: 'execute_result', data: {}, metadata: {}, execution_count: null },
+        { output_type: 'error', ename: 'E', evalue: 'v', traceback: ['t'] },
+      ];
+      assert.equal(memory.keepOutputs(a, 'm1', all, 'k_1_2'), true);
+      const kept = memory.takeOutputs(a, 'm1', unexpected);
+      assert.ok(kept);
+      const area = new NotebookOutputs().cell('c');
+      area.restore(kept.outputs);
+      assert.deepEqual(area.toJSON(), all);
+    });
   });
 });
