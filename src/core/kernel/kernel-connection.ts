@@ -1,6 +1,6 @@
 import { interruptKernel, kernelPresence, restartKernel } from '../api/kernels';
 import { AbortedError, HttpSession, JupyterError, TimeoutError } from '../http';
-import { Emitter } from '../util/events';
+import { Disposable, Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
 import { HeldMessages } from './held-messages';
@@ -89,6 +89,7 @@ export class KernelConnection {
   readonly onIOPub = this.iopubEmitter.event;
   /** Claims iopub outputs before their cell sees them (an Output widget capturing a cell's prints). */
   private outputClaim: ((msg: KernelMessage) => boolean) | undefined;
+  private readonly interruptHooks = new Set<() => Promise<void>>();
   private readonly reconnectEmitter = new Emitter<{ replayed: boolean }>();
   readonly onReconnected = this.reconnectEmitter.event;
 
@@ -293,8 +294,20 @@ export class KernelConnection {
     return msg.header.msg_id;
   }
 
+  /**
+   * Runs `hook` before each interrupt this connection sends, and waits for it (at most 3 s). A debug
+   * session stopped at a breakpoint detaches first: a KeyboardInterrupt that lands while debugpy holds
+   * the thread disables debugging of that thread for the kernel's life (debugpy 1.6 and 1.8).
+   */
+  beforeInterrupt(hook: () => Promise<void>): Disposable {
+    this.interruptHooks.add(hook);
+    return { dispose: () => this.interruptHooks.delete(hook) };
+  }
+
   /** Interrupts through the REST API (works for signal and message interrupt modes). */
-  interrupt(signal?: AbortSignal): Promise<void> {
+  async interrupt(signal?: AbortSignal): Promise<void> {
+    const limit = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
+    await Promise.race([Promise.allSettled([...this.interruptHooks].map((hook) => hook())), limit]);
     return interruptKernel(this.options.session, this.kernelId, signal);
   }
 
