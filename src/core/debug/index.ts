@@ -1,0 +1,10 @@
+export { CellFiles } from './cell-files';
+export type { CellFileScheme, KnownCell } from './cell-files';
+export { DebugSession } from './debug-session';
+export type { DebugEnded, DebugSessionOptions, SourceLocation } from './debug-session';
+export { DebugRequestError, DebugSessionEndedError, DebuggerUnavailableError, endingMessage } from './errors';
+export type { DebugEndReason } from './errors';
+export { murmur2 } from './murmur2';
+export type * from './protocol';
+export { debuggerSupport } from './support';
+export type { DebuggerSupport } from './support';
