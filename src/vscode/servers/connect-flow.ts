@@ -72,7 +72,7 @@ export function serversInPaste(text: string): ServerAddress[] {
   const { servers, problems } = parseServerText(text);
   if (servers.length) return servers;
   if (problems.length) throw new ConnectError(problems[0]);
-  throw new ConnectError('No Jupyter server address was found in that text. Paste a URL such as http://host:8888/?token=…, or the output of `jupyter server list`.');
+  throw new ConnectError('No Jupyter server address was found in that text. Paste a URL such as http://host:8888/?token=YOUR_TOKEN, or the output of `jupyter server list`.');
 }
 
 /**

@@ -34,7 +34,7 @@ export function askForServerText(offers: Promise<{ choices: ServerChoice[]; pref
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { text?: string }>();
     pick.title = 'Connect to a Jupyter Server';
-    pick.placeholder = 'Paste a URL (http://host:8888/?token=…) or the output of `jupyter server list`';
+    pick.placeholder = 'Paste a URL (http://host:8888/?token=YOUR_TOKEN) or the output of `jupyter server list`';
     pick.ignoreFocusOut = true;
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
