@@ -12,9 +12,11 @@ import type {
 
 export interface DebugSessionOptions {
   /**
-   * Passed to `attach`. Undefined leaves the kernel's own default: on in ipykernel 6.17 (stepping skips
-   * the standard library and site-packages), off in 7.4 (which hides its own frames with skip rules instead).
-   * Off on 6.17 also steps through IPython's frames (shown with presentationHint `subtle`).
+   * Step, stop and show frames only in the user's code (cells, files outside the standard library and
+   * site-packages). Default true, always sent in `attach`: the kernels' own defaults differ (6.17 on,
+   * 7.4 off), and debugpy keeps an earlier attach's setting when a later one says nothing (6.17). Off,
+   * 6.17 also steps through IPython's frames (presentationHint `subtle`) and stops on exceptions raised
+   * inside libraries; 7.4 hides its own frames with skip rules either way.
    */
   justMyCode?: boolean;
   /** Per request (default 10 s). A kernel's server that does not forward debug requests never answers. */
@@ -123,7 +125,7 @@ export class DebugSession {
     if (!init.success) throw new DebuggerUnavailableError(`The kernel's debugger did not start${init.message ? `: ${init.message}` : ' (is debugpy installed in its environment?)'}.`);
     // ipykernel answers attach itself after debugpy's `initialized` event, having sent debugpy the
     // configurationDone it needs (6.17 and 7.4); it adds where debugpy listens.
-    const attach = await ask('attach', options.justMyCode === undefined ? {} : { justMyCode: options.justMyCode }, startMs);
+    const attach = await ask('attach', { justMyCode: options.justMyCode ?? true }, startMs);
     if (!attach.success) throw new DebuggerUnavailableError(`The kernel's debugger did not attach${attach.message ? `: ${attach.message}` : ''}.`);
     const session = new DebugSession(connection, options, info, init.body ?? {});
     session.follow();
@@ -279,18 +281,22 @@ export class DebugSession {
   /** One line over (Run by Line's step). The next `stopped` comes as an event; see `whenStopped`. */
   async next(threadId = this.currentThread()): Promise<void> {
     await this.request('next', { threadId });
+    this.resumed(threadId);
   }
 
   async stepIn(threadId = this.currentThread()): Promise<void> {
     await this.request('stepIn', { threadId });
+    this.resumed(threadId);
   }
 
   async stepOut(threadId = this.currentThread()): Promise<void> {
     await this.request('stepOut', { threadId });
+    this.resumed(threadId);
   }
 
   async continue(threadId = this.currentThread()): Promise<void> {
     await this.request('continue', { threadId });
+    this.resumed(threadId);
   }
 
   async pause(threadId = this.currentThread()): Promise<void> {
@@ -366,6 +372,14 @@ export class DebugSession {
 
   // --- inside -------------------------------------------------------------------------------------
 
+  /**
+   * The thread runs again once the kernel has answered: its `continued` event may come after the cell
+   * has ended (ipykernel 6.17 and 7.4 send it some 40 ms after the reply).
+   */
+  private resumed(threadId: number): void {
+    if (this.stoppedThread === threadId) this.stoppedThread = undefined;
+  }
+
   private currentThread(): number {
     // The kernel runs cells on its main thread, debugpy's thread 1 on both stacks.
     return this.stoppedThread ?? 1;
@@ -395,8 +409,12 @@ export class DebugSession {
         // A KeyboardInterrupt that lands while debugpy holds (or traces) the main thread disables
         // debugging of that thread for the kernel's life (debugpy 1.6 and 1.8: "Debugging will be
         // disabled for this thread"). Detached first, the interrupt reaches the cell as usual.
+        const wasStopped = this.stoppedThread !== undefined;
         try {
-          await this.request('disconnect', { restart: false, terminateDebuggee: false }, { timeoutMs: 2500 });
+          await this.request('disconnect', { restart: false, terminateDebuggee: false }, { timeoutMs: 2000 });
+          // The reply comes before the resumed thread has left debugpy's wait: an interrupt at once still
+          // disabled its debugging on 7.4 (debugpy 1.8); half a second later it never did.
+          if (wasStopped) await new Promise((resolve) => setTimeout(resolve, 500));
         } catch (e) {
           this.log.warn(`Detaching the debugger before the interrupt failed: ${messageOf(e)}`);
         }
