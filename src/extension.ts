@@ -37,7 +37,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const notebooks = registerNotebooks(context, { ...sink, servers });
     registerTerminal(context, { ...sink, servers, kernelFolderInFront: notebooks.kernelFolderInFront });
     const { controllers } = notebooks;
-    const widgets = registerWidgets(context, { log, widgetsOf: (notebook) => controllers.widgetsOf(notebook), onDidChangeKernelStatus: controllers.onDidChangeKernelStatus });
+    const widgets = registerWidgets(context, {
+      log,
+      widgetsOf: (notebook) => controllers.widgetsOf(notebook),
+      onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
+      reattachIfRemembered: (notebook) => controllers.reattachIfRemembered(notebook),
+    });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);
     return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets };

@@ -65,6 +65,8 @@ export class KernelControllers implements vscode.Disposable {
   /** Fires when a notebook's kernel changed state (for the status bar). */
   readonly onDidChangeKernelStatus = this.statusEmitter.event;
   private readonly kernelStatus = new Map<vscode.NotebookDocument, KernelStatus>();
+  /** The controller each open notebook has selected (of ours), whether or not its kernel has started. */
+  private readonly selected = new Map<vscode.NotebookDocument, string>();
 
   constructor(private readonly options: KernelControllersOptions) {
     const subs = [
@@ -121,6 +123,32 @@ export class KernelControllers implements vscode.Disposable {
   serverOf(notebook: vscode.NotebookDocument): string | undefined {
     const state = this.notebooks.get(notebook);
     return state ? this.serverOfController(state.controllerId) : undefined;
+  }
+
+  /**
+   * The notebook's kernel for a debug session, started now if the notebook has selected one of our
+   * kernels but run nothing yet, and a way to run its cells through the usual queue (their outputs
+   * arrive as for any run; the promise settles when they have ended).
+   */
+  async kernelToDebug(notebook: vscode.NotebookDocument): Promise<{ kernel: NotebookKernel; serverId: string; folder: string; run(cells: vscode.NotebookCell[]): Promise<void> }> {
+    const entry = this.controllers.get(this.notebooks.get(notebook)?.controllerId ?? this.selected.get(notebook) ?? '');
+    if (!entry) throw new JupyterError(`${notebookName(notebook)} does not run on a Jupyter Remote kernel: pick one in the notebook's kernel picker first.`);
+    const state = this.kernelFor(notebook, entry.controller, entry.target);
+    const kernel = await state.kernel;
+    return { kernel, serverId: entry.target.serverId, folder: state.session?.folder ?? '', run: (cells) => this.execute(cells, notebook, entry.controller, entry.target) };
+  }
+
+  /**
+   * Goes back to the kernel this notebook ran on before the window reloaded, if one is remembered and
+   * its controller is selected again (widgets in the notebook's outputs come back live from it). Never
+   * starts a kernel: false when there is none to go back to, or it is gone.
+   */
+  async reattachIfRemembered(notebook: vscode.NotebookDocument): Promise<boolean> {
+    const current = this.notebooks.get(notebook);
+    if (current) return current.kernel.then(() => true, () => false);
+    const entry = this.controllers.get(this.selected.get(notebook) ?? '');
+    if (!entry || !this.rememberedFor(notebook, entry.target)) return false;
+    return this.kernelFor(notebook, entry.controller, entry.target).kernel.then(() => true, () => false);
   }
 
   /** Interrupts the notebook's kernel (the toolbar's stop button calls this too). */
@@ -196,6 +224,8 @@ export class KernelControllers implements vscode.Disposable {
       this.interrupt(notebook).catch((e: unknown) => this.options.showError(`Could not interrupt the kernel: ${messageOf(e)}`));
     const listener = controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
       // Another kernel chosen for this notebook: let go of ours (shut down unless the setting keeps it).
+      if (selected) this.selected.set(notebook, id);
+      else if (this.selected.get(notebook) === id) this.selected.delete(notebook);
       if (!selected && this.notebooks.get(notebook)?.controllerId === id) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
       // Selected again after a window reload while a cell ran: take that cell up.
       if (selected) this.takeUpRunningCell(notebook, controller, target);
@@ -435,6 +465,7 @@ export class KernelControllers implements vscode.Disposable {
   }
 
   private async closeNotebook(notebook: vscode.NotebookDocument, shutdown: boolean): Promise<void> {
+    if (notebook.isClosed) this.selected.delete(notebook);
     const state = this.notebooks.get(notebook);
     if (!state) return;
     this.notebooks.delete(notebook);

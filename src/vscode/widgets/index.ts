@@ -12,6 +12,8 @@ export interface WidgetsDeps {
   widgetsOf: (notebook: vscode.NotebookDocument) => WidgetModels | undefined;
   /** Fires for a notebook whose kernel started, stopped or changed state. */
   onDidChangeKernelStatus: Event<vscode.NotebookDocument>;
+  /** Goes back to the kernel a notebook ran on before a window reload, if one is remembered (never starts one); false when there is none. */
+  reattachIfRemembered: (notebook: vscode.NotebookDocument) => Promise<boolean>;
 }
 
 /** The widgets feature: the bridge between each notebook editor's widget renderer (src/renderer/) and its kernel's widget models. */
