@@ -17,7 +17,15 @@ export type FromRenderer =
 /** Extension → renderer. */
 export type ToRenderer =
   | { type: 'comm'; message: WireComm }
-  /** Every model has been sent (after `ready`): live ones (`known`: the notebook runs on a kernel of ours), or those saved in the notebook. */
+  /**
+   * Every model has been sent (after `ready`): live ones (`known`: the notebook runs on a kernel of ours),
+   * or those saved in the notebook (`known` false: no kernel of ours runs it, none is coming).
+   * It can come a while after `ready`: the extension first goes back to the kernel the notebook ran on
+   * before a window reload, if one is remembered, and asks a kernel whose models it does not know for
+   * them (a busy kernel answers after its cell). Until it comes the renderer shows that it waits for the
+   * kernel. It comes again when a kernel starts for the notebook later. A model's `open` can come at any
+   * time, before or after `replayed`: the renderer draws each output whose model it had not yet then.
+   */
   | { type: 'replayed'; known: boolean }
   /** The kernel went idle after the renderer's message (what ipywidgets waits for before sending the next). */
   | { type: 'settled'; requestId: string };

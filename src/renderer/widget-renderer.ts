@@ -2,7 +2,7 @@
 // sandboxed output webview, one instance per notebook editor, and starts with the first widget output.
 // The widget manager is @jupyter-widgets/html-manager (ipywidgets 8 controls and output, and the
 // ipywidgets 7 ones), bundled: nothing is fetched from the network. Its comms are bridged to the
-// kernel through the extension host (src/vscode/widget-bridge.ts), which keeps every model's state.
+// kernel through the extension host (src/vscode/widgets/widget-bridge.ts), which keeps every model's state.
 import type { DOMWidgetView, ICallbacks, IClassicComm, WidgetModel } from '@jupyter-widgets/base';
 // The manager alone: the package's index also loads its embedding script, which needs a webpack runtime.
 import { HTMLManager } from '@jupyter-widgets/html-manager/lib/htmlmanager';
@@ -67,17 +67,20 @@ class BridgedComm implements IClassicComm {
 class Bridge extends HTMLManager {
   private readonly comms = new Map<string, BridgedComm>();
   private readonly pending = new Map<string, ICallbacks | undefined>();
-  private readonly modelWaiters = new Map<string, (() => void)[]>();
   private next = 0;
-  /** Resolves once the extension has sent every model (after `ready`). */
-  readonly replayed: Promise<void>;
-  private resolveReplayed!: () => void;
-  /** The models are a live kernel's (false: saved in the notebook); it changes when a kernel starts. */
-  live = false;
+  /**
+   * What the extension said after `ready`: undefined until it says (it may first go back to the
+   * notebook's kernel, or ask the kernel for its widgets), then whether the models are a live kernel's
+   * (false: saved in the notebook, and no kernel of ours runs it). It changes when a kernel starts.
+   */
+  known: boolean | undefined;
+  /** Called each time the extension says `replayed`. */
+  onReplayed = (): void => {};
+  /** Called when a model becomes known here, whenever that is. */
+  onModel = (_modelId: string): void => {};
 
   constructor(private readonly ctx: RendererContext<unknown>) {
     super();
-    this.replayed = new Promise((resolve) => (this.resolveReplayed = resolve));
     ctx.onDidReceiveMessage?.((message: ToRenderer) => this.receive(message));
     this.post({ type: 'ready' });
   }
@@ -91,19 +94,7 @@ class Bridge extends HTMLManager {
 
   override register_model(modelId: string, modelPromise: Promise<WidgetModel>): void {
     super.register_model(modelId, modelPromise);
-    for (const wake of this.modelWaiters.get(modelId) ?? []) wake();
-    this.modelWaiters.delete(modelId);
-  }
-
-  /** The model, once it is known here (its comm_open can arrive after the output that shows it), or undefined. */
-  async waitForModel(modelId: string, timeoutMs: number): Promise<WidgetModel | undefined> {
-    if (!this.has_model(modelId)) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.modelWaiters.set(modelId, [...(this.modelWaiters.get(modelId) ?? []), () => (clearTimeout(timer), resolve())]);
-      });
-    }
-    return this.has_model(modelId) ? this.get_model(modelId) : undefined;
+    this.onModel(modelId);
   }
 
   override _create_comm(targetName: string, modelId?: string): Promise<IClassicComm> {
@@ -122,10 +113,9 @@ class Bridge extends HTMLManager {
 
   private receive(message: ToRenderer): void {
     if (message.type === 'replayed') {
-      this.live = message.known;
-      this.resolveReplayed();
-    }
-    else if (message.type === 'settled') {
+      this.known = message.known;
+      this.onReplayed();
+    } else if (message.type === 'settled') {
       const callbacks = this.pending.get(message.requestId);
       this.pending.delete(message.requestId);
       callbacks?.iopub?.status?.({ content: { execution_state: 'idle' }, header: { msg_type: 'status' }, parent_header: { msg_id: message.requestId } } as never);
@@ -169,56 +159,97 @@ function failureOf(view: DOMWidgetView, model: WidgetModel): string | undefined 
   return `This widget (${viewName}) could not be shown: ${firstLine(broken.generateErrorMessage().stack)}. ${ONLY_OURS}`;
 }
 
-/** One line in place of a widget that cannot be shown, saying why. */
-function explain(element: HTMLElement, text: string): void {
+/** One line in place of a widget that cannot be shown, saying why (or that it waits for the kernel). */
+function explain(element: HTMLElement, text: string, className = 'jupyter-remote-widget-missing'): void {
   element.textContent = '';
   const line = document.createElement('div');
-  line.className = 'jupyter-remote-widget-missing';
+  line.className = className;
   line.style.cssText = 'font-family: var(--vscode-editor-font-family); color: var(--vscode-descriptionForeground); padding: 2px 0;';
   line.textContent = text;
   element.appendChild(line);
 }
 
+const WAITING = 'Waiting for the kernel…';
+const GONE = 'This widget is no longer in the kernel (it was restarted, or the output comes from an earlier session): run the cell again to show it.';
+const NOT_SAVED = 'This widget was not saved with the notebook and no Jupyter Remote kernel runs it: run the cell again to show it.';
+
+/** A widget output on screen: drawn once its model is known here, and again when it becomes known later. */
+interface Shown {
+  id: string;
+  modelId: string;
+  element: HTMLElement;
+  view?: DOMWidgetView;
+  /** Counts draws: a draw that finds a newer one started gives up. */
+  generation: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
 export const activate: ActivationFunction = (ctx) => {
   const bridge = new Bridge(ctx);
-  const views = new Map<string, DOMWidgetView>();
+  const shown = new Map<string, Shown>();
+
+  const forget = (id: string) => {
+    const s = shown.get(id);
+    if (!s) return;
+    clearTimeout(s.timer);
+    s.view?.remove();
+    shown.delete(id);
+  };
+
+  const draw = async (s: Shown): Promise<void> => {
+    const generation = ++s.generation;
+    const current = () => s.generation === generation && shown.get(s.id) === s;
+    clearTimeout(s.timer);
+    if (!bridge.has_model(s.modelId)) {
+      // Drawn when its model comes (bridge.onModel); until then, what the extension has said so far.
+      if (bridge.known === undefined) return explain(s.element, WAITING, 'jupyter-remote-widget-waiting');
+      if (!bridge.known) return explain(s.element, NOT_SAVED);
+      // A live kernel's model can come just after its output: a blank moment before saying it is gone.
+      s.element.textContent = '';
+      s.timer = setTimeout(() => current() && explain(s.element, GONE), 5000);
+      return;
+    }
+    const model = await bridge.get_model(s.modelId).catch((e: unknown) => e as Error);
+    if (!current()) return;
+    if (model instanceof Error || typeof model === 'string') {
+      return explain(s.element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. ${ONLY_OURS}`);
+    }
+    try {
+      const view = (await bridge.create_view(model, {})) as DOMWidgetView;
+      if (!current()) return view.remove();
+      const failure = failureOf(view, model);
+      if (failure) {
+        view.remove();
+        return explain(s.element, failure);
+      }
+      s.element.textContent = '';
+      s.view = view;
+      await bridge.display_view(view, s.element);
+    } catch (e) {
+      if (current()) explain(s.element, `This widget (${String(model.get('_view_module'))} ${String(model.get('_view_name'))}) could not be shown: ${String((e as Error)?.message ?? e)}.`);
+    }
+  };
+
+  // An output drawn before its model was known gets it now: after a window reload the kernel's models
+  // come once the extension is back on the kernel, and a busy kernel describes them after its cell.
+  bridge.onModel = (modelId) => {
+    for (const s of shown.values()) if (s.modelId === modelId && !s.view) void draw(s);
+  };
+  bridge.onReplayed = () => {
+    for (const s of shown.values()) if (!s.view) void draw(s);
+  };
+
   return {
     async renderOutputItem(item: OutputItem, element: HTMLElement) {
       const { model_id: modelId } = item.json() as { model_id?: string };
-      views.get(item.id)?.remove();
-      views.delete(item.id);
+      forget(item.id);
       if (!modelId) return explain(element, 'This widget output names no model.');
-      await bridge.replayed;
-      // A live kernel's model can come just after its output; saved ones have all been sent.
-      const model = await bridge.waitForModel(modelId, bridge.live ? 5000 : 0).catch((e: unknown) => e as Error);
-      if (!model) {
-        return explain(element, bridge.live
-          ? 'This widget is no longer in the kernel (it was restarted, or the output comes from an earlier session): run the cell again to show it.'
-          : 'This widget was not saved with the notebook and no Jupyter Remote kernel runs it: run the cell again to show it.');
-      }
-      if (model instanceof Error || typeof model === 'string') {
-        return explain(element, `This widget could not be shown: ${String((model as Error)?.message ?? model)}. ${ONLY_OURS}`);
-      }
-      element.textContent = '';
-      try {
-        const view = (await bridge.create_view(model, {})) as DOMWidgetView;
-        const failure = failureOf(view, model);
-        if (failure) {
-          view.remove();
-          return explain(element, failure);
-        }
-        views.set(item.id, view);
-        await bridge.display_view(view, element);
-      } catch (e) {
-        explain(element, `This widget (${String(model.get('_view_module'))} ${String(model.get('_view_name'))}) could not be shown: ${String((e as Error)?.message ?? e)}.`);
-      }
+      const s: Shown = { id: item.id, modelId, element, generation: 0 };
+      shown.set(item.id, s);
+      await draw(s);
     },
     disposeOutputItem(id?: string) {
-      for (const [key, view] of views) {
-        if (id && key !== id) continue;
-        view.remove();
-        views.delete(key);
-      }
+      for (const key of [...shown.keys()]) if (!id || key === id) forget(key);
     },
   };
 };

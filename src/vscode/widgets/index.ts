@@ -20,7 +20,7 @@ export interface WidgetsDeps {
 export function registerWidgets(context: vscode.ExtensionContext, deps: WidgetsDeps): WidgetBridge {
   // Read at each save, per notebook (a resource setting: a workspace folder can turn it on for its notebooks).
   const saveState = (notebook: vscode.NotebookDocument) => vscode.workspace.getConfiguration('jupyterRemote', notebook.uri).get<boolean>('widgets.saveState', false);
-  const bridge = new WidgetBridge(deps.widgetsOf, deps.onDidChangeKernelStatus, deps.log, saveState);
+  const bridge = new WidgetBridge(deps.widgetsOf, deps.onDidChangeKernelStatus, deps.log, saveState, deps.reattachIfRemembered);
   context.subscriptions.push(bridge);
   return bridge;
 }

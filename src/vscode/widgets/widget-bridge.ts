@@ -7,6 +7,10 @@ import { FromRenderer, ToRenderer, WIDGET_RENDERER_ID, WireComm } from '../../re
 const savedState = (notebook: vscode.NotebookDocument): unknown =>
   ((notebook.metadata.metadata as Record<string, unknown> | undefined)?.widgets as Record<string, unknown> | undefined)?.[WIDGET_STATE_MIME];
 
+/** For how long after the window (re)loads a renderer's "is a kernel coming back?" is asked again, and how often. */
+const COME_BACK_WINDOW_MS = 10000;
+const COME_BACK_RETRY_MS = 500;
+
 const toWire = (m: CommMessage): WireComm =>
   m.kind === 'close' ? m : { ...m, buffers: m.buffers.map((b) => b.toString('base64')) };
 
@@ -15,7 +19,8 @@ const toWire = (m: CommMessage): WireComm =>
  * of that notebook (its WidgetModels), and, where `jupyterRemote.widgets.saveState` is on, saves the
  * widgets' state in the notebook's metadata. A renderer says `ready` when it starts (its first widget
  * output, or after VS Code reloaded the outputs webview) and gets every live model, then each change
- * as it happens.
+ * as it happens. After a window reload the notebook's kernel is not ours yet: the bridge goes back to
+ * it (if remembered) and asks it for its widgets, so they come back live without saved state.
  */
 export class WidgetBridge implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(WIDGET_RENDERER_ID);
@@ -23,8 +28,14 @@ export class WidgetBridge implements vscode.Disposable {
   private readonly ready = new Map<vscode.NotebookEditor, WidgetModels | undefined>();
   /** The editors whose renderer is running, per notebook's models. */
   private readonly listening = new Map<WidgetModels, { editors: Set<vscode.NotebookEditor>; subscriptions: vscode.Disposable[] }>();
-  /** The models we asked their kernel about (ipywidgets 8's control comm), once each. */
-  private readonly asked = new WeakSet<WidgetModels>();
+  /** The models we asked their kernel about (ipywidgets 8's control comm), once each: settles on its answer. */
+  private readonly asked = new WeakMap<WidgetModels, Promise<void>>();
+  /** Renderers waiting to hear whether a kernel comes back for their notebook (each `ready` its own token). */
+  private readonly comingBack = new Map<vscode.NotebookEditor, object>();
+  /** When this window's bridge started: right after, our controllers are not there yet (see comeBack). */
+  private readonly started = Date.now();
+  /** How many times each notebook's kernel changed state: a try to go back to a kernel shows as one. */
+  private readonly kernelEvents = new WeakMap<vscode.NotebookDocument, number>();
   /** Messages sent for a renderer, by the kernel message id: which editor and request to settle. */
   private readonly requests = new Map<string, { editor: vscode.NotebookEditor; requestId: string }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -37,9 +48,14 @@ export class WidgetBridge implements vscode.Disposable {
     private readonly log: Logger,
     /** Whether a save of this notebook writes its widgets' state (`jupyterRemote.widgets.saveState`). */
     private readonly saveState: (notebook: vscode.NotebookDocument) => boolean,
+    /** Goes back to the kernel a notebook ran on before a window reload (never starts one); false when there is none. */
+    private readonly reattachIfRemembered: (notebook: vscode.NotebookDocument) => Promise<boolean>,
   ) {
     this.disposables.push(
-      onKernelChange((notebook) => this.kernelChanged(notebook)),
+      onKernelChange((notebook) => {
+        this.kernelEvents.set(notebook, (this.kernelEvents.get(notebook) ?? 0) + 1);
+        this.kernelChanged(notebook);
+      }),
       this.messaging.onDidReceiveMessage(({ editor, message }) => this.receive(editor, message as FromRenderer)),
       vscode.window.onDidChangeVisibleNotebookEditors((visible) => this.forgetHidden(visible)),
       vscode.workspace.onWillSaveNotebookDocument((e) => {
@@ -73,7 +89,8 @@ export class WidgetBridge implements vscode.Disposable {
   private receive(editor: vscode.NotebookEditor, message: FromRenderer): void {
     const widgets = this.widgetsOf(editor.notebook);
     if (message.type === 'ready') {
-      this.attach(editor, widgets);
+      if (widgets) this.attach(editor, widgets);
+      else void this.comeBack(editor);
     } else if (message.type === 'send') {
       if (!widgets) return;
       try {
@@ -87,40 +104,79 @@ export class WidgetBridge implements vscode.Disposable {
   }
 
   /**
-   * Gives a running renderer every model: live ones from the kernel, and from then on each change; or,
-   * without a kernel of ours, the state saved in the notebook (its last view).
+   * Gives a running renderer every live model of the notebook's kernel, and from then on each change.
+   * The renderer shows that it waits until `replayed`: for a kernel whose models we do not know yet,
+   * that is once the kernel has described them.
    */
-  private attach(editor: vscode.NotebookEditor, widgets: WidgetModels | undefined): void {
+  private attach(editor: vscode.NotebookEditor, widgets: WidgetModels): void {
+    this.comingBack.delete(editor);
     this.ready.set(editor, widgets);
-    const replay = widgets ? widgets.replay() : openMessages(modelsOfDocument(savedState(editor.notebook)));
-    this.log.debug(`Widget renderer in ${editor.notebook.uri.path}: ${replay.length} model(s) ${widgets ? 'from the kernel' : 'saved in the notebook'}`);
-    if (widgets) this.listen(widgets, editor);
+    this.listen(widgets, editor);
+    void this.askKernel(widgets).then(() => {
+      if (this.ready.get(editor) !== widgets) return; // hidden, or attached to another kernel meanwhile
+      // Changes that came while we waited were passed on; the replay has the state they made, and the
+      // renderer skips a model it already has (one the kernel opened meanwhile).
+      const replay = widgets.replay();
+      this.log.debug(`Widget renderer in ${editor.notebook.uri.path}: ${replay.length} model(s) from the kernel`);
+      for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
+      this.post(editor, { type: 'replayed', known: true });
+    });
+  }
+
+  /**
+   * A renderer started in a notebook that has no kernel of ours: after a window reload its widget
+   * outputs are those of a kernel that still runs on the server. Go back to that kernel, if one is
+   * remembered (its start fires kernelChanged, which attaches the renderer to it); failing that, the
+   * state saved in the notebook, if any, and `replayed` saying no kernel comes.
+   *
+   * Right after the window (re)loads, the renderer can say `ready` before our controllers exist (they
+   * come once each server has been checked) and VS Code has selected the notebook's again: until then
+   * there is nothing to go back to. So for the first seconds of the window a quick "no" is asked
+   * again; a "no" after a real try (the kernel's state changed meanwhile: it was gone) is final.
+   */
+  private async comeBack(editor: vscode.NotebookEditor): Promise<void> {
+    const token = {};
+    this.comingBack.set(editor, token);
+    this.ready.set(editor, undefined);
+    const waiting = () => this.comingBack.get(editor) === token;
+    for (;;) {
+      const events = this.kernelEvents.get(editor.notebook) ?? 0;
+      const back = await this.reattachIfRemembered(editor.notebook).catch(() => false);
+      if (!waiting()) return; // attached, hidden, or the renderer started again
+      if (back) {
+        // Started: kernelChanged has attached it, unless that fired before we were told.
+        const widgets = this.widgetsOf(editor.notebook);
+        if (widgets) return this.attach(editor, widgets);
+      }
+      const tried = (this.kernelEvents.get(editor.notebook) ?? 0) !== events;
+      if (back || tried || Date.now() - this.started > COME_BACK_WINDOW_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, COME_BACK_RETRY_MS));
+      if (!waiting()) return;
+    }
+    this.comingBack.delete(editor);
+    const replay = openMessages(modelsOfDocument(savedState(editor.notebook)));
+    this.log.debug(`Widget renderer in ${editor.notebook.uri.path}: no kernel; ${replay.length} model(s) saved in the notebook`);
     for (const m of replay) this.post(editor, { type: 'comm', message: toWire(m) });
-    this.post(editor, { type: 'replayed', known: !!widgets });
-    if (widgets && !widgets.size) this.askKernel(widgets);
+    this.post(editor, { type: 'replayed', known: false });
   }
 
   /**
    * A kernel we know no widget of may have made some before we listened: after a window reload we go
    * back to the same kernel with new, empty models. Ask it (ipywidgets 8's control comm, as JupyterLab
-   * does on connecting) and give the renderers what it describes, so its widgets show live without the
-   * state being saved in the notebook. In the background: a busy kernel answers after its cell, and the
-   * renderer is not kept waiting for that. A kernel without ipywidgets 8 closes the comm: nothing to do.
+   * does on connecting), once; settles when it has answered, or not (a kernel without ipywidgets 8
+   * closes the comm; a busy one answers after its cell, within requestStates' time limit).
    */
-  private askKernel(widgets: WidgetModels): void {
-    if (this.asked.has(widgets)) return;
-    this.asked.add(widgets);
-    widgets.requestStates().then(
-      (count) => {
-        this.log.debug(`Widgets: the kernel described ${count} live model(s)`);
-        const editors = this.listening.get(widgets)?.editors;
-        if (!count || !editors) return;
-        // A renderer skips a model it already has (one opened by the kernel meanwhile).
-        const replay = widgets.replay().map(toWire);
-        for (const editor of editors) for (const message of replay) this.post(editor, { type: 'comm', message });
-      },
-      (e: unknown) => this.log.debug(`Widgets: no live models from the kernel: ${(e as Error).message}`),
-    );
+  private askKernel(widgets: WidgetModels): Promise<void> {
+    let asked = this.asked.get(widgets);
+    if (!asked && widgets.size) return Promise.resolve(); // ours from its first widget on
+    if (!asked) {
+      asked = widgets.requestStates().then(
+        (count) => this.log.debug(`Widgets: the kernel described ${count} live model(s)`),
+        (e: unknown) => this.log.debug(`Widgets: no live models from the kernel: ${(e as Error).message}`),
+      );
+      this.asked.set(widgets, asked);
+    }
+    return asked;
   }
 
   /** A kernel started (or another was chosen) for a notebook whose renderer already runs: attach it to the new one. */
@@ -154,6 +210,7 @@ export class WidgetBridge implements vscode.Disposable {
   }
 
   private forgetHidden(visible: readonly vscode.NotebookEditor[]): void {
+    for (const editor of this.comingBack.keys()) if (!visible.includes(editor)) this.comingBack.delete(editor);
     for (const editor of this.ready.keys()) if (!visible.includes(editor)) this.ready.delete(editor);
     for (const [widgets, entry] of this.listening) {
       for (const editor of entry.editors) if (!visible.includes(editor)) entry.editors.delete(editor);
