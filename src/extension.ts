@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Redactor, redactingLogger } from './core/util/logger';
+import { registerDebug } from './vscode/debug';
 import { registerFiles, type ServerFileSystem } from './vscode/files';
 import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
@@ -43,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
       reattachIfRemembered: (notebook) => controllers.reattachIfRemembered(notebook),
     });
+
+    registerDebug(context, { ...sink, kernelToDebug: (notebook) => controllers.kernelToDebug(notebook) });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);
     return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets };

@@ -7,4 +7,5 @@ export type { DebugEndReason } from './errors';
 export { murmur2 } from './murmur2';
 export type * from './protocol';
 export { debuggerSupport } from './support';
+export { serverRootOf } from './server-root';
 export type { DebuggerSupport } from './support';
