@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listKernelSpecs, shutdownKernel, startKernel } from '../../src/core/api';
-import { DebugRequestError, DebugSession, DebugSessionEndedError, StackFrame, debuggerSupport } from '../../src/core/debug';
+import { DebugRequestError, DebugSession, DebugSessionEndedError, StackFrame, debuggerSupport, serverRootOf } from '../../src/core/debug';
 import { HttpSession } from '../../src/core/http';
 import { ExecuteResult, KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
@@ -326,5 +326,18 @@ describe('the Jupyter debugger over the kernel connection', function () {
     assert.equal((await top(fresh)).source?.path, fresh.cells.pathOf(again));
     await fresh.continue();
     assert.equal((await rerun.execution.done).status, 'ok');
+  });
+
+  it("the server's root on the kernel's machine: the kernel's working directory less its session folder; unknown once a cell moved away", async () => {
+    assert.equal(await serverRootOf(conn, ''), server.rootDir, 'a kernel started in the root');
+    await run("import os as _os\n_os.makedirs('sub/deeper', exist_ok=True)\n_os.chdir('sub/deeper')\ndel _os").execution.done;
+    try {
+      assert.equal(await serverRootOf(conn, 'sub/deeper'), server.rootDir, 'a kernel whose session folder is sub/deeper');
+      assert.equal(await serverRootOf(conn, 'elsewhere'), undefined, 'a working directory that is not the session folder');
+    } finally {
+      await run(`import os as _os\n_os.chdir(${JSON.stringify(server.rootDir)})\ndel _os`).execution.done;
+    }
+    const history = await conn.request('shell', 'history_request', { output: false, raw: true, hist_access_type: 'tail', n: 3 });
+    assert.ok(!JSON.stringify(history.content).includes('_jr_os'), 'the silent question left no history');
   });
 });
