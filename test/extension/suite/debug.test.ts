@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, runCells, sleep, stdoutOf, until, workspace, writeNotebook } from './shared';
+import { api, EXTENSION_ID, runCells, sleep, stdoutOf, until, uri, workspace, writeNotebook } from './shared';
 
 interface Frame {
   id: number;
@@ -127,6 +127,31 @@ export function debugTests(): void {
     await sleep(200);
     await runCells(notebook, 2, 3);
     assert.equal(stdoutOf(notebook.cellAt(2)), '1 2 20\n', 'the kernel runs cells after the interrupt');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it("a breakpoint in a .py file of the server's folder is hit when a cell calls into it, and the frame opens that file on the server", async () => {
+    await noSessionLeft();
+    const fsx = vscode.workspace.fs;
+    await fsx.createDirectory(uri('dbg'));
+    await fsx.writeFile(uri('dbg/helper.py'), Buffer.from('def triple(x):\n    y = x * 3\n    return y\n'));
+    const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', id: 'h0', metadata: {}, execution_count: null, outputs: [], source: 'import helper\nprint(helper.triple(4))' }] };
+    await fsx.writeFile(uri('dbg/uses-helper.ipynb'), Buffer.from(JSON.stringify(nb)));
+    const notebook = await vscode.workspace.openNotebookDocument(uri('dbg/uses-helper.ipynb'));
+    await vscode.window.showNotebookDocument(notebook);
+    const [record] = api.store.list();
+    await vscode.commands.executeCommand('notebook.selectKernel', { id: `jupyterRemote.${record.id}.spec.python3`, extension: EXTENSION_ID });
+    const helper = uri('dbg/helper.py');
+    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(helper, new vscode.Position(1, 0)))]);
+    await vscode.commands.executeCommand('jupyterRemote.debugCell', notebook.cellAt(0));
+    const session = await until('a debug session', () => vscode.debug.activeDebugSession);
+    const top = await stoppedIn(session, 'the stop in helper.py', (f) => f.line === 2);
+    assert.equal(top.source?.path, helper.toString(), 'the frame is the server file, as VS Code opens it');
+    assert.equal(await valueOf(session, 'x', top.id), '4');
+    await session.customRequest('continue', { threadId: 1 }); // triple() is called once: nothing stops it again
+    await ended('the session to end with the cell');
+    await until("the cell's output", () => stdoutOf(notebook.cellAt(0)) === '12\n');
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 }
