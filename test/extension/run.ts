@@ -1,6 +1,7 @@
 // Runs the extension-host tests inside a real VS Code with the standard tooling: @vscode/test-electron's
 // runTests, given scripts/vscode-standin.mjs as the VS Code executable, which runs them in code-server
-// 4.100.3 (VS Code 1.100.3) driven by Debian's chromium (shared/E2E.md), against a real Jupyter server.
+// 4.100.3 (VS Code 1.100.3) driven by Debian's chromium (shared/E2E.md), against real Jupyter servers: one of
+// this run's stack (JR_STACK, Debian's by default) and one of today's, whose kernel has ipywidgets 8.
 //
 //   npx tsx test/extension/run.ts        (npm run test:extension)
 //
@@ -59,8 +60,12 @@ async function main(): Promise<number> {
   mkdirSync(workspace, { recursive: true });
   writeFileSync(path.join(workspace, 'README.md'), 'Extension-host test workspace\n');
   try {
-    const token = await startJupyter({ flavor: 'server' });
-    jupyters.push(token);
+    const started = (j: Promise<RunningJupyter>) => j.then((running) => (jupyters.push(running), running));
+    const [token, current] = await Promise.all([
+      started(startJupyter({ flavor: 'server' })),
+      // Widgets need ipywidgets in the kernel: Debian's stack has none, today's has ipywidgets 8 (widgets.test.ts).
+      started(startJupyter({ flavor: 'server', stack: 'current' })),
+    ]);
     let code = 0;
     try {
       await runTests({
@@ -69,7 +74,7 @@ async function main(): Promise<number> {
         extensionTestsPath: testsIndex,
         launchArgs: [workspace, `--user-data-dir=${userData}`, `--extensions-dir=${path.join(tmp, 'extensions')}`],
         extensionTestsEnv: {
-          JR_TEST_SERVERS: JSON.stringify({ token: { url: token.url, token: token.token, flavor: token.flavor } }),
+          JR_TEST_SERVERS: JSON.stringify(Object.fromEntries(Object.entries({ token, current }).map(([name, j]) => [name, { url: j.url, token: j.token, flavor: j.flavor }]))),
           VSCODE_STANDIN_SCREENSHOT: path.join(root, 'test-results', 'extension-host.png'),
           VSCODE_STANDIN_TIMEOUT_MS: '600000',
         },
@@ -83,6 +88,8 @@ async function main(): Promise<number> {
     const logText = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
     const activation = /activated in ([\d.]+) ms/.exec(logText);
     console.log(`extension log: ${logs.length} file(s), ${logText.split('\n').length} lines; activation ${activation ? `${activation[1]} ms` : 'not logged'}`);
+    // A command's failure reaches the person as a notification, which a test cannot see: its log line says why.
+    if (code !== 0) for (const line of logText.split('\n').filter((l) => /\[(error|warning)\]|debug [←→]/.test(l)).slice(-60)) console.error(`extension log: ${line}`);
     if (!logText) {
       console.error('extension-host tests: the extension wrote no log');
       return 1;
@@ -97,8 +104,8 @@ async function main(): Promise<number> {
     // No secret in the log, in the user's or the workspace's settings.
     const settings = [path.join(userData, 'User', 'settings.json'), path.join(workspace, '.vscode', 'settings.json')];
     for (const [where, text] of [['the extension log', logText], ...settings.map((f) => [f, readText(f)])]) {
-      if (text.includes(token.token) || text.includes(encodeURIComponent(token.token))) {
-        console.error(`extension-host tests: the server token appears in ${where}`);
+      if (jupyters.some((j) => text.includes(j.token) || text.includes(encodeURIComponent(j.token)))) {
+        console.error(`extension-host tests: a server token appears in ${where}`);
         return 1;
       }
     }

@@ -2,16 +2,21 @@
 // started (JR_TEST_SERVERS). They drive the extension through its commands and VS Code's notebook API.
 //
 // One suite, its tests in one file per capability, run in this order: each builds on those before it (the
-// server connected first is the one the file and notebook tests use; removing it is the last test).
+// server connected first is the one the file and notebook tests use; removing it is the last of them). The
+// widgets group connects a server of today's stack of its own: mocha runs a nested group after them.
+import { debugTests } from './debug.test';
 import { fileTests } from './files.test';
 import { notebookTests } from './notebooks.test';
 import { serverConnectTests, serverRemovalTests } from './servers.test';
 import { activation } from './shared';
+import { widgetTests } from './widgets.test';
 
 describe('Jupyter Remote inside VS Code', function () {
   activation();
   serverConnectTests();
   fileTests();
   notebookTests();
+  debugTests();
+  describe('widgets', widgetTests);
   serverRemovalTests();
 });
