@@ -12,6 +12,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, wri
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { shutdownKernel, startKernel } from '../src/core/api';
 import { HttpSession } from '../src/core/http';
 import { startJupyter } from '../test/server/fixtures/jupyter';
@@ -20,13 +21,15 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
 const LIST_ENTRIES = 5000;
 /** The widget workloads (bench/widgets-worker.js): they need ipywidgets and tqdm in the kernel, which today's stack has. */
 const WIDGET_WORKLOADS = new Set(['tqdm', 'slider']);
+/** Sessions per debug worker after its first (the first starts the kernel's debugpy and is shown apart). */
+const DEBUG_CYCLES = Number(process.env.JR_BENCH_DEBUG_CYCLES ?? 3);
 
 type Result = { ms: number; cpuMs?: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
 
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
   const fileRows: string[] = [];
   const widgetRows: string[] = [];
   const assistRows: string[] = [];
+  const debugRows: string[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
@@ -55,6 +59,10 @@ async function main(): Promise<void> {
       }
       if (workload === 'complete') {
         assistRows.push(...(await completeWorkload(baseUrl, server.token)));
+        continue;
+      }
+      if (workload === 'debug') {
+        debugRows.push(...(await debugWorkload(baseUrl, server.token, scratch)));
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -121,6 +129,12 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|');
     for (const r of assistRows) console.log(r);
   }
+  if (debugRows.length) {
+    console.log(`\nDebugger (issue 25): a breakpoint in a function of 1000 locals, 6 steps, its variables; ${REPS} runs each, medians (within a run: the median of ${DEBUG_CYCLES} sessions after the kernel's first)`);
+    console.log('| workload | measure | jupyter-remote | plain `ws` client + pong | ours/plain | plain `ws` client, no pong |');
+    console.log('|---|---|---|---|---|---|');
+    for (const r of debugRows) console.log(r);
+  }
   if (widgetRows.length) {
     console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
     console.log('| workload | measure | jupyter-remote | kernel alone | ours/alone |');
@@ -150,6 +164,76 @@ async function completeWorkload(baseUrl: string, token: string): Promise<string[
     `| complete | while a cell runs (${busy}), median | ${m((r) => r.busy.median)} ms | ${answered(results[0].busy)} | |`,
     `| complete | while a cell runs, p95 | ${m((r) => r.busy.p95)} ms | | |`,
   ];
+}
+
+type DebugPhases = { debugCell: number; attach: number; breakpoints: number; toStopped: number };
+type DebugResult = DebugPhases & {
+  protocol: string; first: DebugPhases; step: number; stepMax: number;
+  inspect: number; stackTrace: number; scopes: number; variables: number; continue: number; disconnect: number;
+};
+
+/**
+ * debug: DebugSession over KernelConnection (ours) against a hand-written client straight over the
+ * kernel WebSocket doing the same requests (bench/debug-worker.js), with and without a pong after
+ * received frames; the ratio is against the one with (the delayed-ACK fix ours has too, DESIGN.md).
+ */
+async function debugWorkload(baseUrl: string, token: string, scratch: string): Promise<string[]> {
+  const core = await coreWithDebug(scratch);
+  const results: Record<'ours' | 'plain-pong' | 'plain', DebugResult[]> = { ours: [], 'plain-pong': [], plain: [] };
+  const order = ['ours', 'plain-pong', 'plain'] as const;
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const who of rep % 2 === 0 ? order : [...order].reverse()) {
+      const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/debug-worker.js'), who, baseUrl, token, core], {
+        timeout: 600000, env: { ...process.env, JR_BENCH_DEBUG_CYCLES: String(DEBUG_CYCLES) },
+      });
+      results[who].push(JSON.parse(stdout) as DebugResult);
+      process.stderr.write('.');
+    }
+  }
+  const m = (who: keyof typeof results, f: (r: DebugResult) => number) => median(results[who].map(f));
+  const row = (label: string, f: (r: DebugResult) => number) => {
+    const [o, p, n] = [m('ours', f), m('plain-pong', f), m('plain', f)];
+    return `| debug | ${label} | ${o.toFixed(1)} ms | ${p.toFixed(1)} ms | ${(o / p).toFixed(2)}× | ${n.toFixed(1)} ms |`;
+  };
+  return [
+    row('Debug Cell → stopped, the kernel\'s first session (debugpy starts)', (r) => r.first.debugCell),
+    row('Debug Cell → stopped, a later session', (r) => r.debugCell),
+    row('… debugInfo, initialize, attach', (r) => r.attach),
+    row('… dumpCell, setBreakpoints, configurationDone', (r) => r.breakpoints),
+    row('… execute_request → stopped', (r) => r.toStopped),
+    row('step (next → stopped), median', (r) => r.step),
+    row('step, slowest', (r) => r.stepMax),
+    row('stackTrace + scopes + variables (1000 locals)', (r) => r.inspect),
+    row('… variables alone', (r) => r.variables),
+    row('continue → cell done (execute_reply and idle)', (r) => r.continue),
+    row('disconnect', (r) => r.disconnect),
+    `| debug | protocol | ${results.ours[0].protocol} | ${results['plain-pong'][0].protocol} | | ${results.plain[0].protocol} |`,
+  ];
+}
+
+/**
+ * The built client with core/debug: dist/core.js when it exports DebugSession; else the same sources
+ * bundled as dist/core.js is (esbuild, CommonJS, node20, ws on Node's own http), plus core/debug,
+ * because src/core/index.ts does not export core/debug (only the extension bundles it).
+ */
+async function coreWithDebug(scratch: string): Promise<string> {
+  const dist = path.resolve('dist/core.js');
+  const { stdout } = await execFileAsync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(dist)}).DebugSession)`]);
+  if (stdout === 'function') return dist;
+  const outfile = path.join(scratch, 'core-with-debug.js');
+  await build({
+    stdin: { contents: "export * from './src/core';\nexport * from './src/core/debug';\n", resolveDir: process.cwd(), loader: 'ts', sourcefile: 'core-with-debug.ts' },
+    bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile, logLevel: 'warning',
+    // esbuild.mjs's unpatched-http-for-ws, as in dist/core.js.
+    plugins: [{
+      name: 'unpatched-http-for-ws',
+      setup(b) {
+        b.onResolve({ filter: /^https?$/ }, (args) => (/[\\/]node_modules[\\/]ws[\\/]/.test(args.importer) ? { path: path.resolve('src/core/http/unpatched', `${args.path}.ts`) } : undefined));
+      },
+    }],
+  });
+  process.stderr.write('(dist/core.js has no DebugSession: bundled src/core with src/core/debug for the debug workload)\n');
+  return outfile;
 }
 
 type WidgetResult = { ms: number; kernelMs: number; median: number; p95: number; min: number };
