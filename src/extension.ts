@@ -21,8 +21,9 @@ export interface ExtensionApi {
 /**
  * Composition root: each feature folder in src/vscode/ registers itself over the VS Code-free core and
  * hands the next ones the narrow interface they use (docs/ARCHITECTURE.md). Activation sends no
- * request. Each feature pushes its disposables onto context.subscriptions as it is registered: the
- * servers' sessions first, so that they outlive the notebooks' kernels that use them.
+ * request. Each feature pushes its disposables onto context.subscriptions as it is registered, and VS
+ * Code disposes them in that order: the servers' sessions are pushed last, so that the notebooks' kernels
+ * (which keep a running cell's outputs as the window goes) still have them.
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const started = performance.now();
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     });
 
     registerDebug(context, { ...sink, kernelToDebug: (notebook) => controllers.kernelToDebug(notebook) });
+    context.subscriptions.push({ dispose: () => servers.closeSessions() });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);
     return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets };

@@ -328,16 +328,23 @@ describe('the Jupyter debugger over the kernel connection', function () {
     assert.equal((await rerun.execution.done).status, 'ok');
   });
 
-  it("the server's root on the kernel's machine: the kernel's working directory less its session folder; unknown once a cell moved away", async () => {
-    assert.equal(await serverRootOf(conn, ''), server.rootDir, 'a kernel started in the root');
+  it("the server's root on the kernel's machine: the kernel's working directory less the folder it started in, and unknown when that cannot be told for sure", async () => {
+    // This kernel was started without a session: in the server's root, as a session at the root would be.
+    assert.equal(await serverRootOf(session, conn, 'x.ipynb'), server.rootDir, 'a kernel in the root');
+    assert.equal(await serverRootOf(session, conn, 'no/such/folder/x.ipynb'), server.rootDir, 'a session folder that does not exist: the server started it in the root');
+    assert.equal(await serverRootOf(session, conn, undefined), undefined, 'a kernel someone else started');
     await run("import os as _os\n_os.makedirs('sub/deeper', exist_ok=True)\n_os.chdir('sub/deeper')\ndel _os").execution.done;
     try {
-      assert.equal(await serverRootOf(conn, 'sub/deeper'), server.rootDir, 'a kernel whose session folder is sub/deeper');
-      assert.equal(await serverRootOf(conn, 'elsewhere'), undefined, 'a working directory that is not the session folder');
+      assert.equal(await serverRootOf(session, conn, 'sub/deeper/nb.ipynb'), server.rootDir, 'a kernel started in sub/deeper');
+      assert.equal(await serverRootOf(session, conn, 'x.ipynb'), undefined, 'started in the root, but a cell changed directory since');
+      assert.equal(await serverRootOf(session, conn, 'sub/nb.ipynb'), undefined, 'a working directory that is not the session folder');
     } finally {
       await run(`import os as _os\n_os.chdir(${JSON.stringify(server.rootDir)})\ndel _os`).execution.done;
     }
     const history = await conn.request('shell', 'history_request', { output: false, raw: true, hist_access_type: 'tail', n: 3 });
-    assert.ok(!JSON.stringify(history.content).includes('_jr_os'), 'the silent question left no history');
+    assert.ok(!JSON.stringify(history.content).includes('_jr_'), 'the silent question left no history');
+    let leftover = '';
+    await conn.execute('print(sorted(n for n in dir() if n.startswith("_jr")))', { onMessage: (m) => void (m.header.msg_type === 'stream' && (leftover += String(m.content.text))) }).done;
+    assert.equal(leftover.trim(), '[]', 'nor any variable');
   });
 });

@@ -7,6 +7,7 @@ import { HttpSession, JupyterError, JupyterHttpError, ProtocolError, ResponseToo
 import { ContentsError, copyIntoFolder, deletePath, getContents, putFileBytes, renamePath, statPath } from './contents';
 import type { ContentsModel } from './contents';
 import { baseNameOf, encodeServerPath, normalizeServerPath, parentOf } from './server-path';
+import { formatBytes } from '../util/bytes';
 
 /**
  * Raw bytes per upload request. A Hub's proxy often caps a request body (nginx's default is 1 MiB);
@@ -285,7 +286,9 @@ async function giveNameBack(session: HttpSession, place: string, target: string,
 /** uploadFile onto an existing file, in place, with its old version kept on this machine until the save is done. */
 async function writeOver(session: HttpSession, target: string, chunks: AsyncIterator<Buffer>, { size, signal, onProgress }: { size: number; signal?: AbortSignal; onProgress?: (sent: number) => void }): Promise<ContentsModel> {
   const keptDir = await mkdtemp(nodePath.join(os.tmpdir(), 'jr-previous-'));
-  const kept = nodePath.join(keptDir, baseNameOf(target));
+  // Not the server's name for it: a name that is ordinary on the server (`a\\b`, `a?b`) may be a path, or
+  // refused, on this machine.
+  const kept = nodePath.join(keptDir, 'previous-version');
   try {
     const file = await open(kept, 'wx', 0o600);
     try {
@@ -377,22 +380,19 @@ export async function renameReplacing(session: HttpSession, from: string, to: st
 }
 
 /**
- * Copies the file `from` to `to`, replacing whatever `to` is (VS Code's copy with overwrite): the
- * server copies into the folder under a name of its own (`x-Copy1.txt`), which then takes `to`'s place
- * as renameReplacing does. A copy that cannot take its name is emptied and deleted.
+ * Copies the file `from` to `to` (VS Code's copy): the server copies into the folder under a name of its
+ * own (`x-Copy1.txt`), which then takes `to`'s name — replacing whatever `to` is, as renameReplacing
+ * does, when `replace`; else failing as a rename onto an existing path does. A copy that cannot take its
+ * name is emptied and deleted.
  */
-export async function copyReplacing(session: HttpSession, from: string, to: string, signal?: AbortSignal): Promise<ContentsModel> {
+export async function copyReplacing(session: HttpSession, from: string, to: string, signal?: AbortSignal, { replace = true }: { replace?: boolean } = {}): Promise<ContentsModel> {
   const target = normalizeServerPath(to);
   const copy = await copyIntoFolder(session, from, parentOf(target), signal);
   if (copy.path === target) return copy;
   try {
-    return await renameReplacing(session, copy.path, target, signal);
+    return await (replace ? renameReplacing(session, copy.path, target, signal) : renamePath(session, copy.path, target, signal));
   } catch (e) {
     await discard(session, copy.path);
     throw e;
   }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
 }

@@ -46,6 +46,9 @@ export type SourceLocation =
   /** Anywhere else on the kernel's machine (the standard library, site-packages): read it with `source(path)`. */
   | { kind: 'elsewhere'; path: string };
 
+/** DAP requests after whose success the thread runs again. */
+const RESUMING = new Set(['next', 'stepIn', 'stepOut', 'continue', 'stepBack', 'reverseContinue', 'goto']);
+
 /**
  * One debug session over a kernel connection: the Jupyter debug protocol (DAP requests in
  * `debug_request` on the control channel, their replies in `debug_reply`, DAP events in `debug_event`
@@ -349,7 +352,10 @@ export class DebugSession {
    * (timeout, the session ended). `seq` is this session's.
    */
   async sendRaw(command: string, args: Record<string, unknown> = {}, timeoutMs?: number): Promise<DapResponse> {
-    return this.request(command, args, { timeoutMs, raw: true });
+    const response = await this.request(command, args, { timeoutMs, raw: true });
+    // A step or continue passed through resumes the thread as the typed helpers' do.
+    if (response.success && RESUMING.has(command) && typeof args.threadId === 'number') this.resumed(args.threadId);
+    return response;
   }
 
   /** Detaches from the kernel's debugger (a stopped thread resumes, breakpoints are cleared) and ends the session. */

@@ -1,22 +1,55 @@
+import { listDirectory, parentOf, statPath } from '../api';
+import type { HttpSession } from '../http';
 import type { KernelConnection, KernelMessage } from '../kernel';
 
+/** How long the question may take (it waits behind a running cell): after that the root is unknown. */
+const ASK_TIMEOUT_MS = 3000;
+
 /**
- * The server's root directory on the kernel's machine, which the REST API never says: the kernel's
- * working directory (asked with a silent execute, which leaves no history and no variable) less the
- * folder the session started it in (`kernelFolder`, relative to the root). Undefined when the kernel
- * has moved away since (an `os.chdir` in a cell): files under the root are then not recognised as the
- * server's, and a debugger shows them read-only instead.
+ * The folder jupyter_server started a session's kernel in, relative to its root: the session path's
+ * folder, or the nearest one above it that exists (jupyter_server's `cwd_for_path`).
  */
-export async function serverRootOf(connection: KernelConnection, kernelFolder: string): Promise<string | undefined> {
+async function startFolderOf(http: HttpSession, sessionPath: string): Promise<string> {
+  for (let folder = parentOf(sessionPath); folder; folder = parentOf(folder)) {
+    const model = await statPath(http, folder).catch(() => undefined);
+    if (model?.type === 'directory') return folder;
+  }
+  return '';
+}
+
+/**
+ * The server's root directory on the kernel's machine, which the REST API never says, or undefined when
+ * it cannot be told for sure (then files under it are not recognised as the server's, and a debugger
+ * shows them read-only rather than open the wrong file). The kernel's working directory less the folder
+ * the server started it in (from `sessionPath`; undefined for a kernel someone else started), checked by
+ * asking the kernel whether a few names of the server's root listing are there: a cell that changed
+ * directory (`os.chdir`, `%cd`) makes the check fail. Asked with one silent execute, which leaves no
+ * history and no variable, and given up after 3 s (it waits behind a running cell).
+ */
+export async function serverRootOf(http: HttpSession, connection: KernelConnection, sessionPath: string | undefined): Promise<string | undefined> {
+  if (sessionPath === undefined) return undefined;
+  const [folder, listing] = await Promise.all([startFolderOf(http, sessionPath), listDirectory(http, '').catch(() => [])]);
+  const names = listing.map((m) => m.name).filter((n) => !n.startsWith('.')).slice(0, 3);
+  const code = [
+    'import os as _jr_os, json as _jr_json',
+    `_jr_folder = ${JSON.stringify(folder)}`,
+    '_jr_cwd = _jr_os.getcwd()',
+    "_jr_root = _jr_cwd[:-len(_jr_folder) - 1] if _jr_folder and _jr_cwd.endswith('/' + _jr_folder) else (_jr_cwd if not _jr_folder else None)",
+    `print(_jr_json.dumps([_jr_root, _jr_root is not None and all(_jr_os.path.exists(_jr_os.path.join(_jr_root, n)) for n in ${JSON.stringify(names)})]))`,
+    'del _jr_os, _jr_json, _jr_folder, _jr_cwd, _jr_root',
+  ].join('\n');
   let printed = '';
-  const code = 'import os as _jr_os\nprint(_jr_os.getcwd())\ndel _jr_os';
   const onMessage = (msg: KernelMessage) => {
     if (msg.header.msg_type === 'stream' && msg.content.name === 'stdout') printed += String(msg.content.text ?? '');
   };
-  const result = await connection.execute(code, { silent: true, storeHistory: false, onMessage }).done;
-  const cwd = printed.trim();
-  if (result.status !== 'ok' || !cwd.startsWith('/')) return undefined;
-  const folder = kernelFolder.replace(/^\/+|\/+$/g, '');
-  if (!folder) return cwd;
-  return cwd === `/${folder}` ? '/' : cwd.endsWith(`/${folder}`) ? cwd.slice(0, -folder.length - 1) : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ASK_TIMEOUT_MS)));
+  const result = await Promise.race([connection.execute(code, { silent: true, storeHistory: false, onMessage }).done.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+  if (result?.status !== 'ok') return undefined;
+  try {
+    const [root, checked] = JSON.parse(printed.trim()) as [string | null, boolean];
+    return typeof root === 'string' && root.startsWith('/') && checked ? root : undefined;
+  } catch {
+    return undefined;
+  }
 }

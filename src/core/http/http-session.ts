@@ -8,6 +8,7 @@ import { AbortedError, AuthError, InsecureTransportError, JupyterError, Response
 import { toConnectionError } from './network-errors';
 import { resolveProxy } from './proxy';
 import { TlsTrust } from './tls';
+import { formatBytes } from '../util/bytes';
 
 export interface Credentials {
   /** A server token, or a JupyterHub API token. */
@@ -488,9 +489,6 @@ function idleWatch(ms: number): IdleWatch {
   return { signal: controller.signal, touch, hold, stop: hold };
 }
 
-function formatBytes(n: number): string {
-  return n >= 1048576 ? `${Math.round(n / 1048576)} MiB` : `${Math.round(n / 1024)} KiB`;
-}
 
 /** 403 for XSRF: "'_xsrf' argument missing"; on a 2.x GET that lacks it, "Blocking request from unknown origin". */
 function isXsrfRefusal(res: HttpResponse): boolean {

@@ -1,10 +1,10 @@
 import { interruptKernel, kernelPresence, restartKernel } from '../api/kernels';
-import { AbortedError, HttpSession, JupyterError, TimeoutError } from '../http';
+import { AbortedError, JupyterError, TimeoutError } from '../http';
 import { Disposable, Emitter } from '../util/events';
 import { Logger, nullLogger } from '../util/logger';
 import { ExecuteOptions, Execution, ExecutionFailedError } from './execution';
 import { HeldMessages } from './held-messages';
-import { KernelLink } from './kernel-link';
+import { KernelLink, type KernelLinkOptions } from './kernel-link';
 import { Channel, KernelMessage, makeMessage, messageSequence } from './messages';
 import { SequenceTracker } from './sequence-tracker';
 import { WireFormat } from './serialize';
@@ -14,28 +14,12 @@ export type KernelStatus = 'connecting' | 'starting' | 'idle' | 'busy' | 'restar
 /** The iopub messages that are a cell's outputs. */
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error', 'clear_output']);
 
-export interface KernelConnectionOptions {
-  session: HttpSession;
-  kernelId: string;
-  /** `auto` (default) offers v1 and falls back to legacy JSON. */
-  format?: 'auto' | WireFormat;
-  handshakeTimeoutMs?: number;
-  /** How often to check that the connection is alive (WebSocket ping); a silent one is dropped after 2 intervals. Default 5 s. */
-  heartbeatMs?: number;
-  /** Reconnect attempts before giving up (default: 30, about 5 minutes with backoff). */
-  reconnectAttempts?: number;
-  reconnectBaseDelayMs?: number;
-  reconnectMaxDelayMs?: number;
+/** The link's options (the socket, heartbeat and reconnect), and what the connection itself takes. */
+export interface KernelConnectionOptions extends Omit<KernelLinkOptions, 'log'> {
   /** How long after its reply a cell's idle may lag before a probe checks whether it was lost. */
   lostIdleAfterMs?: number;
   /** How long a cell may hear nothing at all before the server is asked whether its kernel still exists. Default 2 s. */
   silentKernelCheckMs?: number;
-  /**
-   * The client session id an earlier connection (an earlier window) used. jupyter_server buffers what
-   * the kernel sends while that session has no connection and replays it to the next connection under
-   * the same id.
-   */
-  sessionId?: string;
   /**
    * The caller will take up cells an earlier client sent (`resume`): messages for requests this
    * connection did not send are held from the start until `resume` claims them (or for a minute), and

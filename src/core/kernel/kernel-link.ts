@@ -11,8 +11,13 @@ const SERVER_NOTICES_DEAD_SOCKET_MS = 90000;
 export interface KernelLinkOptions {
   session: HttpSession;
   kernelId: string;
-  /** The client session id to open with (an earlier window's, to be replayed what the server kept for it). */
+  /**
+   * The client session id an earlier connection (an earlier window) used. jupyter_server buffers what
+   * the kernel sends while that session has no connection and replays it to the next connection under
+   * the same id.
+   */
   sessionId?: string;
+  /** `auto` (default) offers v1 and falls back to legacy JSON. */
   format?: 'auto' | WireFormat;
   handshakeTimeoutMs?: number;
   /** How often to check that the socket is alive (WebSocket ping); a silent one is dropped after 2 intervals. Default 5 s. */

@@ -36,11 +36,13 @@ export function registerDebug(context: vscode.ExtensionContext, deps: DebugDeps)
   /** One debug session per notebook, while it runs. */
   const active = new Map<vscode.NotebookDocument, { session: vscode.DebugSession; mode: DebugMode }>();
   const runningByLine = () => [...active.values()].filter((a) => a.mode === 'runByLine');
-  const supported = new WeakMap<KernelConnection, Promise<{ supported: boolean; reason?: string }>>();
+  /** Notebooks whose session is being started (between the click and VS Code's adapter). */
+  const starting = new Set<vscode.NotebookDocument>();
+  /** Kernel connections known to debug (a "no" is asked again next time: it may have been a timeout). */
+  const debuggable = new WeakSet<KernelConnection>();
 
   const cellOf = (arg: unknown): vscode.NotebookCell => {
-    const given = arg as vscode.NotebookCell | undefined;
-    if (given && typeof given === 'object' && 'notebook' in given && 'document' in given) return given;
+    if (isCell(arg)) return arg;
     const editor = vscode.window.activeNotebookEditor;
     const cell = editor && editor.notebook.notebookType === NOTEBOOK_TYPE ? editor.notebook.cellAt(editor.selection.start) : undefined;
     if (!cell) throw new JupyterError('Select a code cell of a notebook that runs on a remote kernel first.');
@@ -51,12 +53,23 @@ export function registerDebug(context: vscode.ExtensionContext, deps: DebugDeps)
     const cell = cellOf(arg);
     const notebook = cell.notebook;
     if (cell.kind !== vscode.NotebookCellKind.Code) throw new JupyterError('Only a code cell can be debugged.');
-    if (active.has(notebook)) throw new JupyterError('This notebook is being debugged already: stop that session first.');
+    if (active.has(notebook) || starting.has(notebook)) throw new JupyterError('This notebook is being debugged already: stop that session first.');
+    starting.add(notebook);
+    try {
+      await startSession(notebook, cell, mode);
+    } finally {
+      starting.delete(notebook);
+    }
+  };
+
+  const startSession = async (notebook: vscode.NotebookDocument, cell: vscode.NotebookCell, mode: DebugMode): Promise<void> => {
     const target = await deps.kernelToDebug(notebook);
     const connection = target.kernel.connection;
-    if (!supported.has(connection)) supported.set(connection, debuggerSupport(connection));
-    const support = await supported.get(connection)!;
-    if (!support.supported) throw new JupyterError(support.reason ?? 'This kernel does not offer a debugger.');
+    if (!debuggable.has(connection)) {
+      const support = await debuggerSupport(connection);
+      if (!support.supported) throw new JupyterError(support.reason ?? 'This kernel does not offer a debugger.');
+      debuggable.add(connection);
+    }
     const key = randomUUID();
     pending.set(key, { notebook, cell, mode, target });
     const name = `${mode === 'runByLine' ? 'Run by Line' : 'Debug'}: Cell ${cell.index + 1}`;
@@ -75,11 +88,11 @@ export function registerDebug(context: vscode.ExtensionContext, deps: DebugDeps)
     }
   };
 
-  /** Sends a step of Run by Line to its session (the one of the notebook in front, else the only one). */
-  const step = async (command: 'next' | 'continue'): Promise<void> => {
-    const notebook = vscode.window.activeNotebookEditor?.notebook;
-    const running = (notebook && active.get(notebook)?.mode === 'runByLine' ? active.get(notebook) : undefined) ?? runningByLine()[0];
-    if (!running) throw new JupyterError('No cell is being run line by line.');
+  /** Sends a step of Run by Line to the session of the cell's notebook (the cell toolbar's button gives the cell), else of the notebook in front. */
+  const step = async (command: 'next' | 'continue', arg: unknown): Promise<void> => {
+    const notebook = isCell(arg) ? arg.notebook : vscode.window.activeNotebookEditor?.notebook;
+    const running = notebook && active.get(notebook);
+    if (running?.mode !== 'runByLine') throw new JupyterError('No cell of this notebook is being run line by line.');
     // The kernel runs cells on its main thread: debugpy's thread 1 on both stacks.
     await running.session.customRequest(command, { threadId: 1 });
   };
@@ -102,7 +115,12 @@ export function registerDebug(context: vscode.ExtensionContext, deps: DebugDeps)
     }),
     registerGuarded(deps, 'jupyterRemote.debugCell', 'Could not debug the cell', (cell?: unknown) => start(cell, 'debug')),
     registerGuarded(deps, 'jupyterRemote.runByLine', 'Could not run the cell by line', (cell?: unknown) => start(cell, 'runByLine')),
-    registerGuarded(deps, 'jupyterRemote.runByLineNext', 'Could not run the next line', () => step('next')),
-    registerGuarded(deps, 'jupyterRemote.runByLineStop', 'Could not run the rest of the cell', () => step('continue')),
+    registerGuarded(deps, 'jupyterRemote.runByLineNext', 'Could not run the next line', (cell?: unknown) => step('next', cell)),
+    registerGuarded(deps, 'jupyterRemote.runByLineStop', 'Could not run the rest of the cell', (cell?: unknown) => step('continue', cell)),
   );
+}
+
+/** A notebook cell, as a cell menu passes it to a command. */
+function isCell(arg: unknown): arg is vscode.NotebookCell {
+  return !!arg && typeof arg === 'object' && 'notebook' in arg && 'document' in arg;
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { baseNameOf } from '../../core/api/server-path';
 import { DebugSession, serverRootOf } from '../../core/debug';
 import type { DapEvent, DapResponse, DebugEnded } from '../../core/debug';
+import type { HttpSession } from '../../core/http';
 import type { KernelConnection } from '../../core/kernel';
 import { messageOf } from '../../core/util/errors';
 import type { Logger } from '../../core/util/logger';
@@ -11,8 +12,9 @@ import { serverUri, SERVER_FS_SCHEME, serverPathOf } from '../files';
 export interface DebugTarget {
   kernel: { connection: KernelConnection };
   serverId: string;
-  /** The folder the kernel started in, relative to the server's root. */
-  folder: string;
+  http: HttpSession;
+  /** The notebook's session path, when we started its kernel (the server started it in that path's folder). */
+  sessionPath: string | undefined;
   /** Runs cells through the notebook's usual queue; settles when they have ended. */
   run(cells: vscode.NotebookCell[]): Promise<void>;
 }
@@ -77,7 +79,7 @@ export class KernelDebugAdapter implements vscode.DebugAdapter {
         for (const cell of this.notebook.getCells()) if (cell.kind === vscode.NotebookCellKind.Code) this.session.cells.remember(cell.document.getText(), cell.document.uri.toString());
         this.session.onEvent((event) => this.relay(event));
         this.session.onEnded((ended) => this.sessionEnded(ended));
-        this.serverRoot = await serverRootOf(connection, this.target.folder).catch(() => undefined);
+        this.serverRoot = await serverRootOf(this.target.http, connection, this.target.sessionPath).catch(() => undefined);
         this.respond(request, { success: true, body: { ...this.session.capabilities, supportsConfigurationDoneRequest: true } });
         this.emit('initialized');
         return;
@@ -96,8 +98,15 @@ export class KernelDebugAdapter implements vscode.DebugAdapter {
         if (this.mode === 'runByLine' && !this.firstLineSet) await this.live().setCellBreakpoints(this.cell.document.getText(), [firstCodeLine(this.cell.document.getText())], this.cell.document.uri.toString());
         await this.live().configurationDone();
         this.respond(request, { success: true });
-        // The cell runs as any run does (its outputs arrive in it); the session ends with it.
-        void this.target.run([this.cell]).finally(() => this.end());
+        // The cell runs as any run does (its outputs arrive in it); the session ends with it. VS Code refuses
+        // a second run of a cell that runs or waits to run: the session then ends, saying so.
+        Promise.resolve()
+          .then(() => this.target.run([this.cell]))
+          .catch((e: unknown) => {
+            this.log.warn(`Debugging ${this.cell.index + 1}: the cell did not run: ${messageOf(e)}`);
+            this.emit('output', { category: 'important', output: 'The cell did not run: it is running or waiting to run already. Debug it once it has ended.\n' });
+          })
+          .finally(() => this.end());
         return;
       }
       case 'stackTrace':

@@ -11,6 +11,7 @@ import {
   parentOf,
   readFileBytes,
   readLimitFor,
+  renamePath,
   renameReplacing,
   statPath,
   uploadFile,
@@ -132,9 +133,9 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
   rename(from: vscode.Uri, to: vscode.Uri, options: { overwrite: boolean }): Promise<void> {
     return this.run(from, async (session, path) => {
       const target = this.samePlace(from, to);
-      if (!options.overwrite && (await this.statIfAny(session, target))) throw vscode.FileSystemError.FileExists(to);
-      // The old target is deleted only once the rename has worked (renameReplacing).
-      await renameReplacing(session, path, target);
+      // Without overwrite the server itself refuses an existing target (FileExists); with it, the old
+      // target is deleted only once the rename has worked (renameReplacing).
+      await (options.overwrite ? renameReplacing(session, path, target) : renamePath(session, path, target));
       this.fire(from, vscode.FileChangeType.Deleted);
       this.fire(to, vscode.FileChangeType.Created);
     });
@@ -145,9 +146,11 @@ export class ServerFileSystem implements vscode.FileSystemProvider {
       const target = this.samePlace(from, to);
       const source = await statPath(session, path);
       if (source.type === 'directory') throw vscode.FileSystemError.NoPermissions('The Contents API copies files, not folders: copy the files inside it.');
+      // Asked first, so that a refused copy is never made (a copy undone goes to the server's trash).
       if (!options.overwrite && (await this.statIfAny(session, target))) throw vscode.FileSystemError.FileExists(to);
-      // The server names its copy (`x-Copy1.txt`) in the target folder; it takes the asked name (and the old target's place) only when made.
-      await copyReplacing(session, path, target);
+      // The server names its copy (`x-Copy1.txt`) in the target folder; it takes the asked name (and, with
+      // overwrite, the old target's place) only when made; without, a target that appeared meanwhile is kept.
+      await copyReplacing(session, path, target, undefined, { replace: options.overwrite });
       this.fire(to, vscode.FileChangeType.Created);
     });
   }

@@ -3,6 +3,7 @@ import { parentOf } from '../../core/api/server-path';
 import { kernelPresence } from '../../core/api';
 import type { KernelModel, KernelSpec } from '../../core/api';
 import { JupyterError } from '../../core/http';
+import type { HttpSession } from '../../core/http';
 import type { KernelAssist, KernelStatus } from '../../core/kernel';
 import { messageOf } from '../../core/util/errors';
 import { Emitter } from '../../core/util/events';
@@ -130,12 +131,19 @@ export class KernelControllers implements vscode.Disposable {
    * kernels but run nothing yet, and a way to run its cells through the usual queue (their outputs
    * arrive as for any run; the promise settles when they have ended).
    */
-  async kernelToDebug(notebook: vscode.NotebookDocument): Promise<{ kernel: NotebookKernel; serverId: string; folder: string; run(cells: vscode.NotebookCell[]): Promise<void> }> {
+  async kernelToDebug(notebook: vscode.NotebookDocument): Promise<{ kernel: NotebookKernel; serverId: string; http: HttpSession; sessionPath: string | undefined; run(cells: vscode.NotebookCell[]): Promise<void> }> {
     const entry = this.controllers.get(this.notebooks.get(notebook)?.controllerId ?? this.selected.get(notebook) ?? '');
     if (!entry) throw new JupyterError(`${notebookName(notebook)} does not run on a Jupyter Remote kernel: pick one in the notebook's kernel picker first.`);
     const state = this.kernelFor(notebook, entry.controller, entry.target);
     const kernel = await state.kernel;
-    return { kernel, serverId: entry.target.serverId, folder: state.session?.folder ?? '', run: (cells) => this.execute(cells, notebook, entry.controller, entry.target) };
+    return {
+      kernel,
+      serverId: entry.target.serverId,
+      http: await this.options.connections.session(entry.target.serverId),
+      // The folder a kernel someone else started runs in is not ours to know.
+      sessionPath: kernel.startedByUs ? state.session?.path : undefined,
+      run: (cells) => this.execute(cells, notebook, entry.controller, entry.target),
+    };
   }
 
   /**

@@ -37,6 +37,8 @@ export interface Servers {
   addMenuItems(order: number, items: MenuContribution): vscode.Disposable;
   /** From now on the status bar and the server in front follow the notebooks' kernels. */
   followKernels(kernels: NotebookKernels): void;
+  /** Closes every server's session: the last thing to go when the window does. */
+  closeSessions(): void;
 }
 
 /**
@@ -60,9 +62,8 @@ export function registerServers(context: vscode.ExtensionContext, deps: ServersD
     return shownServer(store.list(), store.activeId, notebook && kernels.serverOf(notebook));
   };
 
-  // Disposed in reverse: commands and the status bar first, then the sessions.
+  // The sessions are closed by the composition root, after every feature that uses them (closeSessions).
   context.subscriptions.push(
-    { dispose: () => void connections.dispose() },
     statusBar,
     ...registerServerCommands({ ...deps, store, connections, menuItems, kernels: () => kernels }),
     watchTokenExpiry(store, connections),
@@ -103,5 +104,6 @@ export function registerServers(context: vscode.ExtensionContext, deps: ServersD
       kernels = k;
       statusBar.follow(k);
     },
+    closeSessions: () => void connections.dispose(),
   };
 }
