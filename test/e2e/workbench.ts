@@ -20,6 +20,14 @@ export async function until<T>(what: string, fn: () => T | undefined | false | n
   }
 }
 
+/** What the page scripts below use of a DOM element (this project compiles without the DOM's types). */
+interface PageNode {
+  textContent: string | null;
+  style?: { top: string };
+  parentElement: PageNode | null;
+  querySelectorAll(selector: string): ArrayLike<PageNode> & Iterable<PageNode>;
+}
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -411,6 +419,123 @@ export class Workbench {
   /** Text of each code cell's status bar (success/failure and duration). */
   async cellStatus(index: number): Promise<string> {
     return (await this.notebook.locator('.code-cell-row').nth(index).locator('.cell-statusbar-container').innerText().catch(() => '')).trim();
+  }
+
+  /** Opens the menu of a cell's run button (the chevron beside it) and picks an entry (Debug Cell, Run by Line). */
+  async cellRunMenu(index: number | 'last', entry: string): Promise<void> {
+    await this.revealCell(index);
+    await this.cellRow(index).hover({ position: { x: 60, y: 12 } });
+    await this.cellRow(index).locator('.run-button-container .codicon-chevron-down').first().click();
+    // The menu is drawn in a shadow root (Playwright's CSS locators look inside). A click that comes as the
+    // menu is still being laid out can go unheard (the menu stays open with the entry highlighted): as a
+    // person does then, click it again, for as long as the menu is open.
+    const item = this.page.locator('.monaco-menu .action-item', { hasText: entry }).first();
+    await item.waitFor({ state: 'visible', timeout: 5000 });
+    await until(`the cell's run menu to close on ${entry}`, async () => {
+      if (!(await item.isVisible())) return true;
+      await item.click({ timeout: 2000 }).catch(() => undefined);
+      await sleep(500);
+      return !(await item.isVisible());
+    }, 10000, 0);
+  }
+
+  /** A button of a cell's own toolbar (shown over the cell's top right while the pointer is on the cell). */
+  cellToolbarButton(index: number | 'last', label: string): Locator {
+    return this.cellRow(index).locator('.cell-title-toolbar').getByRole('button', { name: label }).first();
+  }
+
+  /**
+   * The texts of an editor's lines (a cell's or a file's) that carry a mark: a glyph in the gutter
+   * (`.codicon-debug-breakpoint`, `.codicon-debug-stackframe`) or a whole-line decoration
+   * (`.debug-top-stack-frame-line`). Marks and lines are matched by their height in the editor.
+   */
+  async markedLines(editor: Locator, mark: string): Promise<string[]> {
+    return editor.first().evaluate((root: PageNode, selector: string) => {
+      // No named helpers in here: this runs in the page, without the test compiler's helpers.
+      const lines = new Map<string, string>();
+      for (const line of root.querySelectorAll('.view-lines .view-line')) lines.set(line.style?.top ?? '', (line.textContent ?? '').replace(/\u00a0/g, ' '));
+      const texts: string[] = [];
+      for (const mark of root.querySelectorAll(selector)) {
+        let top = '';
+        for (let at: PageNode | null = mark; at && at !== root && !top; at = at.parentElement) top = at.style?.top ?? '';
+        texts.push(lines.get(top) ?? '?');
+      }
+      return texts;
+    }, mark);
+  }
+
+  /** The line the debugger stopped at in an editor, as highlighted there ('' when none). */
+  async currentLine(editor: Locator): Promise<string> {
+    return (await this.markedLines(editor, '.debug-top-stack-frame-line, .debug-focused-stack-frame-line'))[0] ?? '';
+  }
+
+  /** The lines of an editor with a breakpoint in the gutter. */
+  async breakpointLines(editor: Locator): Promise<string[]> {
+    return this.markedLines(editor, '.glyph-margin-widgets .codicon-debug-breakpoint, .glyph-margin-widgets .codicon-debug-breakpoint-unverified');
+  }
+
+  /** Clicks an editor's gutter beside the line that starts with `text` (leading spaces aside): sets or removes a breakpoint there. */
+  async clickGutter(editor: Locator, text: string): Promise<void> {
+    const index = await editor.first().evaluate((root: PageNode, want: string) => {
+      const lines = [...root.querySelectorAll('.view-lines .view-line')];
+      return lines.findIndex((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').trim().startsWith(want));
+    }, text);
+    if (index < 0) throw new Error(`no line starting with ${JSON.stringify(text)} in the editor`);
+    const line = await editor.first().locator('.view-lines .view-line').nth(index).boundingBox();
+    const gutter = await editor.first().locator('.glyph-margin').first().boundingBox();
+    if (!line || !gutter) throw new Error('the editor is not on screen');
+    const x = gutter.x + gutter.width / 2;
+    const y = line.y + line.height / 2;
+    // As a hand does: onto the gutter (VS Code shows the faint breakpoint there), then the click.
+    await this.page.mouse.move(x, y);
+    await sleep(150);
+    await this.page.mouse.click(x, y);
+  }
+
+  /** Where the word `word` is on the editor's line that starts with `text` (leading spaces aside): the middle of its first letter, to point at. */
+  async wordOnLine(editor: Locator, text: string, word: string): Promise<{ x: number; y: number }> {
+    const found = await editor.first().evaluate((root: PageNode, want: string) => {
+      const lines = [...root.querySelectorAll('.view-lines .view-line')].map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '));
+      const index = lines.findIndex((l) => l.trim().startsWith(want));
+      return { index, line: lines[index] ?? '' };
+    }, text);
+    const at = new RegExp(`\\b${word}\\b`).exec(found.line)?.index;
+    // The line's text is one run of a monospaced font: its box divides evenly among its characters.
+    const box = found.index < 0 ? null : await editor.first().locator('.view-lines .view-line').nth(found.index).locator('> span').first().boundingBox();
+    if (at === undefined || !box) throw new Error(`no ${word} on a line starting with ${JSON.stringify(text)} in the editor`);
+    const width = box.width / found.line.length;
+    return { x: box.x + (at + 0.5) * width, y: box.y + box.height / 2 };
+  }
+
+  /**
+   * Hovers a word while the debugger is stopped and returns what the debug hover shows for it. VS Code
+   * waits a moment before it asks; the pointer is moved off and back until the hover shows.
+   */
+  async debugHover(target: { x: number; y: number }, timeoutMs = 15000): Promise<string> {
+    const hover = this.page.locator('.debug-hover-widget:visible').first();
+    await until('the debug hover', async () => {
+      await this.page.mouse.move(0, 0);
+      await this.page.mouse.move(target.x, target.y, { steps: 5 });
+      return hover.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    }, timeoutMs, 200);
+    const text = (await hover.innerText()).replace(/\s+/g, ' ').trim();
+    await this.page.mouse.move(0, 0);
+    return text;
+  }
+
+  /** The rows of the Run and Debug view's Variables section shown now ("i = 0", "Locals", …). */
+  async debugVariables(): Promise<string[]> {
+    return (await this.page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The floating debug toolbar (Continue, Step Over, …), shown while a debug session runs. */
+  get debugToolbar(): Locator {
+    return this.page.locator('.debug-toolbar').first();
+  }
+
+  /** The name on the tab in front. */
+  async activeTab(): Promise<string> {
+    return ((await this.page.locator('.tab.active').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim();
   }
 
   async screenshot(file: string): Promise<void> {

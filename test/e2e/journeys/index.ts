@@ -1,19 +1,22 @@
-// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets), listed here in the
+// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets, debug), listed here in the
 // order they run. A journey keeps its number (`JR_E2E_ONLY=12` runs journey 12 after its set-ups, `needs`) and
 // its slug (its screenshots are test-results/e2e/NN-slug.png):
 //
-//    1 token-url                  servers       11 rich-outputs-today         notebooks
-//    2 server-list                servers       12 server-folder              files
-//    3 password                   servers       13 widgets                    widgets
-//    4 rich-outputs               notebooks     14 beside-microsoft-jupyter   widgets
-//    5 input                      notebooks     15 reload-mid-cell            notebooks
-//    6 interrupt-restart          notebooks     16 kernel-gone                notebooks
-//    7 self-signed-tls            servers       17 leftover-kernel            notebooks
-//    8 remove-server              servers       18 server-terminal            terminal
-//    9 big-output                 notebooks     19 kernel-completions         notebooks
-//   10 token-url-today            servers
+//    1 token-url                  servers       13 widgets                    widgets
+//    2 server-list                servers       14 beside-microsoft-jupyter   widgets
+//    3 password                   servers       15 reload-mid-cell            notebooks
+//    4 rich-outputs               notebooks     16 kernel-gone                notebooks
+//    5 input                      notebooks     17 leftover-kernel            notebooks
+//    6 interrupt-restart          notebooks     18 server-terminal            terminal
+//    7 self-signed-tls            servers       19 kernel-completions         notebooks
+//    8 remove-server              servers       20 debug-cell                 debug
+//    9 big-output                 notebooks     21 run-by-line                debug
+//   10 token-url-today            servers       22 debug-server-file          debug
+//   11 rich-outputs-today         notebooks     23 debug-interrupt            debug
+//   12 server-folder              files
 //
 // A new journey takes the next number, whatever its capability.
+import { debugJourneys } from './debug';
 import { fileJourneys } from './files';
 import { notebookJourneys } from './notebooks';
 import { serverJourneys } from './servers';
@@ -25,7 +28,7 @@ export { World } from './world';
 export type { Journey, Steps } from './world';
 
 /** The journeys in the order they run: by number. */
-export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys].sort((a, b) => a.id - b.id);
+export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys, ...debugJourneys].sort((a, b) => a.id - b.id);
 
 // Numbered 1, 2, 3… without a gap or a twice-used number, and set up only by journeys that run before them.
 for (const [i, j] of journeys.entries()) {

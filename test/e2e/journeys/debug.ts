@@ -1,0 +1,298 @@
+// Debugging cells on today's stack (ipykernel 7.4, debugpy 1.8), as a person does it: breakpoints set in the
+// gutter, Debug Cell and Run by Line from the cell's run menu or the palette, the highlighted current line,
+// the Variables view, the debug toolbar's keys, the cell toolbar's Run Next Line, the notebook's Interrupt.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { until } from '../workbench';
+import { Journey, notebookJson, Steps, World } from './world';
+
+/** Seconds since `from`, for the notes. */
+const since = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
+
+/** Writes a notebook of code cells into the local workspace folder, opens it and picks Python 3 on Lab Today. */
+async function openLocalNotebook(world: World, t: Steps, name: string, cells: string[]): Promise<void> {
+  const { wb } = world;
+  writeFileSync(path.join(world.workspace, name), notebookJson(cells));
+  t.step(`open ${name} from the Explorer, pick Python 3 on Lab Today`);
+  // From the Explorer: it shows the new file as soon as it is written, where Quick Open may still search
+  // the workspace as it was when it last looked.
+  await openFromExplorer(world, name);
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+}
+
+/** Opens a notebook by a double click on its row in the Explorer (unfolding `root` first when given), and waits for its cells. */
+async function openFromExplorer(world: World, name: string, root?: string): Promise<void> {
+  const { wb } = world;
+  await wb.showExplorer();
+  await until(`${name} in the Explorer`, async () => {
+    const folded = wb.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]').filter({ hasText: root ?? /^$/ });
+    if (root && (await folded.count())) await folded.first().click({ timeout: 2000 }).catch(() => undefined);
+    return (await wb.explorerRows()).some((r) => r.label === name);
+  }, 30000, 250);
+  await wb.explorerRow(name).dblclick();
+  await until(`the ${name} tab in front`, async () => (await wb.activeTab()) === name, 30000, 50);
+  await wb.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
+}
+
+/** The cell's editor. */
+function cellEditor(world: World, index: number): Locator {
+  return world.wb.cellRow(index).locator('.monaco-editor').first();
+}
+
+/** Waits until the editor highlights `line` as the one the debugger stopped at. */
+async function stoppedAt(world: World, editor: Locator, line: string, timeoutMs = 30000): Promise<void> {
+  let seen = '';
+  await until(`the debugger to stop at "${line}"`, async () => {
+    seen = (await world.wb.currentLine(editor)).trim();
+    return seen === line;
+  }, timeoutMs, 50).catch((e: Error) => {
+    throw new Error(`${e.message}; the line highlighted: ${JSON.stringify(seen)}`);
+  });
+}
+
+/** Waits until the Variables view shows `row` ("i = 1"). */
+async function variableShown(world: World, row: string, timeoutMs = 10000): Promise<void> {
+  let rows: string[] = [];
+  await until(`the Variables view to show ${row}`, async () => {
+    rows = await world.wb.debugVariables();
+    return rows.includes(row);
+  }, timeoutMs, 50).catch((e: Error) => {
+    throw new Error(`${e.message}; it shows: ${JSON.stringify(rows)}`);
+  });
+}
+
+/** The debug session is over: the debug toolbar is gone. */
+async function sessionEnded(world: World, what: string, timeoutMs = 30000): Promise<void> {
+  await until(what, async () => !(await world.wb.debugToolbar.isVisible()), timeoutMs, 50);
+}
+
+async function cellSucceeded(world: World, index: number, timeoutMs = 30000): Promise<void> {
+  await until(`cell ${index + 1} to end with its success mark`, async () => (await world.wb.cellRow(index).locator('.codicon-notebook-state-success').count()) > 0, timeoutMs, 50);
+}
+
+/** Issue 25, journey 1: a breakpoint on a loop line, Debug Cell, the loop variable in the Variables view, two steps, Continue. */
+async function debugCellJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  await openLocalNotebook(world, t, 'debug-loop.ipynb', ["total = 0\nfor i in range(3):\n    total += i * 10\nprint('total', total)"]);
+  const editor = cellEditor(world, 0);
+  t.step('click the gutter beside "total += i * 10": a breakpoint');
+  await wb.revealCell(0);
+  await wb.clickGutter(editor, 'total += i * 10');
+  await until('the breakpoint in the gutter', async () => (await wb.breakpointLines(editor)).map((l) => l.trim()).join() === 'total += i * 10', 5000, 50);
+
+  t.step("Debug Cell from the cell's run menu: it stops at the breakpoint, highlighted");
+  const started = performance.now();
+  await wb.cellRunMenu(0, 'Debug Cell');
+  await stoppedAt(world, editor, 'total += i * 10');
+  const stopMs = since(started);
+  await wb.debugToolbar.waitFor({ state: 'visible' });
+  t.step('the Variables view shows the loop variable: i = 0');
+  await variableShown(world, 'i = 0');
+  await variableShown(world, 'total = 0');
+  await t.screenshot('1-stopped');
+
+  t.step('Step Over (F10) twice: back round the loop, i = 1');
+  const stepped = performance.now();
+  await wb.page.keyboard.press('F10');
+  await stoppedAt(world, editor, 'for i in range(3):');
+  await wb.page.keyboard.press('F10');
+  await stoppedAt(world, editor, 'total += i * 10');
+  await variableShown(world, 'i = 1');
+  await variableShown(world, 'total = 0');
+  const stepMs = since(stepped);
+
+  t.step('click the breakpoint away, Continue (F5): the cell runs to its end with the right output');
+  await wb.clickGutter(editor, 'total += i * 10');
+  await until('the breakpoint gone from the gutter', async () => (await wb.breakpointLines(editor)).length === 0, 5000, 50);
+  const continued = performance.now();
+  await wb.page.keyboard.press('F5');
+  await sessionEnded(world, 'the debug session to end with the cell');
+  await wb.waitForOutput(['total 30']);
+  await cellSucceeded(world, 0);
+  assert.equal((await wb.executionCounts())[0], '[1]');
+  assert.equal(await wb.currentLine(editor), '', 'no line highlighted once the cell ended');
+  t.note(`Debug Cell → stopped at the breakpoint ${stopMs}; two steps ${stepMs}; Continue → session over, output shown ${since(continued)}`);
+}
+
+/** Issue 25, journey 2: Run by Line through a three-line cell with the cell toolbar's Run Next Line. */
+async function runByLineJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  // One statement a line: debugpy 1.8 stops twice on a line of two statements (`a = 1; print(a)`), once for each.
+  const lines = ['x = 6', 'y = x * 7', "print('x + y is', x + y)"];
+  await openLocalNotebook(world, t, 'run-by-line.ipynb', [lines.join('\n')]);
+  const editor = cellEditor(world, 0);
+  t.step("Run by Line from the cell's run menu: the first line is current");
+  const started = performance.now();
+  await wb.cellRunMenu(0, 'Run by Line');
+  await stoppedAt(world, editor, lines[0]);
+  const firstMs = since(started);
+  assert.ok(!(await wb.debugToolbar.isVisible()), 'Run by Line steps from the cell, without the debug toolbar');
+  const stepMs: number[] = [];
+  const next = async (current: string) => {
+    const at = performance.now();
+    await wb.cellRow(0).hover({ position: { x: 200, y: 12 } });
+    await wb.cellToolbarButton(0, 'Run Next Line').click();
+    await stoppedAt(world, editor, current);
+    stepMs.push(performance.now() - at);
+  };
+  t.step('Run Next Line (cell toolbar): the second line is current; the first one\'s x shows 6 under the pointer');
+  await next(lines[1]);
+  assert.equal(await wb.debugHover(await wb.wordOnLine(editor, lines[1], 'x')), '6');
+  t.step('Run Next Line: the third line is current; y shows 42');
+  await next(lines[2]);
+  assert.equal(await wb.debugHover(await wb.wordOnLine(editor, lines[2], 'y')), '42');
+  assert.doesNotMatch(await wb.outputText(), /x \+ y is/, 'the third line has not run yet');
+  await t.screenshot('1-third-line');
+  t.step('Run Next Line: the cell ends with its output, the toolbar buttons gone');
+  const last = performance.now();
+  await wb.cellRow(0).hover({ position: { x: 200, y: 12 } });
+  await wb.cellToolbarButton(0, 'Run Next Line').click();
+  await wb.waitForOutput(['x + y is 48']);
+  await cellSucceeded(world, 0);
+  const endMs = since(last);
+  await until('no line highlighted', async () => (await wb.currentLine(editor)) === '', 10000, 50);
+  await until('Run Next Line gone from the cell toolbar', async () => (await wb.cellToolbarButton(0, 'Run Next Line').count()) === 0, 10000, 100);
+  t.note(`Run by Line → first line current ${firstMs}; Run Next Line → the next line current ${stepMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}; the last → cell ended with its output ${endMs}`);
+}
+
+/** Issue 25, journey 3: a notebook in the server folder steps into helper.py beside it; a breakpoint set there is hit on the next run. */
+async function helperFileJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const today = world.servers.today;
+  const project = path.join(today.rootDir, 'project');
+  writeFileSync(path.join(project, 'helper.py'), 'def triple(x):\n    y = x * 3\n    return y\n');
+  writeFileSync(path.join(project, 'uses-helper.ipynb'), notebookJson(["import helper\nresult = helper.triple(14)\nprint('result', result)"]));
+  const root = 'Lab Today: /project';
+  t.step(`in the Explorer, open uses-helper.ipynb from ${root} (written on the server beside helper.py)`);
+  await openFromExplorer(world, 'uses-helper.ipynb', root);
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  const cell = cellEditor(world, 0);
+
+  t.step('a breakpoint on the call (gutter), Debug Cell from the run menu: stopped at the call');
+  await wb.clickGutter(cell, 'result = helper.triple(14)');
+  await until('the breakpoint in the gutter', async () => (await wb.breakpointLines(cell)).length === 1, 5000, 50);
+  const started = performance.now();
+  await wb.cellRunMenu(0, 'Debug Cell');
+  await stoppedAt(world, cell, 'result = helper.triple(14)', 60000);
+  const stopMs = since(started);
+
+  t.step("Step Into (F11): the editor opens helper.py from the server at the function's first line, x = 14");
+  const stepped = performance.now();
+  await wb.page.keyboard.press('F11');
+  await until('helper.py in front', async () => (await wb.activeTab()) === 'helper.py', 20000, 50);
+  const helper = wb.page.locator('.part.editor .editor-instance .monaco-editor[data-uri$="/project/helper.py"]:visible').first();
+  await stoppedAt(world, helper, 'y = x * 3');
+  const stepMs = since(stepped);
+  const uri = (await helper.getAttribute('data-uri')) ?? '';
+  assert.match(uri, /^jupyter-remote:\/\/[^/]+\/project\/helper\.py$/, `the server's file, not a copy: ${uri}`);
+  const crumbs = (await wb.page.locator('.part.editor .breadcrumbs-control:visible').first().innerText()).replace(/\s+/g, ' ');
+  assert.match(crumbs, /helper\.py/, `the breadcrumbs: ${crumbs}`);
+  await variableShown(world, 'x = 14');
+  await t.screenshot('1-stepped-into-helper');
+
+  t.step('Continue (F5): the cell ends with its output');
+  await wb.page.keyboard.press('F5');
+  await sessionEnded(world, 'the debug session to end with the cell');
+
+  t.step('in helper.py, a breakpoint on "return y" (gutter); back in the notebook, the call\'s breakpoint clicked away');
+  await wb.clickGutter(helper, 'return y');
+  await until('the breakpoint in helper.py', async () => (await wb.breakpointLines(helper)).map((l) => l.trim()).join() === 'return y', 5000, 50);
+  await wb.page.locator('.tab', { hasText: 'uses-helper.ipynb' }).first().click();
+  await until('the notebook in front', async () => (await wb.activeTab()) === 'uses-helper.ipynb', 10000, 50);
+  await wb.waitForOutput(['result 42']);
+  await wb.clickGutter(cell, 'result = helper.triple(14)');
+  await until('the breakpoint gone from the cell', async () => (await wb.breakpointLines(cell)).length === 0, 5000, 50);
+
+  t.step('Debug Cell again (palette): it stops in helper.py at "return y", y = 42');
+  const again = performance.now();
+  await wb.focusCell(0);
+  await wb.runCommand('Jupyter Remote: Debug Cell');
+  await until('helper.py in front', async () => (await wb.activeTab()) === 'helper.py', 30000, 50);
+  await stoppedAt(world, helper, 'return y');
+  const hitMs = since(again);
+  await variableShown(world, 'y = 42');
+  t.step('Continue (F5): the session ends, the cell prints its result again');
+  await wb.page.keyboard.press('F5');
+  await sessionEnded(world, 'the debug session to end with the cell');
+  await wb.page.locator('.tab', { hasText: 'uses-helper.ipynb' }).first().click();
+  await until('the second run counted', async () => (await wb.executionCounts())[0] === '[2]', 20000, 50);
+  await wb.waitForOutput(['result 42']);
+  // Leaves no breakpoint behind for the journeys after.
+  await wb.page.locator('.tab', { hasText: 'helper.py' }).first().click();
+  await wb.clickGutter(helper, 'return y');
+  await until('the breakpoint gone from helper.py', async () => (await wb.breakpointLines(helper)).length === 0, 5000, 50);
+  t.note(`Debug Cell → stopped at the call ${stopMs}; Step Into → helper.py open at its line ${stepMs}; the next Debug Cell → stopped at the breakpoint in helper.py ${hitMs}`);
+}
+
+/** Issue 25, journey 4: Interrupt while the debugger holds a cell: the session ends, the kernel runs the next cell. */
+async function interruptJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  await openLocalNotebook(world, t, 'debug-interrupt.ipynb', ['import time\nfor k in range(100):\n    time.sleep(0.05)\nprint("after", k)', "print('still here:', 6 * 7)"]);
+  const editor = cellEditor(world, 0);
+  t.step('F9 on "time.sleep(0.05)": a breakpoint');
+  await wb.focusCell(0);
+  await wb.page.keyboard.press('Control+Home');
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('ArrowDown');
+  await wb.page.keyboard.press('F9');
+  await until('the breakpoint in the gutter', async () => (await wb.breakpointLines(editor)).map((l) => l.trim()).join() === 'time.sleep(0.05)', 5000, 50);
+  t.step('Debug Cell from the palette: stopped in the loop');
+  const started = performance.now();
+  await wb.runCommand('Jupyter Remote: Debug Cell');
+  await stoppedAt(world, editor, 'time.sleep(0.05)');
+  await wb.debugToolbar.waitFor({ state: 'visible' });
+  const stopMs = since(started);
+  t.step("Interrupt on the notebook toolbar: the debug session ends, saying why; the cell ends interrupted");
+  const interrupted = performance.now();
+  await wb.notebookToolbarButton('Interrupt').click();
+  await sessionEnded(world, 'the debug session to end on the interrupt');
+  const endMs = since(interrupted);
+  await wb.waitForOutput(['KeyboardInterrupt']);
+  await until('no line highlighted', async () => (await wb.currentLine(editor)) === '', 10000, 50);
+  const told = await until('a notification saying the session ended', async () => (await wb.notifications()).find((n) => /debug/i.test(n)), 10000, 100).catch(() => '');
+  t.step('run the next cell: the kernel runs it');
+  const ran = performance.now();
+  await wb.runCell(1);
+  await wb.waitForOutput(['still here: 42']);
+  await cellSucceeded(world, 1);
+  const runMs = since(ran);
+  // One interrupt, one session: one sentence.
+  const toasts = (await wb.notifications()).filter((n) => /debug session ended/i.test(n));
+  assert.equal(toasts.length, 1, `the session's end told once: ${JSON.stringify(toasts)}`);
+  await wb.clickGutter(editor, 'time.sleep(0.05)'); // leaves no breakpoint behind for the journeys after
+  await until('the breakpoint gone from the gutter', async () => (await wb.breakpointLines(editor)).length === 0, 5000, 50);
+  t.note(`Debug Cell → stopped ${stopMs}; Interrupt → session over ${endMs}${told ? ` (told: "${told}")` : ' (no notification seen)'}; the next cell ran in ${runMs}`);
+}
+
+export const debugJourneys: Journey[] = [
+  {
+    id: 20,
+    slug: 'debug-cell',
+    name: "Debug Cell on today's stack: a breakpoint on a loop line, the loop variable in Variables, two steps, Continue to the output",
+    needs: [10],
+    run: debugCellJourney,
+  },
+  {
+    id: 21,
+    slug: 'run-by-line',
+    name: "Run by Line on today's stack: three lines with the cell toolbar's Run Next Line, each current in turn, the earlier lines' values under the pointer, then the output",
+    needs: [10],
+    run: runByLineJourney,
+  },
+  {
+    id: 22,
+    slug: 'debug-server-file',
+    name: "Debugging into a server file: Step Into opens jupyter-remote://…/helper.py at its line; a breakpoint set there is hit on the next run",
+    needs: [10, 12],
+    run: helperFileJourney,
+  },
+  {
+    id: 23,
+    slug: 'debug-interrupt',
+    name: 'Interrupt during a debug session: the session ends, told once, the cell ends interrupted, the kernel runs the next cell',
+    needs: [10],
+    run: interruptJourney,
+  },
+];
