@@ -12,7 +12,6 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, wri
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { shutdownKernel, startKernel } from '../src/core/api';
 import { HttpSession } from '../src/core/http';
 import { startJupyter } from '../test/server/fixtures/jupyter';
@@ -62,7 +61,7 @@ async function main(): Promise<void> {
         continue;
       }
       if (workload === 'debug') {
-        debugRows.push(...(await debugWorkload(baseUrl, server.token, scratch)));
+        debugRows.push(...(await debugWorkload(baseUrl, server.token)));
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -177,8 +176,8 @@ type DebugResult = DebugPhases & {
  * kernel WebSocket doing the same requests (bench/debug-worker.js), with and without a pong after
  * received frames; the ratio is against the one with (the delayed-ACK fix ours has too, DESIGN.md).
  */
-async function debugWorkload(baseUrl: string, token: string, scratch: string): Promise<string[]> {
-  const core = await coreWithDebug(scratch);
+async function debugWorkload(baseUrl: string, token: string): Promise<string[]> {
+  const core = path.resolve('dist/core.js'); // the built client, core/debug included
   const results: Record<'ours' | 'plain-pong' | 'plain', DebugResult[]> = { ours: [], 'plain-pong': [], plain: [] };
   const order = ['ours', 'plain-pong', 'plain'] as const;
   for (let rep = 0; rep < REPS; rep++) {
@@ -209,31 +208,6 @@ async function debugWorkload(baseUrl: string, token: string, scratch: string): P
     row('disconnect', (r) => r.disconnect),
     `| debug | protocol | ${results.ours[0].protocol} | ${results['plain-pong'][0].protocol} | | ${results.plain[0].protocol} |`,
   ];
-}
-
-/**
- * The built client with core/debug: dist/core.js when it exports DebugSession; else the same sources
- * bundled as dist/core.js is (esbuild, CommonJS, node20, ws on Node's own http), plus core/debug,
- * because src/core/index.ts does not export core/debug (only the extension bundles it).
- */
-async function coreWithDebug(scratch: string): Promise<string> {
-  const dist = path.resolve('dist/core.js');
-  const { stdout } = await execFileAsync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(dist)}).DebugSession)`]);
-  if (stdout === 'function') return dist;
-  const outfile = path.join(scratch, 'core-with-debug.js');
-  await build({
-    stdin: { contents: "export * from './src/core';\nexport * from './src/core/debug';\n", resolveDir: process.cwd(), loader: 'ts', sourcefile: 'core-with-debug.ts' },
-    bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile, logLevel: 'warning',
-    // esbuild.mjs's unpatched-http-for-ws, as in dist/core.js.
-    plugins: [{
-      name: 'unpatched-http-for-ws',
-      setup(b) {
-        b.onResolve({ filter: /^https?$/ }, (args) => (/[\\/]node_modules[\\/]ws[\\/]/.test(args.importer) ? { path: path.resolve('src/core/http/unpatched', `${args.path}.ts`) } : undefined));
-      },
-    }],
-  });
-  process.stderr.write('(dist/core.js has no DebugSession: bundled src/core with src/core/debug for the debug workload)\n');
-  return outfile;
 }
 
 type WidgetResult = { ms: number; kernelMs: number; median: number; p95: number; min: number };

@@ -7,3 +7,4 @@ export * from './widgets';
 export { Redactor, nullLogger } from './util/logger';
 export type { Logger } from './util/logger';
 export * from './terminal';
+export * from './debug';
