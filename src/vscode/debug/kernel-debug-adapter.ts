@@ -45,6 +45,8 @@ export class KernelDebugAdapter implements vscode.DebugAdapter {
   private readonly references = new Map<number, string>();
   private readonly referenceOf = new Map<string, number>();
   private finished = false;
+  /** VS Code's requests, answered one after another in the order they came. */
+  private answering: Promise<void> = Promise.resolve();
   /** Run by Line: the breakpoint on the cell's first line of code is in place. */
   private firstLineSet = false;
 
@@ -60,7 +62,9 @@ export class KernelDebugAdapter implements vscode.DebugAdapter {
     const request = message as DapMessage;
     if (request.type !== 'request' || !request.command) return;
     this.log.trace(`debug ← VS Code: ${request.command} ${JSON.stringify(request.arguments ?? {}).slice(0, 300)}`);
-    void this.answer(request).catch((e: unknown) => this.respond(request, { success: false, message: messageOf(e) }));
+    // In order: a breakpoint removed just before Continue must reach the kernel before the Continue does
+    // (setting a cell's breakpoints takes two round trips to the kernel, a continue one).
+    this.answering = this.answering.then(() => this.answer(request)).catch((e: unknown) => this.respond(request, { success: false, message: messageOf(e) }));
   }
 
   dispose(): void {
@@ -213,8 +217,8 @@ export class KernelDebugAdapter implements vscode.DebugAdapter {
   /** The kernel's debugger went away under us (interrupt, restart, death, a lost connection): one sentence, and the session ends. */
   private sessionEnded(ended: DebugEnded): void {
     if (this.finished) return;
+    // VS Code shows an `important` output as a notification: the one sentence a person sees.
     this.emit('output', { category: 'important', output: `${ended.message}\n` });
-    void vscode.window.showInformationMessage(ended.message);
     this.end();
   }
 
