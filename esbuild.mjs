@@ -1,4 +1,5 @@
 // Bundles the extension and the CLI. `--production` minifies and drops sourcemaps; `--watch` rebuilds.
+import { copyFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
@@ -81,6 +82,10 @@ const builds = [
     logLevel: 'warning',
   },
 ];
+
+// The variable inspector runs in the kernel: its Python source ships beside the bundles that send it.
+mkdirSync('dist', { recursive: true });
+copyFileSync('src/core/variables/inspector.py', 'dist/inspector.py');
 
 if (watch) {
   for (const options of builds) {

@@ -6,10 +6,11 @@ import { installCurrentStack } from './jupyter-stack.mjs';
 
 /**
  * Debian packages: real Jupyter servers (the 2022 stack), a JupyterHub and a Python kernel for tests and the demo;
- * python3-venv for the venv of today's stack (scripts/jupyter-stack.mjs); openssl for test certificates.
+ * python3-venv for the venv of today's stack (scripts/jupyter-stack.mjs); openssl for test certificates;
+ * pandas, numpy and psutil for the kernel's variables, data viewer and resources on Debian's stack.
  */
-export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'jupyterhub', 'python3-venv', 'openssl'];
-const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/jupyterhub', '/usr/lib/python3.11/ensurepip/__init__.py', '/usr/bin/openssl'];
+export const DEBIAN_PACKAGES = ['jupyter-server', 'jupyter-notebook', 'python3-ipykernel', 'jupyterhub', 'python3-venv', 'openssl', 'python3-pandas', 'python3-numpy', 'python3-psutil'];
+const NEEDED_FILES = ['/usr/bin/jupyter-server', '/usr/bin/jupyter-notebook', '/usr/share/jupyter/kernels/python3/kernel.json', '/usr/bin/jupyterhub', '/usr/lib/python3.11/ensurepip/__init__.py', '/usr/bin/openssl', '/usr/lib/python3/dist-packages/pandas/__init__.py', '/usr/lib/python3/dist-packages/numpy/__init__.py', '/usr/lib/python3/dist-packages/psutil/__init__.py'];
 
 function sh(cmd, args, options = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...options });

@@ -138,3 +138,17 @@ export async function probeStartingHubServer(
     return { info: await probeServer(session), started: true };
   }
 }
+
+/** Connects as `check` does (credentials from the URL or the environment, a stopped Hub server started), then runs `work`. */
+export async function withServer<T>(url: string, options: Record<string, string | boolean>, work: (session: HttpSession) => Promise<T>): Promise<T> {
+  const { session, address } = sessionFromOptions(url, options);
+  try {
+    const { info } = await probeStartingHubServer(session, address, process.stderr);
+    if (!info.authenticated) throw missingCredentials(info);
+    return await work(session);
+  } catch (e) {
+    throw describeForCli(e);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,28 +1,14 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ContentsError, ContentsModel, createDirectory, downloadFile, listDirectory, normalizeServerPath, parentOf, statPath, uploadFile } from '../core/api';
-import { HttpSession } from '../core/http';
+import type { HttpSession } from '../core/http';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
+import { withServer } from './connect';
 import { CliError, printJson, printLine } from './io';
 import { writeBeside } from './local-file';
 
 const CONNECT_VALUES = ['ca', 'fingerprint', 'timeout'];
 const CONNECT_FLAGS = ['allow-insecure-http', 'verbose'];
-
-/** Connects as `check` does (credentials from the URL or the environment, a stopped Hub server started), then runs `work`. */
-async function withServer<T>(url: string, options: Record<string, string | boolean>, work: (session: HttpSession) => Promise<T>): Promise<T> {
-  const { session, address } = sessionFromOptions(url, options);
-  try {
-    const { info } = await probeStartingHubServer(session, address, process.stderr);
-    if (!info.authenticated) throw missingCredentials(info);
-    return await work(session);
-  } catch (e) {
-    throw describeForCli(e);
-  } finally {
-    await session.close();
-  }
-}
 
 /** `ls --json`'s entry: the contract in DESIGN.md. */
 function entryJson(m: ContentsModel): { name: string; path: string; type: ContentsModel['type']; size: number | null; lastModified: string | null } {

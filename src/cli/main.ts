@@ -4,6 +4,7 @@ import { getCommand, lsCommand, putCommand } from './files-command';
 import { CliError, printLine } from './io';
 import { localCommand, parseCommand } from './parse-command';
 import { runCommand } from './run-command';
+import { varsCommand } from './vars-command';
 
 const USAGE = `Usage: jupyter-remote <command> [options]
 
@@ -21,8 +22,11 @@ Commands:
                    Download a file (- writes it to stdout); the local file appears only when whole.
   put URL LOCAL [REMOTE]
                    Upload a file in chunks, creating missing folders; the server's old file stays whole until the new one is.
+  vars URL --kernel-id ID [--all] [--json]
+                   A running kernel's variables: name, type, size or shape, a short value (--all: modules,
+                   functions and classes too). Answers while a cell runs there.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
-  check, run, ls, get and put take --verbose: every request and reconnect on stderr, secrets removed.
+  check, run, ls, get, put and vars take --verbose: every request and reconnect on stderr, secrets removed.
   help             Show this help.
 `;
 
@@ -36,6 +40,7 @@ const COMMANDS: Record<string, Command> = {
   ls: lsCommand,
   get: getCommand,
   put: putCommand,
+  vars: varsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

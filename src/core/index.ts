@@ -8,3 +8,4 @@ export { Redactor, nullLogger } from './util/logger';
 export type { Logger } from './util/logger';
 export * from './terminal';
 export * from './debug';
+export * from './variables';

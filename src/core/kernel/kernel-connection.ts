@@ -510,8 +510,9 @@ export class KernelConnection {
   }
 
   private onKernelState(state: string, parentId: string | undefined, parentType?: string): void {
-    // Which code runs now (ours or another client's): its busy…idle window.
-    if (parentId && parentType === 'execute_request' && state === 'busy') this.codeRunning.add(parentId);
+    // Which code runs now (ours or another client's): its busy…idle window. An execute_request sent as a
+    // plain request (the variable inspector's, silent) is awaited by its caller: it is not a cell.
+    if (parentId && parentType === 'execute_request' && state === 'busy' && !this.sent.has(parentId)) this.codeRunning.add(parentId);
     else if (parentId && state === 'idle') this.codeRunning.delete(parentId);
     else if (!parentId || state === 'restarting' || state === 'dead') this.codeRunning.clear();
     if ((state === 'restarting' || state === 'starting') && !parentId) {

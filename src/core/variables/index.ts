@@ -1,0 +1,2 @@
+export { KernelBusyError, VariableInspector, VariableInspectorError } from './variable-inspector';
+export type * from './types';

@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { JupyterError, TimeoutError } from '../http';
+import type { KernelConnection } from '../kernel';
+import type { KernelUsage, TablePage, TableQuery, VariableList, VariablePath, VariableSummary } from './types';
+
+/** Every request's time limit: a kernel that does not answer in time gets no second wait. */
+const DEADLINE_MS = 5000;
+/** On a kernel without subshells that seems idle: how long the main shell may take before we take it for busy. */
+const SHELL_DEADLINE_MS = 1500;
+const PREVIEW_CAP = 120;
+
+/** inspector.py, read once: beside this file in the source tree, beside the bundle in dist/ (esbuild.mjs copies it there). */
+let inspectorSource: string | undefined;
+function source(): string {
+  try {
+    inspectorSource ??= readFileSync(path.join(__dirname, 'inspector.py'), 'utf8');
+  } catch {
+    throw new VariableInspectorError('The variable inspector (inspector.py) is missing from this installation: reinstall Jupyter Remote.');
+  }
+  return inspectorSource;
+}
+
+/** The module name the inspector is installed under in the kernel: a new version of it installs anew. */
+function moduleName(): string {
+  return `_jupyter_remote_inspector_${createHash('sha256').update(source()).digest('hex').slice(0, 12)}`;
+}
+
+export class VariableInspectorError extends JupyterError {
+  override readonly name: string = 'VariableInspectorError';
+}
+
+/** The kernel runs a cell and has no subshells: only inspectVariables could answer now (see VariableInspector). */
+export class KernelBusyError extends VariableInspectorError {
+  override readonly name: string = 'KernelBusyError';
+  constructor() {
+    super('The kernel is running a cell and has no subshells (ipykernel 7 has them): its variables can be looked at when the cell ends.');
+  }
+}
+
+/**
+ * Looks inside a kernel without getting in its way: the kernel's variables, the items inside one, a
+ * page of a table, and the kernel's resources. It runs inspector.py in the kernel (installed once as a
+ * module of its own, never into the person's names), which describes values without calling their own
+ * code. Where the requests go:
+ * - a kernel with subshells (ipykernel 7): our own subshell, which answers while a cell runs;
+ * - otherwise, while no code runs: the main shell (a silent request, no history, no execution count);
+ * - otherwise (ipykernel 6 while a cell runs): only the list, and only when the caller accepts it, from
+ *   `inspectVariables` on the control channel, which builds each value with the object's own repr on
+ *   the kernel's control thread (debugpy's safe repr, capped, but the object's code all the same).
+ */
+export class VariableInspector {
+  private subshell: Promise<string | undefined> | undefined;
+  private installed = false;
+  private readonly statusSubscription: { dispose(): void };
+
+  constructor(private readonly kernel: KernelConnection) {
+    this.statusSubscription = kernel.onStatus((status) => {
+      if (status === 'restarting' || status === 'starting') {
+        // A restarted kernel has neither our subshell nor our module.
+        this.subshell = undefined;
+        this.installed = false;
+      }
+    });
+  }
+
+  get hasSubshells(): boolean {
+    return this.kernel.supportedFeatures.includes('kernel subshells');
+  }
+
+  /**
+   * The kernel's variables (modules, functions, classes and IPython's own names only with `all`).
+   * `allowObjectRepr`: on a kernel without subshells that runs a cell, accept inspectVariables (see the
+   * class); without it such a kernel answers with a VariableInspectorError saying so.
+   */
+  async list(options: { all?: boolean; allowObjectRepr?: boolean; signal?: AbortSignal } = {}): Promise<VariableList> {
+    const request = { op: 'list', all: !!options.all };
+    const channel = this.channelNow();
+    if (channel !== 'control') {
+      try {
+        // A kernel without subshells that seems idle may run another client's cell: not waited for long.
+        const answer = await this.call<Omit<VariableList, 'via'>>(request, options.signal, channel === 'shell' ? SHELL_DEADLINE_MS : DEADLINE_MS);
+        return { ...answer, via: channel };
+      } catch (e) {
+        if (!(e instanceof KernelBusyError)) throw e;
+      }
+    }
+    if (!options.allowObjectRepr) throw new KernelBusyError();
+    return this.listFromControl(options.all ?? false, options.signal);
+  }
+
+  /** What is inside a variable (items, rows, attributes), a page at a time. */
+  children(at: VariablePath, start: number, count: number, signal?: AbortSignal): Promise<{ children: VariableSummary[]; total: number }> {
+    return this.call({ op: 'children', path: at, start, count }, signal);
+  }
+
+  /** One page of a table, after the query's filter and sort (run in the kernel). `generation`: a new one sorts anew. */
+  table(at: VariablePath, query: TableQuery, start: number, count: number, signal?: AbortSignal, generation = 0): Promise<TablePage> {
+    return this.call({ op: 'table', path: at, query: { ...query, generation }, start, count }, signal, 30000);
+  }
+
+  /** The kernel's CPU and memory, and the host's (usage_request); undefined when the kernel does not say. */
+  async usage(signal?: AbortSignal): Promise<KernelUsage | undefined> {
+    const reply = await this.kernel.request('control', 'usage_request', {}, 2000, { signal }).catch(() => undefined);
+    const c = reply?.content as Record<string, unknown> | undefined;
+    if (!c || c.status === 'error') return undefined;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const host = (c.host_virtual_memory ?? {}) as Record<string, unknown>;
+    const usage: KernelUsage = {
+      kernelCpu: num(c.kernel_cpu),
+      kernelMemory: num(c.kernel_memory),
+      hostCpuPercent: num(c.host_cpu_percent),
+      cpuCount: num(c.cpu_count),
+      hostMemoryTotal: num(host.total),
+      hostMemoryAvailable: num(host.available),
+    };
+    return Object.values(usage).some((v) => v !== undefined) ? usage : undefined;
+  }
+
+  dispose(): void {
+    this.statusSubscription.dispose();
+    void this.subshell?.then((id) => {
+      if (id && this.kernel.status !== 'closed' && !this.kernel.isRunningCode) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: id }, 2000).catch(() => undefined);
+    });
+  }
+
+  /** Where a request would go now (see the class). */
+  private channelNow(): VariableList['via'] {
+    if (this.hasSubshells) return 'subshell';
+    // Running code (not merely answering a request of ours, whose idle trails its reply).
+    const busy = this.kernel.isRunningCode || this.kernel.status === 'starting' || this.kernel.status === 'restarting';
+    return busy ? 'control' : 'shell';
+  }
+
+  /** Runs one inspector request in the kernel (installing the inspector first where needed) and returns its answer. */
+  private async call<T>(request: Record<string, unknown>, signal?: AbortSignal, deadlineMs = DEADLINE_MS): Promise<T> {
+    const channel = this.channelNow();
+    if (channel === 'control') throw new KernelBusyError();
+    const subshellId = channel === 'subshell' ? await this.subshellId() : undefined;
+    if (channel === 'subshell' && !subshellId) throw new VariableInspectorError('The kernel did not make a subshell to look into it from.');
+    const name = moduleName();
+    const expression = `__import__('sys').modules[${JSON.stringify(name)}].run(${JSON.stringify(JSON.stringify(request))})`;
+    for (let attempt = 0; ; attempt++) {
+      // The code installs the inspector as its own module when it is not there; it binds no name of the person's.
+      const code = this.installed ? '' : `__import__('sys').modules.get(${JSON.stringify(name)}) or (lambda m: (exec(${JSON.stringify(source())}, m.__dict__), __import__('sys').modules.__setitem__(${JSON.stringify(name)}, m)))(__import__('types').ModuleType(${JSON.stringify(name)}))`;
+      const reply = await this.kernel
+        .request('shell', 'execute_request', { code, silent: true, store_history: false, user_expressions: { r: expression }, allow_stdin: false, stop_on_error: false }, deadlineMs, { subshellId, signal })
+        .catch((e: unknown) => {
+          if (e instanceof TimeoutError && channel === 'shell') throw new KernelBusyError();
+          throw e;
+        });
+      const content = reply.content as { status?: string; evalue?: string; ename?: string; user_expressions?: Record<string, { status?: string; ename?: string; evalue?: string; data?: Record<string, unknown> }> };
+      if (content.status !== 'ok') throw new VariableInspectorError(`The kernel could not run the variable inspector: ${content.ename ?? 'error'}: ${cap(content.evalue ?? '')}`);
+      const result = content.user_expressions?.r;
+      if (result?.status !== 'ok') {
+        if (attempt === 0 && this.installed && result?.ename === 'KeyError') {
+          this.installed = false; // the kernel restarted without our noticing: install again
+          continue;
+        }
+        throw new VariableInspectorError(`The variable inspector failed in the kernel: ${result?.ename ?? 'no answer'}: ${cap(result?.evalue ?? '')}`);
+      }
+      this.installed = true;
+      const text = result.data?.['text/plain'];
+      const answer = typeof text === 'string' ? (JSON.parse(text) as { ok?: T; error?: string }) : {};
+      if (answer.error !== undefined || answer.ok === undefined) throw new VariableInspectorError(answer.error ?? 'The variable inspector gave no answer.');
+      return answer.ok;
+    }
+  }
+
+  private subshellId(): Promise<string | undefined> {
+    this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
+      (reply) => (typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
+      () => {
+        this.subshell = undefined; // asked again next time
+        return undefined;
+      },
+    );
+    return this.subshell;
+  }
+
+  /** The list from `inspectVariables` (ipykernel 6 while a cell runs): names, types and debugpy's capped repr. */
+  private async listFromControl(all: boolean, signal?: AbortSignal): Promise<VariableList> {
+    const reply = await this.kernel.request('control', 'debug_request', { type: 'request', seq: 1, command: 'inspectVariables', arguments: {} }, DEADLINE_MS, { signal });
+    const body = (reply.content as { success?: boolean; body?: { variables?: unknown } }).body;
+    if (!Array.isArray(body?.variables)) throw new VariableInspectorError('The kernel did not list its variables (inspectVariables).');
+    const hiddenTypes = new Set(['module', 'function', 'builtin_function_or_method', 'type', 'method']);
+    const variables: VariableSummary[] = [];
+    for (const v of body.variables as { name?: unknown; type?: unknown; value?: unknown }[]) {
+      if (typeof v.name !== 'string') continue;
+      const type = typeof v.type === 'string' ? v.type : '';
+      const kind = v.name.startsWith('_') || IPYTHON_NAMES.has(v.name) ? 'ipython' : hiddenTypes.has(type) ? (type === 'module' ? 'module' : type === 'type' ? 'class' : 'function') : 'data';
+      if (!all && kind !== 'data') continue;
+      variables.push({ name: v.name, type, value: cap(typeof v.value === 'string' ? v.value : ''), kind, path: [v.name] });
+    }
+    variables.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+    return { variables, total: variables.length, via: 'control' };
+  }
+}
+
+const IPYTHON_NAMES = new Set(['In', 'Out', 'exit', 'quit', 'get_ipython', 'open']);
+
+function cap(text: string, limit = PREVIEW_CAP): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
