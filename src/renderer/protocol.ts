@@ -9,13 +9,19 @@ export type WireComm =
 
 /** Renderer → extension. */
 export type FromRenderer =
-  /** The renderer started (first widget output of this webview, or after VS Code reloaded it): send every live model. */
+  /**
+   * The renderer started (first widget output of this webview, or after VS Code reloaded it): send every
+   * live model. Said again each second until the extension answers (`heard`): right after a window
+   * reload the extension host may not be listening yet, and a message then is lost.
+   */
   | { type: 'ready' }
   /** A comm message to the kernel; `requestId` comes back in `settled` once the kernel is idle after it. */
   | { type: 'send'; requestId: string; commId: string; data: Record<string, unknown>; buffers: string[] };
 
 /** Extension → renderer. */
 export type ToRenderer =
+  /** The extension got `ready` (the models follow, perhaps a while later: see `replayed`). */
+  | { type: 'heard' }
   | { type: 'comm'; message: WireComm }
   /**
    * Every model has been sent (after `ready`): live ones (`known`: the notebook runs on a kernel of ours),

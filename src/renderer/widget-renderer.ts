@@ -64,6 +64,10 @@ class BridgedComm implements IClassicComm {
   }
 }
 
+/** How often, and how many more times, `ready` is said while the extension has not answered. */
+const READY_RETRY_MS = 1000;
+const READY_TRIES = 30;
+
 class Bridge extends HTMLManager {
   private readonly comms = new Map<string, BridgedComm>();
   private readonly pending = new Map<string, ICallbacks | undefined>();
@@ -74,6 +78,8 @@ class Bridge extends HTMLManager {
    * (false: saved in the notebook, and no kernel of ours runs it). It changes when a kernel starts.
    */
   known: boolean | undefined;
+  /** Says `ready` again until the extension answers (see FromRenderer). */
+  private readonly sayingReady: ReturnType<typeof setInterval>;
   /** Called each time the extension says `replayed`. */
   onReplayed = (): void => {};
   /** Called when a model becomes known here, whenever that is. */
@@ -81,8 +87,13 @@ class Bridge extends HTMLManager {
 
   constructor(private readonly ctx: RendererContext<unknown>) {
     super();
-    ctx.onDidReceiveMessage?.((message: ToRenderer) => this.receive(message));
+    ctx.onDidReceiveMessage?.((message: ToRenderer) => {
+      clearInterval(this.sayingReady);
+      this.receive(message);
+    });
     this.post({ type: 'ready' });
+    let tries = 0;
+    this.sayingReady = setInterval(() => (++tries > READY_TRIES ? clearInterval(this.sayingReady) : this.post({ type: 'ready' })), READY_RETRY_MS);
   }
 
   send(commId: string, data: Json, callbacks: ICallbacks | undefined, buffers: (ArrayBuffer | ArrayBufferView)[]): string {

@@ -164,17 +164,25 @@ export class Workbench {
 
   /** Opens a workspace file by name through Quick Open; for a notebook, waits for its cells. */
   async openFile(name: string): Promise<void> {
-    await this.escapeAll();
-    await this.focus();
-    await this.page.keyboard.press('Control+P');
-    await this.quickInput.locator('input').waitFor({ state: 'visible' });
-    await this.quickInput.locator('input').fill(name);
     // Enter only once the list has settled with the file itself first: while it still filters, the first row
     // can be another (a recently opened `hello-today.ipynb` for `hello.ipynb`), and rows are reused as it
     // re-renders, so even clicking a matching row can land on another file. Then wait for the file's own tab.
     // The row's name alone (in a multi-root workspace its folder's name follows on the same line).
     const firstName = async () => (await this.quickInput.locator('.monaco-list-row').first().locator('.label-name').first().innerText({ timeout: 1000 }).catch(() => '')).trim();
-    await until(`Quick Open to list ${name} first`, async () => (await firstName()) === name, 20000, 100);
+    // A file written a moment ago may be missing from Quick Open's file search for a while ("No matching
+    // results" for 20 s seen, the Explorer listing it): each new Quick Open searches anew.
+    for (let attempt = 1; ; attempt++) {
+      await this.escapeAll();
+      await this.focus();
+      await this.page.keyboard.press('Control+P');
+      await this.quickInput.locator('input').waitFor({ state: 'visible' });
+      await this.quickInput.locator('input').fill(name);
+      const listed = await until(`Quick Open to list ${name} first`, async () => (await firstName()) === name, 5000, 100).then(() => true, (e: unknown) => {
+        if (attempt === 4) throw e;
+        return false;
+      });
+      if (listed) break;
+    }
     await this.page.keyboard.press('Enter');
     await until(`the tab of ${name} in front`, async () => ((await this.page.locator('.tab.active').first().innerText({ timeout: 1000 }).catch(() => '')).split('\n')[0] ?? '').trim() === name, 30000, 100);
     if (name.endsWith('.ipynb')) await this.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });

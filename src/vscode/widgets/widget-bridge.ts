@@ -89,8 +89,11 @@ export class WidgetBridge implements vscode.Disposable {
   private receive(editor: vscode.NotebookEditor, message: FromRenderer): void {
     const widgets = this.widgetsOf(editor.notebook);
     if (message.type === 'ready') {
+      // The renderer says it again until it hears back: once heard, a repeat changes nothing while we
+      // still look for its kernel; an attached renderer that says it again started anew (gets the replay).
+      this.post(editor, { type: 'heard' });
       if (widgets) this.attach(editor, widgets);
-      else void this.comeBack(editor);
+      else if (!this.comingBack.has(editor)) void this.comeBack(editor);
     } else if (message.type === 'send') {
       if (!widgets) return;
       try {

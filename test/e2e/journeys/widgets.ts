@@ -95,13 +95,18 @@ async function widgetsJourney(world: World, t: Steps): Promise<void> {
   // What the outputs said on the way, at each look: a "no kernel" sentence shown before the kernel came back is wrong.
   const said = new Set<string>();
   let waited = false;
+  let seen = 'nothing yet';
   await until('the slider at 5 and the bar at 200/200 after the reload', async () => {
     const text = await wb.outputText();
-    waited ||= (await wb.outputs.locator('.jupyter-remote-widget-waiting').count()) > 0;
+    const waiting = await wb.outputs.locator('.jupyter-remote-widget-waiting').count();
+    waited ||= waiting > 0;
     for (const line of await wb.outputs.locator('.jupyter-remote-widget-missing').allInnerTexts()) if (!/acme-/.test(line)) said.add(line);
     const readouts = (await wb.outputs.locator('.widget-readout').allInnerTexts()).map((r) => r.trim());
+    seen = `${waiting} output(s) waiting for the kernel; readouts [${readouts.join(', ')}]; outputs' text: ${JSON.stringify(text.slice(0, 300))}`;
     return /200\/200/.test(text) && readouts.includes('5'); // the outputs webview may draw cells in any DOM order
-  }, 60000, 250);
+  }, 60000, 250).catch((e: unknown) => {
+    throw new Error(`${(e as Error).message}; last seen: ${seen}`);
+  });
   assert.deepEqual([...said], [], 'no widget said it was gone or unsaved on the way');
   await until('no widget output still waiting for the kernel', async () => (await wb.outputs.locator('.jupyter-remote-widget-waiting').count()) === 0, 10000, 250);
   t.note(`after the reload: the slider and the bar drawn live ${((performance.now() - opened) / 1000).toFixed(2)} s after the notebook was opened${waited ? ', "Waiting for the kernel…" shown meanwhile' : ''}`);
