@@ -20,7 +20,7 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug,vars,table').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
@@ -29,6 +29,8 @@ const LIST_ENTRIES = 5000;
 const WIDGET_WORKLOADS = new Set(['tqdm', 'slider']);
 /** Sessions per debug worker after its first (the first starts the kernel's debugpy and is shown apart). */
 const DEBUG_CYCLES = Number(process.env.JR_BENCH_DEBUG_CYCLES ?? 3);
+/** Repeats within one vars/table run of its cheap measurements (bench/vars-worker.js's WARM). */
+const VARS_REPEATS = 5;
 
 type Result = { ms: number; cpuMs?: number; median?: number; min?: number; p95?: number; cellsPerSecond?: number; peakRssMb: number; protocol?: string };
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const widgetRows: string[] = [];
   const assistRows: string[] = [];
   const debugRows: string[] = [];
+  const varsRows: string[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
@@ -62,6 +65,10 @@ async function main(): Promise<void> {
       }
       if (workload === 'debug') {
         debugRows.push(...(await debugWorkload(baseUrl, server.token)));
+        continue;
+      }
+      if (workload === 'vars' || workload === 'table') {
+        varsRows.push(...(await (workload === 'vars' ? varsWorkload : tableWorkload)(baseUrl, server.token)));
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -113,9 +120,11 @@ async function main(): Promise<void> {
   }
   process.stderr.write('\n');
   console.log(`${stack.label}; IOPub rate limits off, ${REPS} runs each, medians; ${new Date().toISOString()}`);
-  console.log('| workload | measure | jupyter-remote | @jupyterlab/services | ours/theirs |');
-  console.log('|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  if (rows.length) {
+    console.log('| workload | measure | jupyter-remote | @jupyterlab/services | ours/theirs |');
+    console.log('|---|---|---|---|---|');
+    for (const r of rows) console.log(r);
+  }
   if (fileRows.length) {
     console.log(`\nServer files: ${FILE_MB} MB file, ${LIST_ENTRIES}-entry folder; ${REPS} runs each, medians`);
     console.log('| workload | measure | jupyter-remote | plain HTTP client | ours/plain |');
@@ -133,6 +142,12 @@ async function main(): Promise<void> {
     console.log('| workload | measure | jupyter-remote | plain `ws` client + pong | ours/plain | plain `ws` client, no pong |');
     console.log('|---|---|---|---|---|---|');
     for (const r of debugRows) console.log(r);
+  }
+  if (varsRows.length) {
+    console.log(`\nVariables view and data viewer (issue 26): VariableInspector from dist/core.js on loopback; ${REPS} runs each (a fresh process and kernel each), medians (within a run: medians of ${VARS_REPEATS} where cheap)`);
+    console.log('| workload | measure | jupyter-remote | printing the variables from a cell | ours/print |');
+    console.log('|---|---|---|---|---|');
+    for (const r of varsRows) console.log(r);
   }
   if (widgetRows.length) {
     console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
@@ -207,6 +222,81 @@ async function debugWorkload(baseUrl: string, token: string): Promise<string[]> 
     row('continue → cell done (execute_reply and idle)', (r) => r.continue),
     row('disconnect', (r) => r.disconnect),
     `| debug | protocol | ${results.ours[0].protocol} | ${results['plain-pong'][0].protocol} | | ${results.plain[0].protocol} |`,
+  ];
+}
+
+type VarsResult = {
+  subshells: boolean; idleFirst: number; idleVia: string; idleWarm: number; idleNewInspector: number; print: number; printChars: number;
+  busyFirst: number; busyVia: string; busyWarm: number; busyRefused?: number; idleExtra: string[]; busyExtra: string[];
+};
+type TableResult = {
+  gc: boolean; list: number; via: string; firstOnce: number; first: number; jump: number; sortNum: number; sortedPage: number; sortText: number;
+  pages: number; pageMedian: number; pageP95: number; rssBefore: number; rssGrowth: number; heapGrowth: number; peakRssGrowth: number;
+};
+
+/** Runs bench/vars-worker.js REPS times (each a fresh process, --expose-gc, on fresh kernels) and returns its JSON results. */
+async function varsRuns<T>(workload: 'vars' | 'table', baseUrl: string, token: string): Promise<T[]> {
+  const core = path.resolve('dist/core.js'); // the built client; dist/inspector.py beside it
+  const results: T[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', path.resolve('bench/vars-worker.js'), workload, baseUrl, token, core], { timeout: 600000 });
+    results.push(JSON.parse(stdout) as T);
+    process.stderr.write('.');
+  }
+  return results;
+}
+
+/**
+ * vars: the Variables view's first answer on a kernel of 200 variables (a new VariableInspector: its
+ * install, and on ipykernel 7 its subshell), idle and while `time.sleep(30)` runs, and warm ones, against
+ * a cell printing the same 200 variables' names, types and reprs (idle).
+ */
+async function varsWorkload(baseUrl: string, token: string): Promise<string[]> {
+  const results = await varsRuns<VarsResult>('vars', baseUrl, token);
+  const m = (f: (r: VarsResult) => number) => median(results.map(f));
+  const print = m((r) => r.print);
+  const first = results[0];
+  const busyHow = first.subshells ? `on a new subshell, via ${first.busyVia}` : `no subshells: allowObjectRepr, via ${first.busyVia} (inspectVariables, the objects' repr)`;
+  const rows = [
+    `| vars | 200 variables, idle: first list(), new inspector (install${first.subshells ? ' + subshell' : ''}, via ${first.idleVia}) | ${m((r) => r.idleFirst).toFixed(1)} ms | ${print.toFixed(1)} ms | ${(m((r) => r.idleFirst) / print).toFixed(2)}× |`,
+    `| vars | idle: warm list() (same inspector), median | ${m((r) => r.idleWarm).toFixed(1)} ms | ${print.toFixed(1)} ms | ${(m((r) => r.idleWarm) / print).toFixed(2)}× |`,
+    `| vars | idle: another new inspector, module already in the kernel | ${m((r) => r.idleNewInspector).toFixed(1)} ms | | |`,
+    `| vars | print cell: name, type, repr of each (${(first.printChars / 1024).toFixed(0)} KiB of output) | | ${print.toFixed(1)} ms | |`,
+  ];
+  if (!first.subshells) rows.push(`| vars | while a 30 s cell runs: list() refuses (KernelBusyError) after | ${m((r) => r.busyRefused ?? NaN).toFixed(1)} ms | | |`);
+  rows.push(
+    `| vars | while a 30 s cell runs: first list(), new inspector, ${busyHow} (target < 300 ms) | ${m((r) => r.busyFirst).toFixed(1)} ms | | |`,
+    `| vars | while a 30 s cell runs: warm list(), median | ${m((r) => r.busyWarm).toFixed(1)} ms | | |`,
+  );
+  const extra = (names: string[]) => (names.length ? names.map((n) => `'${n}'`).join(', ') : 'none');
+  rows.push(`| vars | listed besides the 200: idle ${extra(first.idleExtra)}; busy ${extra(first.busyExtra)} | | | |`);
+  return rows;
+}
+
+/**
+ * table: the data viewer's pages of a 1,000,000 × 10 DataFrame (sorted in the kernel), and the client's
+ * memory growth over many pages at random offsets (the extension host only forwards them).
+ */
+async function tableWorkload(baseUrl: string, token: string): Promise<string[]> {
+  const results = await varsRuns<TableResult>('table', baseUrl, token);
+  const m = (f: (r: TableResult) => number) => median(results.map(f));
+  const ms = (label: string, f: (r: TableResult) => number) => `| table | ${label} | ${m(f).toFixed(1)} ms | | |`;
+  const mb = (label: string, f: (r: TableResult) => number) => `| table | ${label} | ${m(f).toFixed(1)} MB | | |`;
+  const first = results[0];
+  return [
+    ms(`list() first, before the viewer opens (install, via ${first.via})`, (r) => r.list),
+    ms('1,000,000 × 10: first page, 100 rows, the viewer\'s first request', (r) => r.firstOnce),
+    ms('first page, 100 rows, median (target < 500 ms)', (r) => r.first),
+    ms('jump to row 900,000 (target < 500 ms)', (r) => r.jump),
+    ms('sort by an int64 column, first page (target < 2 s)', (r) => r.sortNum),
+    ms('… a page of the sorted view at row 500,000 (order cached)', (r) => r.sortedPage),
+    ms('sort by a text column, first page', (r) => r.sortText),
+    ms(`${first.pages} pages at random offsets (half sorted): per page, median`, (r) => r.pageMedian),
+    ms('… per page, p95', (r) => r.pageP95),
+    mb(`client RSS growth over the ${first.pages} pages${first.gc ? ', after gc' : ' (no gc)'} (target < 30 MB)`, (r) => r.rssGrowth),
+    mb('client heap growth, after gc', (r) => r.heapGrowth),
+    mb('client peak RSS growth during the pages', (r) => r.peakRssGrowth),
+    mb('client RSS before the pages', (r) => r.rssBefore),
   ];
 }
 
