@@ -65,6 +65,11 @@ export class VariableInspector {
     });
   }
 
+  /** A cell runs on the kernel now (ours or another client's): the list may change as it goes. */
+  get cellRunning(): boolean {
+    return this.kernel.isRunningCode;
+  }
+
   get hasSubshells(): boolean {
     return this.kernel.supportedFeatures.includes('kernel subshells');
   }
@@ -187,7 +192,8 @@ export class VariableInspector {
     const hiddenTypes = new Set(['module', 'function', 'builtin_function_or_method', 'type', 'method']);
     const variables: VariableSummary[] = [];
     for (const v of body.variables as { name?: unknown; type?: unknown; value?: unknown }[]) {
-      if (typeof v.name !== 'string') continue;
+      // debugpy's group headings ("special variables", "function variables") are not names.
+      if (typeof v.name !== 'string' || DEBUGPY_GROUPS.has(v.name)) continue;
       const type = typeof v.type === 'string' ? v.type : '';
       const kind = v.name.startsWith('_') || IPYTHON_NAMES.has(v.name) ? 'ipython' : hiddenTypes.has(type) ? (type === 'module' ? 'module' : type === 'type' ? 'class' : 'function') : 'data';
       if (!all && kind !== 'data') continue;
@@ -199,6 +205,7 @@ export class VariableInspector {
 }
 
 const IPYTHON_NAMES = new Set(['In', 'Out', 'exit', 'quit', 'get_ipython', 'open']);
+const DEBUGPY_GROUPS = new Set(['special variables', 'function variables', 'class variables', 'protected variables']);
 
 function cap(text: string, limit = PREVIEW_CAP): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
