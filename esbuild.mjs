@@ -81,6 +81,19 @@ const builds = [
     plugins: [inlineCss],
     logLevel: 'warning',
   },
+  // The Data Viewer's grid: a classic script for its webview (src/vscode/variables/data-viewer.ts loads it).
+  {
+    entryPoints: ['src/renderer/data-grid/data-grid.ts'],
+    outfile: 'dist/data-grid.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: production,
+    sourcemap: production ? false : 'inline',
+    sourcesContent: false,
+    logLevel: 'warning',
+  },
 ];
 
 // The variable inspector runs in the kernel: its Python source ships beside the bundles that send it.
