@@ -6,6 +6,7 @@ import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
 import { reportError } from './vscode/shared';
 import { registerTerminal } from './vscode/terminal';
+import { registerVariables } from './vscode/variables';
 import { registerWidgets, type WidgetBridge } from './vscode/widgets';
 
 /** The parts the extension-host tests look at. */
@@ -47,6 +48,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     });
 
     registerDebug(context, { ...sink, kernelToDebug: (notebook) => controllers.kernelToDebug(notebook) });
+    registerVariables(context, {
+      ...sink,
+      variablesOf: (notebook) => controllers.variablesOf(notebook),
+      statusOf: (notebook) => controllers.statusOf(notebook),
+      onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
+      showResources: (text) => servers.statusBar.showKernelDetail(text),
+    });
     context.subscriptions.push({ dispose: () => servers.closeSessions() });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);

@@ -429,6 +429,11 @@ export class Workbench {
     return (await this.notebook.locator('.code-cell-row').nth(index).locator('.cell-statusbar-container').innerText().catch(() => '')).trim();
   }
 
+  /** The cell runs now (its status shows the spinning executing icon). */
+  async cellRunning(index: number): Promise<boolean> {
+    return (await this.notebook.locator('.code-cell-row').nth(index).locator('.codicon-notebook-state-executing').count()) > 0;
+  }
+
   /** Opens the menu of a cell's run button (the chevron beside it) and picks an entry (Debug Cell, Run by Line). */
   async cellRunMenu(index: number | 'last', entry: string): Promise<void> {
     await this.revealCell(index);
@@ -534,6 +539,27 @@ export class Workbench {
   /** The rows of the Run and Debug view's Variables section shown now ("i = 0", "Locals", …). */
   async debugVariables(): Promise<string[]> {
     return (await this.page.locator('.debug-variables .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Jupyter Remote's Variables view (in the panel): its tree. */
+  get variablesView(): Locator {
+    return this.page.locator('.part.panel .pane').filter({ has: this.page.locator('.pane-header', { hasText: /Variables/i }) }).first();
+  }
+
+  /** The Variables view's rows shown now: each row's name and its line under it ("scores", "dict · 2 · {'ann': 3…}"). */
+  async remoteVariables(): Promise<{ name: string; description: string }[]> {
+    return this.variablesView.locator('.monaco-list-row').evaluateAll((rows) =>
+      rows.map((row) => {
+        const name = (row.querySelector('.label-name')?.textContent ?? '').trim();
+        const text = (row.textContent ?? '').replace(/\s+/g, ' ').trim();
+        return { name, description: text.startsWith(name) ? text.slice(name.length).trim() : text };
+      }),
+    );
+  }
+
+  /** The line at the top of the Variables view (the kernel's resources, or why the list is as it is). */
+  async remoteVariablesMessage(): Promise<string> {
+    return (await this.variablesView.locator('.message').first().innerText({ timeout: 1000 }).catch(() => '')).trim();
   }
 
   /** The floating debug toolbar (Continue, Step Over, …), shown while a debug session runs. */

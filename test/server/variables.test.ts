@@ -240,6 +240,9 @@ boxed = [slow, broken]
     }
     const answeredMs = performance.now() - t0;
     assert.ok(conn.isRunningCode, 'the cell still runs');
+    assert.ok(await inspector.usage());
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the control request's idle has come
+    assert.equal(conn.status, 'busy', "the kernel's status stays busy: our requests' busy and idle are not the cell's");
     await execution.done;
     assert.deepEqual(outputs.toJSON().map((o) => (o as { text?: string }).text).join(''), 'start\nend\n');
     console.log(`      (answered in ${answeredMs.toFixed(0)} ms while the cell slept)`);

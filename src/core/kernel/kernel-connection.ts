@@ -50,6 +50,12 @@ export class KernelConnection {
   private readonly codeRunning = new Set<string>();
   /** Requests sent on a subshell: their status messages say nothing of the main shell. */
   private readonly subshellRequests = new Set<string>();
+  /**
+   * Our requests on the control channel (usage, debug, subshells…), until their idle: the kernel
+   * publishes a busy and an idle for each, which say nothing of a cell. Their busy is not the kernel's,
+   * nor is their idle while a cell runs (it showed the kernel idle mid-cell, and at a breakpoint).
+   */
+  private readonly controlRequests = new Set<string>();
   private statusValue: KernelStatus = 'connecting';
   private readonly executions = new Map<string, Execution>();
   private readonly replies = new Map<string, ReplyWaiter>();
@@ -241,6 +247,11 @@ export class KernelConnection {
       const id = msg.header.msg_id;
       this.subshellRequests.add(id);
       setTimeout(() => this.subshellRequests.delete(id), 60000).unref(); // its idle lost: not kept for ever
+    }
+    if (channel === 'control') {
+      const id = msg.header.msg_id;
+      this.controlRequests.add(id);
+      setTimeout(() => this.controlRequests.delete(id), 60000).unref(); // its idle lost: not kept for ever
     }
     this.sent.add(msg.header.msg_id);
     let timer: NodeJS.Timeout | undefined;
@@ -462,7 +473,10 @@ export class KernelConnection {
     if (msg.channel === 'iopub') {
       const onSubshell = !!parentId && this.subshellRequests.has(parentId);
       if (onSubshell && state === 'idle') this.subshellRequests.delete(parentId);
-      if (state && !onSubshell) this.onKernelState(state, parentId, msg.parent_header?.msg_type);
+      const onControl = !!parentId && this.controlRequests.has(parentId);
+      if (onControl && state === 'idle') this.controlRequests.delete(parentId);
+      const notTheKernels = onSubshell || (onControl && (state === 'busy' || (state === 'idle' && this.isRunningCode)));
+      if (state && !notTheKernels) this.onKernelState(state, parentId, msg.parent_header?.msg_type);
       if (type === 'shutdown_reply' && msg.content.restart === true) {
         this.failAll(new ExecutionFailedError('The kernel was restarted before this cell finished.', 'restarted'));
       }

@@ -11,6 +11,7 @@ import { Logger } from '../../core/util/logger';
 import { CellRuns, notebookName } from './cell-runs';
 import { KernelMemory } from './kernel-memory';
 import { localSessionPath } from './session-path';
+import type { VariableInspector } from '../../core/variables';
 import type { WidgetModels } from '../../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
 import { SERVER_FS_SCHEME, sessionPathOnServer } from '../files';
@@ -112,6 +113,12 @@ export class KernelControllers implements vscode.Disposable {
   assistOf(notebook: vscode.NotebookDocument): KernelAssist | undefined {
     const kernel = this.notebooks.get(notebook)?.started;
     return kernel && !kernel.isClosed ? kernel.assist : undefined;
+  }
+
+  /** The variables of the notebook's running kernel (undefined before it starts: looking never starts one). */
+  variablesOf(notebook: vscode.NotebookDocument): VariableInspector | undefined {
+    const kernel = this.notebooks.get(notebook)?.started;
+    return kernel && !kernel.isClosed ? kernel.variables : undefined;
   }
 
   /** The open notebook running on this kernel here, if any. */

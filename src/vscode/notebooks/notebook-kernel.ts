@@ -2,6 +2,7 @@ import { createSession, deleteSession, shutdownKernel, startKernel } from '../..
 import { HttpSession } from '../../core/http';
 import { KernelAssist, KernelConnection, NotebookOutputs } from '../../core/kernel';
 import type { KernelStatus } from '../../core/kernel';
+import { VariableInspector } from '../../core/variables';
 import { WidgetModels } from '../../core/widgets';
 import { Logger } from '../../core/util/logger';
 
@@ -33,6 +34,8 @@ export class NotebookKernel {
   readonly widgets: WidgetModels;
   /** Completions and docs from the kernel. */
   readonly assist: KernelAssist;
+  /** Its variables, tables and resources, looked at without getting in the way of its cells. */
+  readonly variables: VariableInspector;
   private closed = false;
 
   private constructor(
@@ -47,6 +50,7 @@ export class NotebookKernel {
     this.widgets = new WidgetModels(connection);
     this.assist = new KernelAssist(connection);
     this.assist.warmUp();
+    this.variables = new VariableInspector(connection);
   }
 
   static async start(options: NotebookKernelOptions): Promise<NotebookKernel> {
@@ -108,6 +112,7 @@ export class NotebookKernel {
     this.closed = true;
     this.widgets.dispose();
     this.assist.dispose();
+    this.variables.dispose();
     await this.connection.detach();
     if (shutdown) await NotebookKernel.end(this.httpSession, this.kernelId, this.serverSessionId);
   }

@@ -14,6 +14,8 @@ export class ServerStatusBar implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private visible = false;
   private kernels = NO_NOTEBOOK_KERNELS;
+  /** A line about the kernel in front (its resources), added to the tooltip. */
+  private kernelDetail: string | undefined;
 
   constructor(
     private readonly store: ServerStore,
@@ -35,6 +37,13 @@ export class ServerStatusBar implements vscode.Disposable {
     this.update();
   }
 
+  /** Adds a line about the kernel of the notebook in front to the tooltip (its resources), or none. */
+  showKernelDetail(text: string | undefined): void {
+    if (text === this.kernelDetail) return;
+    this.kernelDetail = text;
+    this.update();
+  }
+
   /** Runs on every kernel status change (twice a cell): one read of the server list. */
   update(): void {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
@@ -49,14 +58,14 @@ export class ServerStatusBar implements vscode.Disposable {
     const status = this.connections.status(record.id);
     const view = statusBarText(record.name, status.state, kernel, status.message, status.identity, onNotebook && this.kernels.kernelFolderOf(onNotebook));
     this.item.text = view.text;
-    this.item.tooltip = view.tooltip;
+    this.item.tooltip = kernel && this.kernelDetail ? `${view.tooltip}\n${this.kernelDetail}` : view.tooltip;
     this.item.backgroundColor = view.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 
   /** For tests: what a person sees. */
-  get shown(): { text: string; visible: boolean } {
-    return { text: this.item.text, visible: this.visible };
+  get shown(): { text: string; tooltip: string; visible: boolean } {
+    return { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : '', visible: this.visible };
   }
 
   dispose(): void {

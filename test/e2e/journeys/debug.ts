@@ -6,35 +6,10 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { until } from '../workbench';
-import { Journey, notebookJson, Steps, World } from './world';
+import { Journey, notebookJson, openFromExplorer, openLocalNotebook, Steps, World } from './world';
 
 /** Seconds since `from`, for the notes. */
 const since = (from: number) => `${((performance.now() - from) / 1000).toFixed(1)} s`;
-
-/** Writes a notebook of code cells into the local workspace folder, opens it and picks Python 3 on Lab Today. */
-async function openLocalNotebook(world: World, t: Steps, name: string, cells: string[]): Promise<void> {
-  const { wb } = world;
-  writeFileSync(path.join(world.workspace, name), notebookJson(cells));
-  t.step(`open ${name} from the Explorer, pick Python 3 on Lab Today`);
-  // From the Explorer: it shows the new file as soon as it is written, where Quick Open may still search
-  // the workspace as it was when it last looked.
-  await openFromExplorer(world, name);
-  await wb.selectKernel(/^Python 3/, 'Lab Today');
-}
-
-/** Opens a notebook by a double click on its row in the Explorer (unfolding `root` first when given), and waits for its cells. */
-async function openFromExplorer(world: World, name: string, root?: string): Promise<void> {
-  const { wb } = world;
-  await wb.showExplorer();
-  await until(`${name} in the Explorer`, async () => {
-    const folded = wb.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]').filter({ hasText: root ?? /^$/ });
-    if (root && (await folded.count())) await folded.first().click({ timeout: 2000 }).catch(() => undefined);
-    return (await wb.explorerRows()).some((r) => r.label === name);
-  }, 30000, 250);
-  await wb.explorerRow(name).dblclick();
-  await until(`the ${name} tab in front`, async () => (await wb.activeTab()) === name, 30000, 50);
-  await wb.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
-}
 
 /** The cell's editor. */
 function cellEditor(world: World, index: number): Locator {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { CodeServer } from '../../../scripts/code-server.mjs';
 import { makeSelfSignedCert } from '../../server/fixtures/certs';
 import { listServers, RunningJupyter, startJupyter } from '../../server/fixtures/jupyter';
-import type { Workbench } from '../workbench';
+import { until, type Workbench } from '../workbench';
 
 /** What a journey reports as it goes: the step it is at, and figures worth keeping. */
 export interface Steps {
@@ -172,4 +172,29 @@ export class World {
 
 export async function runAll(world: World): Promise<void> {
   await world.wb.runCommand('Notebook: Run All');
+}
+
+/** Writes a notebook of code cells into the local workspace folder, opens it and picks Python 3 on Lab Today. */
+export async function openLocalNotebook(world: World, t: Steps, name: string, cells: string[]): Promise<void> {
+  const { wb } = world;
+  writeFileSync(path.join(world.workspace, name), notebookJson(cells));
+  t.step(`open ${name} from the Explorer, pick Python 3 on Lab Today`);
+  // From the Explorer: it shows the new file as soon as it is written, where Quick Open may still search
+  // the workspace as it was when it last looked.
+  await openFromExplorer(world, name);
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+}
+
+/** Opens a notebook by a double click on its row in the Explorer (unfolding `root` first when given), and waits for its cells. */
+export async function openFromExplorer(world: World, name: string, root?: string): Promise<void> {
+  const { wb } = world;
+  await wb.showExplorer();
+  await until(`${name} in the Explorer`, async () => {
+    const folded = wb.page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="false"]').filter({ hasText: root ?? /^$/ });
+    if (root && (await folded.count())) await folded.first().click({ timeout: 2000 }).catch(() => undefined);
+    return (await wb.explorerRows()).some((r) => r.label === name);
+  }, 30000, 250);
+  await wb.explorerRow(name).dblclick();
+  await until(`the ${name} tab in front`, async () => (await wb.activeTab()) === name, 30000, 50);
+  await wb.notebook.locator('.code-cell-row').first().waitFor({ state: 'visible', timeout: 30000 });
 }
