@@ -1,7 +1,7 @@
 // Drives code-server's workbench the way a person does: the command palette, quick picks, input boxes,
 // modal dialogs, the status bar, the notebook editor and its outputs (shared/E2E.md). Every wait is on
 // what the screen shows, with a bounded time.
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -560,6 +560,24 @@ export class Workbench {
   /** The line at the top of the Variables view (the kernel's resources, or why the list is as it is). */
   async remoteVariablesMessage(): Promise<string> {
     return (await this.variablesView.locator('.message').first().innerText({ timeout: 1000 }).catch(() => '')).trim();
+  }
+
+  /** The Data Viewer's grid: the webview frame (two iframes deep) that has one, once it is there. */
+  async dataGrid(timeoutMs = 20000): Promise<Frame> {
+    return until('the Data Viewer grid', async () => {
+      for (const frame of this.page.frames()) {
+        if ((await frame.locator('.jr-grid').count().catch(() => 0)) > 0) return frame;
+      }
+      return undefined;
+    }, timeoutMs, 100);
+  }
+
+  /** The grid's rows drawn now with data, in position order: [position, index label, ...cells]. */
+  async gridRows(grid: Frame): Promise<string[][]> {
+    const rows = await grid.locator('.jr-grid-row:not(.jr-grid-loading)').evaluateAll((els) =>
+      els.map((row) => [row.getAttribute('data-row') ?? '', ...[...row.querySelectorAll('.jr-grid-cell')].map((c) => (c.textContent ?? '').trim())]),
+    );
+    return rows.sort((a, b) => Number(a[0]) - Number(b[0]));
   }
 
   /** The floating debug toolbar (Continue, Step Over, …), shown while a debug session runs. */

@@ -83,7 +83,8 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
     if (view.visible) showMessage();
   };
   const follow = () => {
-    const next = front();
+    // Another editor in front (a Data Viewer, a file) leaves the view on the notebook it showed.
+    const next = front() ?? (notebook && !notebook.isClosed ? notebook : undefined);
     if (next === notebook) return;
     notebook = next;
     resources = undefined;

@@ -14,6 +14,7 @@
 //   10 token-url-today            servers       22 debug-server-file          debug
 //   11 rich-outputs-today         notebooks     23 debug-interrupt            debug
 //   12 server-folder              files         24 variables-while-running    variables
+//                                               25 data-viewer                variables
 //
 // A new journey takes the next number, whatever its capability.
 import { debugJourneys } from './debug';
