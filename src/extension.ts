@@ -6,7 +6,7 @@ import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
 import { reportError } from './vscode/shared';
 import { registerTerminal } from './vscode/terminal';
-import { registerVariables } from './vscode/variables';
+import { registerVariables, type VariablesShown } from './vscode/variables';
 import { registerWidgets, type WidgetBridge } from './vscode/widgets';
 
 /** The parts the extension-host tests look at. */
@@ -17,6 +17,7 @@ export interface ExtensionApi {
   statusBar: ServerStatusBar;
   fileSystem: ServerFileSystem;
   widgets: WidgetBridge;
+  variables: { shown(): VariablesShown };
 }
 
 /**
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     });
 
     registerDebug(context, { ...sink, kernelToDebug: (notebook) => controllers.kernelToDebug(notebook) });
-    registerVariables(context, {
+    const variables = registerVariables(context, {
       ...sink,
       variablesOf: (notebook) => controllers.variablesOf(notebook),
       statusOf: (notebook) => controllers.statusOf(notebook),
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push({ dispose: () => servers.closeSessions() });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);
-    return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets };
+    return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets, variables };
   } catch (e) {
     reportError(sink, 'Jupyter Remote could not start', e);
     return undefined;

@@ -17,6 +17,12 @@ const SHOW_ALL_KEY = 'jupyterRemote.variables.showingAll';
  */
 const EVERY_MS = 3000;
 
+/** What the Variables view shows now (for the extension-host tests). */
+export interface VariablesShown {
+  names: string[];
+  message: string | undefined;
+}
+
 export interface VariablesDeps extends ErrorSink {
   /** The variables of the notebook's running kernel (never starts one). */
   variablesOf: (notebook: vscode.NotebookDocument) => VariableInspector | undefined;
@@ -32,7 +38,7 @@ export interface VariablesDeps extends ErrorSink {
  * notebook in front, refreshed when a cell ends and every few seconds while one runs; the Data Viewer
  * for tables; the kernel's resources at the top of the view and in the status bar's tooltip.
  */
-export function registerVariables(context: vscode.ExtensionContext, deps: VariablesDeps): void {
+export function registerVariables(context: vscode.ExtensionContext, deps: VariablesDeps): { shown(): VariablesShown } {
   const tree = new VariablesTree();
   const view = vscode.window.createTreeView<VariableNode | MoreNode>(VARIABLES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   let showAll = false;
@@ -167,4 +173,5 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
     registerGuarded(deps, 'jupyterRemote.openInDataViewer', 'Could not open the Data Viewer', openInDataViewer),
   );
   follow();
+  return { shown: () => ({ names: tree.names, message: view.message }) };
 }

@@ -82,6 +82,11 @@ export class VariablesTree implements vscode.TreeDataProvider<TreeNode> {
     return this.inspector;
   }
 
+  /** The names listed now. */
+  get names(): string[] {
+    return this.roots.map((r) => r.summary.name);
+  }
+
   get isEmpty(): boolean {
     return this.roots.length === 0;
   }

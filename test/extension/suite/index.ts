@@ -9,6 +9,7 @@ import { fileTests } from './files.test';
 import { notebookTests } from './notebooks.test';
 import { serverConnectTests, serverRemovalTests } from './servers.test';
 import { activation } from './shared';
+import { variablesTests } from './variables.test';
 import { widgetTests } from './widgets.test';
 
 describe('Jupyter Remote inside VS Code', function () {
@@ -17,6 +18,7 @@ describe('Jupyter Remote inside VS Code', function () {
   fileTests();
   notebookTests();
   debugTests();
+  variablesTests();
   describe('widgets', widgetTests);
   serverRemovalTests();
 });
