@@ -159,10 +159,19 @@ boxed = [slow, broken]
     await run('del slow, broken, boxed, Slow, Broken, calls');
   });
 
-  it("leaves the person's names alone: the inspector is a module of its own", async () => {
+  it("leaves the person's names alone, and runs none of a cell's machinery: post_execute hooks (matplotlib's figure flush) do not run for its requests", async () => {
     await inspector.list();
-    const out = await run("print(sorted(k for k in globals() if 'inspector' in k or k in ('sys', 'types')))");
+    await run("hook_calls = []\nget_ipython().events.register('post_execute', lambda: hook_calls.append(1))");
+    const before = await run('print(len(hook_calls))');
+    for (let i = 0; i < 5; i++) await inspector.list();
+    await inspector.children(['config'], 0, 10);
+    await inspector.table(['frame'], {}, 0, 10);
+    const after = await run('print(len(hook_calls))');
+    const count = (out: string) => Number(/"(\d+)\\n"/.exec(out)?.[1]);
+    assert.equal(count(after) - count(before), 1, `only the cell that printed ran the hook (before: ${before}, after: ${after})`);
+    const out = await run("print(sorted(k for k in globals() if 'inspector' in k or k in ('sys', 'types', 'itertools')))");
     assert.match(out, /\[\]/);
+    await run("get_ipython().events.callbacks['post_execute'].pop()\ndel hook_calls");
   });
 
   it('pages a 1,000,000 × 10 DataFrame: the first page, a jump to row 900,000, sort and filter, all in the kernel', async () => {
@@ -198,7 +207,14 @@ boxed = [slow, broken]
     assert.deepEqual([g.columns.map((c) => c.dtype), g.index, g.rows[0]], [['float64', 'float64', 'float64', 'float64'], [2, 1, 0], [8, 9, 10, 11]]);
     const r = await inspector.table(['records'], { filter: { column: 0, op: 'contains', value: 'berg' } }, 0, 10);
     assert.deepEqual([r.columns.map((c) => [c.name, c.numeric]), r.rows], [[['city', false], ['people', true]], [['Bergen', 290000]]]);
-    await assert.rejects(inspector.table(['n'], {}, 0, 10), /cannot be shown as a table/);
+    await assert.rejects(inspector.table(['n'], {}, 0, 10), /^VariableInspectorError: A int cannot be shown as a table\.$/);
+    const none = await inspector.table(['grid'], { filter: { column: 0, op: '>', value: '1e9' } }, 0, 10);
+    assert.deepEqual([none.total, none.rows], [0, []], 'a filter that keeps nothing is an empty page');
+    await assert.rejects(inspector.table(['grid'], { filter: { column: 0, op: '>', value: 'ten' } }, 0, 10), /"ten" is not a number/);
+    await run("nullable = pd.DataFrame({'v': pd.array([3, None, 1], dtype='Int64')})");
+    const nulls = await inspector.table(['nullable'], { sort: { column: 0, ascending: true }, filter: { column: 0, op: '>=', value: '1' } }, 0, 10);
+    assert.deepEqual([nulls.total, nulls.rows], [2, [[1], [3]]], 'a nullable column sorts and filters, its missing value left out');
+    await run('del nullable');
   });
 
   it('shows a polars DataFrame as a table, sorted and filtered (today\'s stack; Debian has no polars)', async function () {

@@ -143,6 +143,12 @@ export class KernelConnection {
     return Array.isArray(features) ? features.filter((f): f is string => typeof f === 'string') : [];
   }
 
+  /** The kernel's language (kernel_info's `language_info.name`: `python`), if it said. */
+  get languageName(): string | undefined {
+    const name = (this.kernelInfo?.language_info as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' ? name : undefined;
+  }
+
   /** The negotiated wire format. */
   get protocol(): WireFormat | undefined {
     return this.link.protocol;
@@ -242,12 +248,7 @@ export class KernelConnection {
   request(channel: Channel, msgType: string, content: Record<string, unknown>, timeoutMs = 30000, options: { subshellId?: string; signal?: AbortSignal } = {}): Promise<KernelMessage> {
     this.assertUsable();
     const msg = makeMessage(channel, msgType, content, this.sessionId);
-    if (options.subshellId) {
-      (msg.header as unknown as Record<string, unknown>).subshell_id = options.subshellId;
-      const id = msg.header.msg_id;
-      this.subshellRequests.add(id);
-      setTimeout(() => this.subshellRequests.delete(id), 60000).unref(); // its idle lost: not kept for ever
-    }
+    if (options.subshellId) this.markSubshell(msg, options.subshellId);
     if (channel === 'control') {
       const id = msg.header.msg_id;
       this.controlRequests.add(id);
@@ -281,10 +282,14 @@ export class KernelConnection {
     this.outputClaim = claim;
   }
 
-  /** Sends a raw message (comm_open, comm_msg …) under this connection's session. */
-  sendMessage(channel: Channel, msgType: string, content: Record<string, unknown>, buffers: Buffer[] = [], metadata?: Record<string, unknown>): string {
+  /**
+   * Sends a raw message (comm_open, comm_msg …) under this connection's session; `subshellId`: on that
+   * kernel subshell (its busy and idle are then not the kernel's, as for `request`).
+   */
+  sendMessage(channel: Channel, msgType: string, content: Record<string, unknown>, buffers: Buffer[] = [], metadata?: Record<string, unknown>, subshellId?: string): string {
     this.assertUsable();
     const msg = makeMessage(channel, msgType, content, this.sessionId, { buffers, metadata });
+    if (subshellId) this.markSubshell(msg, subshellId);
     this.send(msg);
     return msg.header.msg_id;
   }
@@ -349,6 +354,14 @@ export class KernelConnection {
     this.statusEmitter.dispose();
     this.iopubEmitter.dispose();
     this.reconnectEmitter.dispose();
+  }
+
+  /** Addresses a message to a kernel subshell, and keeps its busy and idle from being taken for the kernel's. */
+  private markSubshell(msg: KernelMessage, subshellId: string): void {
+    (msg.header as unknown as Record<string, unknown>).subshell_id = subshellId;
+    const id = msg.header.msg_id;
+    this.subshellRequests.add(id);
+    setTimeout(() => this.subshellRequests.delete(id), 60000).unref(); // its idle lost: not kept for ever
   }
 
   private assertUsable(): void {

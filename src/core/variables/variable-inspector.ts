@@ -1,35 +1,17 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { JupyterError, TimeoutError } from '../http';
+import { TimeoutError } from '../http';
 import type { KernelConnection } from '../kernel';
+import { InspectorChannel, VariableInspectorError } from './inspector-channel';
 import type { KernelUsage, TablePage, TableQuery, VariableList, VariablePath, VariableSummary } from './types';
+
+export { VariableInspectorError } from './inspector-channel';
 
 /** Every request's time limit: a kernel that does not answer in time gets no second wait. */
 const DEADLINE_MS = 5000;
+/** A table's page may sort a million rows first. */
+const TABLE_DEADLINE_MS = 30000;
 /** On a kernel without subshells that seems idle: how long the main shell may take before we take it for busy. */
 const SHELL_DEADLINE_MS = 1500;
 const PREVIEW_CAP = 120;
-
-/** inspector.py, read once: beside this file in the source tree, beside the bundle in dist/ (esbuild.mjs copies it there). */
-let inspectorSource: string | undefined;
-function source(): string {
-  try {
-    inspectorSource ??= readFileSync(path.join(__dirname, 'inspector.py'), 'utf8');
-  } catch {
-    throw new VariableInspectorError('The variable inspector (inspector.py) is missing from this installation: reinstall Jupyter Remote.');
-  }
-  return inspectorSource;
-}
-
-/** The module name the inspector is installed under in the kernel: a new version of it installs anew. */
-function moduleName(): string {
-  return `_jupyter_remote_inspector_${createHash('sha256').update(source()).digest('hex').slice(0, 12)}`;
-}
-
-export class VariableInspectorError extends JupyterError {
-  override readonly name: string = 'VariableInspectorError';
-}
 
 /** The kernel runs a cell and has no subshells: only inspectVariables could answer now (see VariableInspector). */
 export class KernelBusyError extends VariableInspectorError {
@@ -41,28 +23,19 @@ export class KernelBusyError extends VariableInspectorError {
 
 /**
  * Looks inside a kernel without getting in its way: the kernel's variables, the items inside one, a
- * page of a table, and the kernel's resources. It runs inspector.py in the kernel (installed once as a
- * module of its own, never into the person's names), which describes values without calling their own
- * code. Where the requests go:
+ * page of a table, and the kernel's resources. It asks inspector.py in the kernel (see InspectorChannel),
+ * which describes values without calling their own code. Where the requests go:
  * - a kernel with subshells (ipykernel 7): our own subshell, which answers while a cell runs;
- * - otherwise, while no code runs: the main shell (a silent request, no history, no execution count);
+ * - otherwise, while no code runs: the main shell (a comm message: no history, no execution count);
  * - otherwise (ipykernel 6 while a cell runs): only the list, and only when the caller accepts it, from
  *   `inspectVariables` on the control channel, which builds each value with the object's own repr on
  *   the kernel's control thread (debugpy's safe repr, capped, but the object's code all the same).
  */
 export class VariableInspector {
-  private subshell: Promise<string | undefined> | undefined;
-  private installed = false;
-  private readonly statusSubscription: { dispose(): void };
+  private readonly channel: InspectorChannel;
 
   constructor(private readonly kernel: KernelConnection) {
-    this.statusSubscription = kernel.onStatus((status) => {
-      if (status === 'restarting' || status === 'starting') {
-        // A restarted kernel has neither our subshell nor our module.
-        this.subshell = undefined;
-        this.installed = false;
-      }
-    });
+    this.channel = new InspectorChannel(kernel);
   }
 
   /** A cell runs on the kernel now (ours or another client's): the list may change as it goes. */
@@ -85,7 +58,7 @@ export class VariableInspector {
     if (channel !== 'control') {
       try {
         // A kernel without subshells that seems idle may run another client's cell: not waited for long.
-        const answer = await this.call<Omit<VariableList, 'via'>>(request, options.signal, channel === 'shell' ? SHELL_DEADLINE_MS : DEADLINE_MS);
+        const answer = await this.call<Omit<VariableList, 'via'>>(request, options.signal, channel === 'shell' ? SHELL_DEADLINE_MS : DEADLINE_MS, channel === 'shell');
         return { ...answer, via: channel };
       } catch (e) {
         if (!(e instanceof KernelBusyError)) throw e;
@@ -102,12 +75,14 @@ export class VariableInspector {
 
   /** One page of a table, after the query's filter and sort (run in the kernel). `generation`: a new one sorts anew. */
   table(at: VariablePath, query: TableQuery, start: number, count: number, signal?: AbortSignal, generation = 0): Promise<TablePage> {
-    return this.call({ op: 'table', path: at, query: { ...query, generation }, start, count }, signal, 30000);
+    return this.call({ op: 'table', path: at, query: { ...query, generation }, start, count }, signal, TABLE_DEADLINE_MS);
   }
 
   /** The kernel's CPU and memory, and the host's (usage_request); undefined when the kernel does not say. */
   async usage(signal?: AbortSignal): Promise<KernelUsage | undefined> {
-    const reply = await this.kernel.request('control', 'usage_request', {}, 2000, { signal }).catch(() => undefined);
+    const reply = await Promise.resolve()
+      .then(() => this.kernel.request('control', 'usage_request', {}, 2000, { signal }))
+      .catch(() => undefined); // a closed or given-up connection throws at once: no figures, not an error
     const c = reply?.content as Record<string, unknown> | undefined;
     if (!c || c.status === 'error') return undefined;
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -123,11 +98,9 @@ export class VariableInspector {
     return Object.values(usage).some((v) => v !== undefined) ? usage : undefined;
   }
 
+  /** Closes our comm and subshell in the kernel (at once: the connection usually closes right after). */
   dispose(): void {
-    this.statusSubscription.dispose();
-    void this.subshell?.then((id) => {
-      if (id && this.kernel.status !== 'closed' && !this.kernel.isRunningCode) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: id }, 2000).catch(() => undefined);
-    });
+    this.channel.dispose();
   }
 
   /** Where a request would go now (see the class). */
@@ -138,50 +111,21 @@ export class VariableInspector {
     return busy ? 'control' : 'shell';
   }
 
-  /** Runs one inspector request in the kernel (installing the inspector first where needed) and returns its answer. */
-  private async call<T>(request: Record<string, unknown>, signal?: AbortSignal, deadlineMs = DEADLINE_MS): Promise<T> {
+  /**
+   * One request to the inspector in the kernel, and its answer. `timeoutMeansBusy`: on the main shell, no
+   * answer in time means another client's cell holds it (KernelBusyError).
+   */
+  private async call<T>(request: Record<string, unknown>, signal?: AbortSignal, deadlineMs = DEADLINE_MS, timeoutMeansBusy = false): Promise<T> {
     const channel = this.channelNow();
     if (channel === 'control') throw new KernelBusyError();
-    const subshellId = channel === 'subshell' ? await this.subshellId() : undefined;
-    if (channel === 'subshell' && !subshellId) throw new VariableInspectorError('The kernel did not make a subshell to look into it from.');
-    const name = moduleName();
-    const expression = `__import__('sys').modules[${JSON.stringify(name)}].run(${JSON.stringify(JSON.stringify(request))})`;
-    for (let attempt = 0; ; attempt++) {
-      // The code installs the inspector as its own module when it is not there; it binds no name of the person's.
-      const code = this.installed ? '' : `__import__('sys').modules.get(${JSON.stringify(name)}) or (lambda m: (exec(${JSON.stringify(source())}, m.__dict__), __import__('sys').modules.__setitem__(${JSON.stringify(name)}, m)))(__import__('types').ModuleType(${JSON.stringify(name)}))`;
-      const reply = await this.kernel
-        .request('shell', 'execute_request', { code, silent: true, store_history: false, user_expressions: { r: expression }, allow_stdin: false, stop_on_error: false }, deadlineMs, { subshellId, signal })
-        .catch((e: unknown) => {
-          if (e instanceof TimeoutError && channel === 'shell') throw new KernelBusyError();
-          throw e;
-        });
-      const content = reply.content as { status?: string; evalue?: string; ename?: string; user_expressions?: Record<string, { status?: string; ename?: string; evalue?: string; data?: Record<string, unknown> }> };
-      if (content.status !== 'ok') throw new VariableInspectorError(`The kernel could not run the variable inspector: ${content.ename ?? 'error'}: ${cap(content.evalue ?? '')}`);
-      const result = content.user_expressions?.r;
-      if (result?.status !== 'ok') {
-        if (attempt === 0 && this.installed && result?.ename === 'KeyError') {
-          this.installed = false; // the kernel restarted without our noticing: install again
-          continue;
-        }
-        throw new VariableInspectorError(`The variable inspector failed in the kernel: ${result?.ename ?? 'no answer'}: ${cap(result?.evalue ?? '')}`);
-      }
-      this.installed = true;
-      const text = result.data?.['text/plain'];
-      const answer = typeof text === 'string' ? (JSON.parse(text) as { ok?: T; error?: string }) : {};
-      if (answer.error !== undefined || answer.ok === undefined) throw new VariableInspectorError(answer.error ?? 'The variable inspector gave no answer.');
-      return answer.ok;
-    }
-  }
-
-  private subshellId(): Promise<string | undefined> {
-    this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
-      (reply) => (typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
-      () => {
-        this.subshell = undefined; // asked again next time
-        return undefined;
-      },
-    );
-    return this.subshell;
+    const language = this.kernel.languageName;
+    if (language && language !== 'python') throw new VariableInspectorError(`Variables can be looked at in Python kernels; this one runs ${language}.`);
+    const text = await this.channel.ask(request, channel === 'subshell', deadlineMs, signal).catch((e: unknown) => {
+      throw e instanceof TimeoutError && timeoutMeansBusy ? new KernelBusyError() : e;
+    });
+    const answer = JSON.parse(text) as { ok?: T; error?: string };
+    if (answer.ok === undefined) throw new VariableInspectorError(answer.error ?? 'The variable inspector gave no answer.');
+    return answer.ok;
   }
 
   /** The list from `inspectVariables` (ipykernel 6 while a cell runs): names, types and debugpy's capped repr. */

@@ -3,17 +3,17 @@ import { JupyterError } from '../../core/http';
 import type { KernelStatus } from '../../core/kernel';
 import type { VariableInspector } from '../../core/variables';
 import { NOTEBOOK_TYPE, registerGuarded, type ErrorSink } from '../shared';
-import { openDataViewer, type DataViewer } from './data-viewer';
+import { DataViewers } from './data-viewers';
 import { resourceText } from './resource-text';
-import { MoreNode, VariableNode, VariablesTree } from './variables-tree';
+import { MoreNode, VariableNode, VariablesTree, type TreeNode } from './variables-tree';
 
 export const VARIABLES_VIEW = 'jupyterRemote.variables';
 /** True while the view lists modules, functions, classes and IPython's names too. */
 const SHOW_ALL_KEY = 'jupyterRemote.variables.showingAll';
 /**
- * How often the kernel's resources are fetched while a notebook of ours is in front and the window has
- * focus (for the view's top and the status bar's tooltip), and the list while a cell runs and the view
- * is visible.
+ * How often the kernel's resources are fetched while a notebook of ours is in front, the window has focus
+ * and no cell runs (for the view's top and the status bar's tooltip), and the list while a cell runs and
+ * the view is visible.
  */
 const EVERY_MS = 3000;
 
@@ -40,15 +40,14 @@ export interface VariablesDeps extends ErrorSink {
  */
 export function registerVariables(context: vscode.ExtensionContext, deps: VariablesDeps): { shown(): VariablesShown } {
   const tree = new VariablesTree();
-  const view = vscode.window.createTreeView<VariableNode | MoreNode>(VARIABLES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView<TreeNode>(VARIABLES_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   let showAll = false;
   let notebook: vscode.NotebookDocument | undefined;
   let note: string | undefined;
   let resources: string | undefined;
   let refreshing: Promise<void> | undefined;
   let refreshAgain = false;
-  /** Data viewers open, per notebook: refreshed after its cells (`changed` makes the next pages sort anew). */
-  const viewers = new Map<vscode.NotebookDocument, Set<{ viewer: DataViewer; changed(): void }>>();
+  const viewers = new DataViewers(context, deps.log);
 
   const front = (): vscode.NotebookDocument | undefined => {
     const nb = vscode.window.activeNotebookEditor?.notebook;
@@ -83,8 +82,12 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
     return refreshing;
   };
   const fetchResources = async (): Promise<void> => {
-    const inspector = notebook && deps.variablesOf(notebook);
-    resources = resourceText(inspector && (await inspector.usage()));
+    const asked = notebook;
+    const inspector = asked && deps.variablesOf(asked);
+    if (inspector?.cellRunning) return; // see the timer
+    const text = resourceText(inspector && (await inspector.usage()));
+    if (asked !== notebook) return; // another notebook came in front meanwhile
+    resources = text;
     deps.showResources(resources);
     if (view.visible) showMessage();
   };
@@ -102,25 +105,20 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
   const timer = setInterval(() => {
     const inspector = notebook && deps.variablesOf(notebook);
     if (!inspector || !vscode.window.state.focused) return;
-    void fetchResources();
-    if (view.visible && inspector.cellRunning) void refresh();
+    if (inspector.cellRunning) {
+      // Not the resources: usage_request's idle makes jupyter_server take the running kernel for idle, and a
+      // window connecting then is "nudged", which can lose a line of the cell's output. The list, only
+      // while the view is visible: the person asked to look (the same holds for its subshell's idle).
+      if (view.visible) void refresh();
+    } else void fetchResources();
   }, EVERY_MS);
 
   const openInDataViewer = async (node?: VariableNode): Promise<void> => {
     const target = node ?? (view.selection[0] instanceof VariableNode ? view.selection[0] : undefined);
     if (!target?.summary.table) throw new JupyterError('Select a DataFrame, a Series, a 1-D or 2-D array or a list of dicts in the Variables view first.');
-    const owner = target.notebook;
-    const inspector = deps.variablesOf(owner);
+    const inspector = deps.variablesOf(target.notebook);
     if (!inspector) throw new JupyterError('The notebook has no running kernel any more.');
-    const { path, name, type, shape } = target.summary;
-    let generation = 0;
-    const viewer = openDataViewer(context, `${name} (${type}${shape ? ` ${shape.join(' × ')}` : ''})`, {
-      page: (query, start, count, signal) => inspector.table(path, query, start, count, signal, generation),
-    });
-    const entry = { viewer, changed: () => generation++ };
-    const open = viewers.get(owner) ?? new Set();
-    viewers.set(owner, open.add(entry));
-    viewer.onDidDispose(() => open.delete(entry));
+    viewers.show(target.notebook, inspector, target.summary);
   };
 
   /** After a cell of `nb` ended: its view and its data viewers fetch again. */
@@ -129,10 +127,7 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
       void refresh();
       void fetchResources();
     }
-    for (const { viewer, changed } of viewers.get(nb) ?? []) {
-      changed();
-      viewer.refresh();
-    }
+    viewers.cellEnded(nb, deps.variablesOf(nb)?.cellRunning ?? false);
   };
 
   const setShowAll = async (value: boolean) => {
@@ -145,7 +140,11 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
     tree,
     view,
     { dispose: () => clearInterval(timer) },
-    { dispose: () => [...viewers.values()].forEach((open) => open.forEach(({ viewer }) => viewer.dispose())) },
+    viewers,
+    vscode.workspace.onDidCloseNotebookDocument((nb) => {
+      viewers.gone(nb, 'Its notebook was closed.');
+      if (nb === notebook) follow();
+    }),
     vscode.window.onDidChangeActiveNotebookEditor(follow),
     view.onDidChangeVisibility((e) => {
       if (e.visible) void refresh();
@@ -160,7 +159,7 @@ export function registerVariables(context: vscode.ExtensionContext, deps: Variab
         void refresh();
         void fetchResources();
       }
-      if (!deps.statusOf(nb)) for (const { viewer } of viewers.get(nb) ?? []) viewer.showGone("The notebook's kernel has stopped: run a cell and open the Data Viewer again.");
+      if (!deps.statusOf(nb)) viewers.gone(nb, "The notebook's kernel has stopped: run a cell and open the Data Viewer again.");
     }),
     registerGuarded(deps, 'jupyterRemote.showVariables', 'Could not show the variables', async () => {
       await vscode.commands.executeCommand(`${VARIABLES_VIEW}.focus`);

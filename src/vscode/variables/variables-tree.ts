@@ -11,6 +11,8 @@ export class VariableNode {
   /** The children fetched so far (pages), and how many there are in all. */
   loaded: VariableNode[] = [];
   total: number | undefined;
+  /** Why its children could not be fetched (shown in their place). */
+  problem: string | undefined;
 
   constructor(
     readonly summary: VariableSummary,
@@ -24,7 +26,12 @@ export class MoreNode {
   constructor(readonly parent: VariableNode) {}
 }
 
-export type TreeNode = VariableNode | MoreNode;
+/** Why a variable's children are not shown. */
+export class ProblemNode {
+  constructor(readonly text: string) {}
+}
+
+export type TreeNode = VariableNode | MoreNode | ProblemNode;
 
 /** One line under the name: the type, the size or shape, the short value. */
 export function describeVariable(v: VariableSummary): string {
@@ -98,6 +105,11 @@ export class VariablesTree implements vscode.TreeDataProvider<TreeNode> {
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node instanceof ProblemNode) {
+      const item = new vscode.TreeItem(node.text);
+      item.iconPath = new vscode.ThemeIcon('warning');
+      return item;
+    }
     if (node instanceof MoreNode) {
       const item = new vscode.TreeItem(`Show ${CHILDREN_PAGE} more…`);
       item.description = `${node.parent.loaded.length} of ${node.parent.total}`;
@@ -120,11 +132,12 @@ export class VariablesTree implements vscode.TreeDataProvider<TreeNode> {
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.roots;
-    if (node instanceof MoreNode) return [];
+    if (!(node instanceof VariableNode)) return [];
     if (node.total === undefined) {
       node.loaded = [];
       await this.fetchChildren(node);
     }
+    if (node.problem) return [...node.loaded, new ProblemNode(node.problem)];
     return node.total !== undefined && node.loaded.length < node.total ? [...node.loaded, new MoreNode(node)] : node.loaded;
   }
 
@@ -140,9 +153,9 @@ export class VariablesTree implements vscode.TreeDataProvider<TreeNode> {
       node.loaded.push(...page.children.map((v) => new VariableNode(v, node.notebook)));
       node.total = page.total;
     } catch (e) {
-      // Shown in place of its children: the view stays usable.
+      // Shown in place of its children (a toast would come again with each refresh while a cell runs).
       node.total = node.loaded.length;
-      void vscode.window.showWarningMessage(`Could not look inside ${node.summary.name}: ${messageOf(e)}`);
+      node.problem = `Could not look inside: ${messageOf(e)}`;
     }
   }
 }
