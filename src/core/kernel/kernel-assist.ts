@@ -1,5 +1,6 @@
 import { AbortedError, TimeoutError } from '../http';
 import type { KernelConnection } from './kernel-connection';
+import { OwnSubshell } from './own-subshell';
 
 /** One completion as the kernel offers it, with the range it replaces as UTF-16 offsets into the code. */
 export interface Completion {
@@ -102,9 +103,7 @@ export function signatureOf(text: string): { label: string; parameters: string[]
  * would wait behind the cell).
  */
 export class KernelAssist {
-  private subshell: Promise<string | undefined> | undefined;
-  /** The subshell made, once its id is known. */
-  private created: string | undefined;
+  private readonly subshell: OwnSubshell;
   /** Our subshell has answered once (its completer is loaded). */
   private subshellAnswered = false;
   private readonly latest = new Map<string, AbortController>();
@@ -116,18 +115,16 @@ export class KernelAssist {
   private readonly statusSubscription: { dispose(): void };
 
   constructor(private readonly kernel: KernelConnection) {
+    this.subshell = new OwnSubshell(kernel);
     this.statusSubscription = kernel.onStatus((status) => {
-      // A restarted kernel has no subshell of ours any more.
-      if (status === 'restarting') {
-        this.subshell = this.created = undefined;
-        this.subshellAnswered = false;
-      }
+      // A restarted kernel has no subshell of ours any more (OwnSubshell forgets it): its completer is cold.
+      if (status === 'restarting') this.subshellAnswered = false;
     });
   }
 
   /** The kernel announces subshells (ipykernel 7 says `kernel subshells` in kernel_info). */
   get hasSubshells(): boolean {
-    return this.kernel.supportedFeatures.includes('kernel subshells');
+    return this.subshell.available;
   }
 
   async complete(code: string, cursor: number, signal?: AbortSignal, deadlineMs = COMPLETE_DEADLINE_MS): Promise<Completion[] | undefined> {
@@ -174,7 +171,7 @@ export class KernelAssist {
         if (this.kernel.isRunningCode || this.kernel.status !== 'idle') return; // tried again at its next idle
         this.untilQuiet?.dispose();
         this.untilQuiet = undefined;
-        void this.subshellId()
+        void this.subshell.id()
           .then((subshellId) => (subshellId ? this.kernel.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 }, 30000, { subshellId }) : undefined))
           .then((reply) => (this.subshellAnswered ||= reply !== undefined), () => undefined);
       }, WARM_UP_AFTER_QUIET_MS);
@@ -184,19 +181,13 @@ export class KernelAssist {
     afterQuiet();
   }
 
-  /**
-   * Ends this notebook's subshell (a kernel keeps a thread for each until it ends); the answer is not
-   * waited for. Not while code runs: its idle would have the server take the running kernel for idle
-   * right as the window leaves it (see warmUp); the subshell then stays until the kernel ends.
-   */
+  /** Ends this notebook's subshell (a kernel keeps a thread for each until it ends: see OwnSubshell.delete). */
   dispose(): void {
     this.statusSubscription.dispose();
     this.untilQuiet?.dispose();
     clearTimeout(this.quietTimer);
     for (const c of this.latest.values()) c.abort();
-    // Sent now, in this tick: the connection usually closes right after.
-    if (this.created && this.kernel.status !== 'closed' && !this.kernel.isRunningCode) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.created }, 2000).catch(() => undefined);
-    this.created = undefined;
+    this.subshell.dispose();
   }
 
   /** One request of a kind in flight: the newer wins. Undefined for no answer (busy without subshell, late, cancelled). */
@@ -211,7 +202,7 @@ export class KernelAssist {
       const busy = this.kernel.isRunningCode || this.kernel.status === 'starting' || this.kernel.status === 'restarting';
       // Always on our subshell where there is one: it never waits for a cell, never holds one up, and its
       // completer is the one warmed (a warm subshell does not warm the main shell's: 2.9 s measured after).
-      const subshellId = this.hasSubshells ? await this.subshellId() : undefined;
+      const subshellId = this.hasSubshells ? await this.subshell.id() : undefined;
       // Busy with no subshell: on the main shell it would wait behind the running cell.
       if (busy && !subshellId) return undefined;
       if (controller.signal.aborted) return undefined;
@@ -226,13 +217,5 @@ export class KernelAssist {
       signal?.removeEventListener('abort', onAbort);
       if (this.latest.get(type) === controller) this.latest.delete(type);
     }
-  }
-
-  private subshellId(): Promise<string | undefined> {
-    this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
-      (reply) => (this.created = typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
-      () => undefined,
-    );
-    return this.subshell;
   }
 }

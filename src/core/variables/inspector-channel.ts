@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { AbortedError, JupyterError, TimeoutError } from '../http';
+import { OwnSubshell } from '../kernel';
 import type { KernelConnection, KernelMessage } from '../kernel';
 
 export class VariableInspectorError extends JupyterError {
@@ -41,9 +42,7 @@ interface Waiting {
  * comm for want of its target.
  */
 export class InspectorChannel {
-  private subshell: Promise<string | undefined> | undefined;
-  /** Our subshell's id once made (deleted with the channel). */
-  private subshellMade: string | undefined;
+  private readonly subshell: OwnSubshell;
   private comm: { id: string; subshellId: string | undefined } | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private next = 0;
@@ -52,6 +51,7 @@ export class InspectorChannel {
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly kernel: KernelConnection) {
+    this.subshell = new OwnSubshell(kernel);
     this.subscriptions = [
       kernel.onIOPub((msg) => this.receive(msg)),
       kernel.onStatus((status) => {
@@ -61,9 +61,14 @@ export class InspectorChannel {
     ];
   }
 
+  /** The kernel has subshells: requests can go to ours while a cell runs. */
+  get hasSubshells(): boolean {
+    return this.subshell.available;
+  }
+
   /** Sends one request (the inspector's JSON) and resolves to its answer (JSON text); `onSubshell`: on our subshell. */
   async ask(request: Record<string, unknown>, onSubshell: boolean, deadlineMs: number, signal?: AbortSignal): Promise<string> {
-    const subshellId = onSubshell ? await this.subshellId() : undefined;
+    const subshellId = onSubshell ? await this.subshell.id() : undefined;
     if (onSubshell && !subshellId) throw new VariableInspectorError('The kernel did not make a subshell to look into it from.');
     try {
       return await this.send(request, subshellId, deadlineMs, signal);
@@ -71,7 +76,7 @@ export class InspectorChannel {
       if (!(e instanceof CommClosed)) {
         if (e instanceof TimeoutError && subshellId) {
           // A subshell the kernel no longer knows (it restarted while we were away), or a stuck one: another next time.
-          this.deleteSubshell();
+          this.subshell.delete();
           this.forget(e);
         }
         throw e;
@@ -86,14 +91,11 @@ export class InspectorChannel {
   /** Closes our comm and deletes our subshell, at once (the connection usually closes right after). */
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    const usable = this.kernel.status !== 'closed' && !this.kernel.hasGivenUp;
-    if (usable && this.comm) this.kernel.sendMessage('shell', 'comm_close', { comm_id: this.comm.id, data: {} }, [], undefined, this.comm.subshellId);
-    if (usable) this.deleteSubshell();
+    if (this.comm && this.kernel.status !== 'closed' && !this.kernel.hasGivenUp) {
+      this.kernel.sendMessage('shell', 'comm_close', { comm_id: this.comm.id, data: {} }, [], undefined, this.comm.subshellId);
+    }
+    this.subshell.dispose();
     this.forget(new VariableInspectorError('The variable inspector was closed.'));
-  }
-
-  private deleteSubshell(): void {
-    if (this.subshellMade) void this.kernel.request('control', 'delete_subshell_request', { subshell_id: this.subshellMade }, 2000).catch(() => undefined);
   }
 
   private send(request: Record<string, unknown>, subshellId: string | undefined, deadlineMs: number, signal?: AbortSignal): Promise<string> {
@@ -142,17 +144,6 @@ export class InspectorChannel {
     if (content.status !== 'ok') throw new VariableInspectorError(`The kernel could not install the variable inspector (${content.ename ?? 'error'}).`);
   }
 
-  private subshellId(): Promise<string | undefined> {
-    this.subshell ??= this.kernel.request('control', 'create_subshell_request', {}, 3000).then(
-      (reply) => (this.subshellMade = typeof reply.content.subshell_id === 'string' ? reply.content.subshell_id : undefined),
-      () => {
-        this.subshell = undefined; // asked again next time
-        return undefined;
-      },
-    );
-    return this.subshell;
-  }
-
   private receive(msg: KernelMessage): void {
     const type = msg.header.msg_type;
     if ((type !== 'comm_msg' && type !== 'comm_close') || !this.opened.has(msg.content.comm_id as string)) return;
@@ -169,8 +160,7 @@ export class InspectorChannel {
 
   /** Drops our subshell and comm (made anew when next asked), failing what waits on them. */
   private forget(why: Error): void {
-    this.subshell = undefined;
-    this.subshellMade = undefined;
+    this.subshell.forget();
     this.comm = undefined;
     for (const w of [...this.waiting.values()]) w.reject(why);
   }

@@ -44,7 +44,7 @@ export class VariableInspector {
   }
 
   get hasSubshells(): boolean {
-    return this.kernel.supportedFeatures.includes('kernel subshells');
+    return this.channel.hasSubshells;
   }
 
   /**
