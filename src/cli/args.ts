@@ -3,11 +3,13 @@ import { CliError } from './io';
 export interface ParsedArgs {
   positional: string[];
   options: Record<string, string | true>;
+  /** The values of options that may be given more than once (`known.lists`), in order. */
+  lists: Record<string, string[]>;
 }
 
-/** `--name value`, `--name=value` and `--flag`; `flags` lists the options that take no value. */
-export function parseArgs(args: string[], known: { values: string[]; flags: string[] }): ParsedArgs {
-  const out: ParsedArgs = { positional: [], options: {} };
+/** `--name value`, `--name=value` and `--flag`; `flags` lists the options that take no value, `lists` those given any number of times. */
+export function parseArgs(args: string[], known: { values: string[]; flags: string[]; lists?: string[] }): ParsedArgs {
+  const out: ParsedArgs = { positional: [], options: {}, lists: {} };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (!arg.startsWith('--') || arg === '--') {
@@ -18,10 +20,11 @@ export function parseArgs(args: string[], known: { values: string[]; flags: stri
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (known.flags.includes(name)) {
       out.options[name] = true;
-    } else if (known.values.includes(name)) {
+    } else if (known.values.includes(name) || known.lists?.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
       if (value === undefined) throw new CliError(`--${name} needs a value.`, 2);
-      out.options[name] = value;
+      if (known.lists?.includes(name)) (out.lists[name] ??= []).push(value);
+      else out.options[name] = value;
     } else {
       throw new CliError(`Unknown option --${name}.`, 2);
     }

@@ -4,6 +4,7 @@ import { getCommand, lsCommand, putCommand } from './files-command';
 import { CliError, printLine } from './io';
 import { localCommand, parseCommand } from './parse-command';
 import { runCommand } from './run-command';
+import { syncCommand } from './sync-command';
 import { varsCommand } from './vars-command';
 
 const USAGE = `Usage: jupyter-remote <command> [options]
@@ -25,8 +26,15 @@ Commands:
   vars URL --kernel-id ID [--all] [--json]
                    A running kernel's variables: name, type, size or shape, a short value (--all: modules,
                    functions and classes too). Answers while a cell runs there.
+  sync LOCAL_DIR URL REMOTE_DIR [--watch] [--delete] [--dry-run] [--exclude PATTERN]...
+                   Send a local project folder's changed files to a server folder (one way), leaving out
+                   what git ignores, hidden files, virtual environments and caches. Never overwrites a file
+                   changed on the server since the last sync; --delete mirrors deletes of files it sent;
+                   --dry-run lists what would be sent (+ new, ~ changed) or deleted (-); --watch keeps
+                   going until Ctrl-C; --exclude (any number) leaves out more, in .gitignore syntax.
+                   Exit 1 when anything was left unsynced.
   local            List Jupyter servers running on this machine (from Jupyter's runtime directory).
-  check, run, ls, get, put and vars take --verbose: every request and reconnect on stderr, secrets removed.
+  check, run, ls, get, put, vars and sync take --verbose: every request and reconnect on stderr, secrets removed.
   help             Show this help.
 `;
 
@@ -41,6 +49,7 @@ const COMMANDS: Record<string, Command> = {
   get: getCommand,
   put: putCommand,
   vars: varsCommand,
+  sync: syncCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -9,3 +9,4 @@ export type { Logger } from './util/logger';
 export * from './terminal';
 export * from './debug';
 export * from './variables';
+export * from './sync';
