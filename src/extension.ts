@@ -5,6 +5,7 @@ import { registerFiles, type ServerFileSystem } from './vscode/files';
 import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
 import { reportError } from './vscode/shared';
+import { registerSync } from './vscode/sync';
 import { registerTerminal } from './vscode/terminal';
 import { registerVariables, type VariablesShown } from './vscode/variables';
 import { registerWidgets, type WidgetBridge } from './vscode/widgets';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
       showResources: (text) => servers.statusBar.showKernelDetail(text),
     });
+    registerSync(context, { ...sink, servers, serverOf: (notebook) => controllers.serverOf(notebook), connectionOf: (notebook) => controllers.connectionOf(notebook) });
     context.subscriptions.push({ dispose: () => servers.closeSessions() });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);

@@ -5,6 +5,7 @@ import { openServerFolder, restoreWorkspaceFolders, setKernelFolder } from './op
 import { SERVER_FS_SCHEME, ServerFileSystem } from './server-file-system';
 import { downloadFromServer, uploadToServer } from './transfer-commands';
 
+export { browseServerFolder } from './open-server-folder';
 export { SERVER_FS_SCHEME, serverUri } from './server-file-system';
 export type { ServerFileSystem } from './server-file-system';
 export { serverPathOf, sessionPathOnServer } from './server-uri';

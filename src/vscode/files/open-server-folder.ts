@@ -11,7 +11,7 @@ type BrowseItem = vscode.QuickPickItem & { go?: string; open?: boolean };
  * Browses a server's folders in a quick pick, from `start`: "Open this folder", the parent, then the
  * subfolders (one listing request a folder). Resolves the chosen server path, or undefined if dismissed.
  */
-export async function browseServerFolder(connections: ServerConnections, server: ServerRecord, start = ''): Promise<string | undefined> {
+export async function browseServerFolder(connections: ServerConnections, server: ServerRecord, start = '', title = `Open a Folder on ${server.name}`): Promise<string | undefined> {
   const session = await connections.session(server.id);
   for (let here = start; ; ) {
     const entries = await listDirectory(session, here).catch((e: unknown) => {
@@ -28,7 +28,7 @@ export async function browseServerFolder(connections: ServerConnections, server:
       ...(here ? [{ label: '$(arrow-up) ..', description: `/${parentOf(here)}`, go: parentOf(here) }] : []),
       ...folders.map((f) => ({ label: `$(folder) ${f.name}`, go: f.path })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Open a Folder on ${server.name}`, placeHolder: `/${here}`, matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: `/${here}`, matchOnDescription: true });
     if (!picked) return undefined;
     if (picked.open) return here;
     here = picked.go ?? here;

@@ -4,7 +4,7 @@ import { kernelPresence } from '../../core/api';
 import type { KernelModel, KernelSpec } from '../../core/api';
 import { JupyterError } from '../../core/http';
 import type { HttpSession } from '../../core/http';
-import type { KernelAssist, KernelStatus } from '../../core/kernel';
+import type { KernelAssist, KernelConnection, KernelStatus } from '../../core/kernel';
 import { messageOf } from '../../core/util/errors';
 import { Emitter } from '../../core/util/events';
 import { Logger } from '../../core/util/logger';
@@ -119,6 +119,12 @@ export class KernelControllers implements vscode.Disposable {
   variablesOf(notebook: vscode.NotebookDocument): VariableInspector | undefined {
     const kernel = this.notebooks.get(notebook)?.started;
     return kernel && !kernel.isClosed ? kernel.variables : undefined;
+  }
+
+  /** The connection to the notebook's running kernel (undefined before it starts: asking never starts one). */
+  connectionOf(notebook: vscode.NotebookDocument): KernelConnection | undefined {
+    const kernel = this.notebooks.get(notebook)?.started;
+    return kernel && !kernel.isClosed ? kernel.connection : undefined;
   }
 
   /** The open notebook running on this kernel here, if any. */

@@ -1,4 +1,4 @@
-// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets, debug, variables), listed here in the
+// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets, debug, variables, sync), listed here in the
 // order they run. A journey keeps its number (`JR_E2E_ONLY=12` runs journey 12 after its set-ups, `needs`) and
 // its slug (its screenshots are test-results/e2e/NN-slug.png):
 //
@@ -15,12 +15,14 @@
 //   11 rich-outputs-today         notebooks     23 debug-interrupt            debug
 //   12 server-folder              files         24 variables-while-running    variables
 //                                               25 data-viewer                variables
+//                                               26 project-sync               sync
 //
 // A new journey takes the next number, whatever its capability.
 import { debugJourneys } from './debug';
 import { fileJourneys } from './files';
 import { notebookJourneys } from './notebooks';
 import { serverJourneys } from './servers';
+import { syncJourneys } from './sync';
 import { terminalJourneys } from './terminal';
 import { variableJourneys } from './variables';
 import { widgetJourneys } from './widgets';
@@ -30,7 +32,7 @@ export { World } from './world';
 export type { Journey, Steps } from './world';
 
 /** The journeys in the order they run: by number. */
-export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys, ...debugJourneys, ...variableJourneys].sort((a, b) => a.id - b.id);
+export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys, ...debugJourneys, ...variableJourneys, ...syncJourneys].sort((a, b) => a.id - b.id);
 
 // Numbered 1, 2, 3… without a gap or a twice-used number, and set up only by journeys that run before them.
 for (const [i, j] of journeys.entries()) {
