@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createSession, deleteSession } from '../../src/core/api';
+import { createSession, deleteSession, statPath } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { DEFAULT_EXCLUDE, MANIFEST_NAME, ProjectSync, importedModulesOf, reloadModules } from '../../src/core/sync';
@@ -260,6 +260,22 @@ describe('syncing a local project folder to a server folder', function () {
       assert.match(again.stderr, /sent 0 file\(s\), deleted 0, 1 unchanged/);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("a record on the server naming paths outside the mapped folder is not followed: nothing outside it is deleted", async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'jr-sync-hostile-'));
+    try {
+      writeFileSync(path.join(server.rootDir, 'outside.txt'), 'not the sync\'s\n');
+      mkdirSync(path.join(server.rootDir, 'hostile'), { recursive: true });
+      const model = await statPath(session, 'outside.txt');
+      const entry = { size: 15, sha256: '0'.repeat(64), modified: model.lastModified };
+      writeFileSync(path.join(server.rootDir, 'hostile', MANIFEST_NAME), JSON.stringify({ version: 1, files: { '../outside.txt': entry, 'a/../../outside.txt': entry, '/outside.txt': entry } }));
+      const result = await new ProjectSync(session, { localRoot: empty, remoteRoot: 'hostile', mirrorDeletes: true }).run();
+      assert.deepEqual(result.deleted, []);
+      assert.equal(readFileSync(path.join(server.rootDir, 'outside.txt'), 'utf8'), 'not the sync\'s\n');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,4 @@
-import { ContentsError, downloadFile, uploadFile } from '../api';
+import { ContentsError, downloadFile, normalizeServerPath, uploadFile } from '../api';
 import type { HttpSession } from '../http';
 import type { Logger } from '../util/logger';
 import { MANIFEST_NAME } from './local-tree';
@@ -18,6 +18,19 @@ const MANIFEST_MAX_BYTES = 64 * 1024 * 1024;
 
 export function manifestPath(remoteRoot: string): string {
   return remoteRoot ? `${remoteRoot}/${MANIFEST_NAME}` : MANIFEST_NAME;
+}
+
+/**
+ * A path the manifest may name: relative, normalised, inside the mapped folder. The manifest is the
+ * server's to write too: a path that climbs out (`../other/x`) would make a delete reach a file the sync
+ * never wrote, or a local check look outside the project.
+ */
+function isInside(path: string): boolean {
+  try {
+    return path !== '' && normalizeServerPath(path) === path;
+  } catch {
+    return false;
+  }
 }
 
 function isEntry(v: unknown): v is ManifestEntry {
@@ -44,7 +57,7 @@ export async function readManifest(http: HttpSession, remoteRoot: string, log: L
   try {
     const parsed = JSON.parse(Buffer.concat(parts).toString('utf8')) as { version?: unknown; files?: Record<string, unknown> };
     if (parsed.version !== 1 || typeof parsed.files !== 'object' || parsed.files === null) throw new Error('not a version 1 manifest');
-    for (const [path, entry] of Object.entries(parsed.files)) if (isEntry(entry)) manifest.set(path, { size: entry.size, sha256: entry.sha256, modified: entry.modified });
+    for (const [path, entry] of Object.entries(parsed.files)) if (isInside(path) && isEntry(entry)) manifest.set(path, { size: entry.size, sha256: entry.sha256, modified: entry.modified });
   } catch (e) {
     log.warn(`The sync's record on the server (${where}) could not be read (${(e as Error).message}); starting from none: files already there are compared, not overwritten, and none is deleted.`);
     return new Map();
