@@ -2,11 +2,11 @@ import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { BadServerPathError, normalizeServerPath } from '../core/api';
 import type { HttpSession } from '../core/http';
-import { DEFAULT_EXCLUDE, ProjectSync, scanProject, type SyncPlan, type SyncResult, type SyncSettings } from '../core/sync';
+import { ProjectSync, scanProject, type SyncPlan, type SyncResult, type SyncSettings } from '../core/sync';
 import { formatBytes } from '../core/util/bytes';
 import type { Logger } from '../core/util/logger';
 import { parseArgs } from './args';
-import { verboseLogger, withServer } from './connect';
+import { describeForCli, verboseLogger, withServer } from './connect';
 import { CliError, printLine } from './io';
 
 const USAGE = 'Usage: jupyter-remote sync LOCAL_DIR URL REMOTE_DIR [--watch] [--delete] [--dry-run] [--exclude PATTERN]…';
@@ -28,7 +28,8 @@ function report(plan: SyncPlan | SyncResult, out: NodeJS.WritableStream, err: No
   for (const s of plan.skipped) printLine(err, `jupyter-remote: skipped ${s.path}: ${s.reason}`);
   for (const f of result?.failed ?? []) printLine(err, `jupyter-remote: not sent ${f.path}: ${f.message}`);
   if (result?.stopped) printLine(err, `jupyter-remote: ${result.stopped}`);
-  const bytes = plan.uploads.reduce((n, u) => n + u.size, 0);
+  const sentPaths = result ? new Set(result.uploaded) : undefined;
+  const bytes = plan.uploads.reduce((n, u) => n + (!sentPaths || sentPaths.has(u.path) ? u.size : 0), 0);
   const sent = result ? result.uploaded.length : plan.uploads.length;
   const deleted = result ? result.deleted.length : plan.deletes.length;
   printLine(err, `jupyter-remote: ${dryRun ? 'would send' : 'sent'} ${sent} file(s)${sent ? ` (${formatBytes(bytes)})` : ''}, ${dryRun ? 'would delete' : 'deleted'} ${deleted}, ${plan.unchanged} unchanged${plan.conflicts.length ? `, ${plan.conflicts.length} conflict(s)` : ''}`);
@@ -42,43 +43,49 @@ async function fingerprint(settings: SyncSettings): Promise<string> {
   return scan.files.map((f) => `${f.path}\0${f.size}\0${f.mtimeMs}`).join('\n');
 }
 
-async function watch(sync: ProjectSync, settings: SyncSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream, first: boolean): Promise<number> {
-  const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once('SIGINT', onSigint);
+/** Sleeps `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/**
+ * `--watch`: a run each time the folder changed and has been quiet for WATCH_SETTLE_MS (a checkout is
+ * one batch), until `stop` aborts (Ctrl-C). A run that fails, or stops because the server went, is
+ * reported and the watch goes on: the next change tries again.
+ */
+async function watch(sync: ProjectSync, settings: SyncSettings, out: NodeJS.WritableStream, err: NodeJS.WritableStream, first: boolean, stop: AbortSignal): Promise<number> {
   let clean = first;
-  try {
-    printLine(err, 'jupyter-remote: watching for changes; Ctrl-C stops');
-    let seen = await fingerprint(settings);
-    while (!stop.signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, WATCH_POLL_MS);
-        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-      if (stop.signal.aborted) break;
-      let now = await fingerprint(settings);
-      if (now === seen) continue;
-      // A burst (a checkout) is taken as one batch once it has settled.
-      do {
-        seen = now;
-        await new Promise((r) => setTimeout(r, WATCH_SETTLE_MS));
-        now = await fingerprint(settings);
-      } while (now !== seen && !stop.signal.aborted);
-      if (stop.signal.aborted) break;
-      const result = await sync.run({ signal: stop.signal });
-      clean = report(result, out, err, false);
-      if (result.stopped && !stop.signal.aborted) return 1;
+  printLine(err, 'jupyter-remote: watching for changes; Ctrl-C stops');
+  let seen = await fingerprint(settings);
+  while (!stop.aborted) {
+    await pause(WATCH_POLL_MS, stop);
+    if (stop.aborted) break;
+    let now = await fingerprint(settings);
+    if (now === seen) continue;
+    do {
+      seen = now;
+      await pause(WATCH_SETTLE_MS, stop);
+      now = await fingerprint(settings);
+    } while (now !== seen && !stop.aborted);
+    if (stop.aborted) break;
+    try {
+      clean = report(await sync.run({ signal: stop }), out, err, false);
+    } catch (e) {
+      clean = false;
+      printLine(err, `jupyter-remote: the sync stopped: ${describeForCli(e).message}`);
     }
-    return clean ? 0 : 1;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
   }
+  return clean ? 0 : 1;
 }
 
 /**
  * `jupyter-remote sync LOCAL_DIR URL REMOTE_DIR [--watch] [--delete] [--dry-run] [--exclude PATTERN]…`:
- * one-way, local to server (ProjectSync's rules; --exclude adds gitignore-syntax patterns to the defaults). Exit 1 when anything was left unsynced: a conflict, a file too large or
- * unreadable, a failure, or a stop.
+ * one-way, local to server (ProjectSync's rules; --exclude adds gitignore-syntax patterns to the
+ * defaults). Exit 1 when anything was left unsynced: a conflict, a file too large or unreadable, a
+ * failure, or a stop. Ctrl-C cancels between files: a file being sent is finished or put back whole.
  */
 export async function syncCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
   const { positional, options, lists } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['watch', 'delete', 'dry-run', 'allow-insecure-http', 'verbose'], lists: ['exclude'] });
@@ -91,17 +98,24 @@ export async function syncCommand(args: string[], out: NodeJS.WritableStream): P
   try {
     remoteRoot = normalizeServerPath(remoteDir);
   } catch (e) {
-    throw new CliError(e instanceof BadServerPathError ? `${e.message} Name a folder inside it.` : (e as Error).message, 2);
+    throw new CliError(e instanceof BadServerPathError ? `"${remoteDir}" is not a folder inside the server's root: name one that is.` : (e as Error).message, 2);
   }
   if (options.watch === true && options['dry-run'] === true) throw new CliError('--watch and --dry-run do not go together.', 2);
-  const settings: SyncSettings = { localRoot, remoteRoot, mirrorDeletes: options.delete === true, exclude: [...DEFAULT_EXCLUDE, ...(lists.exclude ?? [])] };
+  const settings: SyncSettings = { localRoot, remoteRoot, mirrorDeletes: options.delete === true, exclude: lists.exclude ?? [] };
   const log: Logger = options.verbose === true ? verboseLogger() : { trace() {}, debug() {}, info() {}, warn: (m) => printLine(process.stderr, `jupyter-remote: ${m}`), error: (m) => printLine(process.stderr, `jupyter-remote: ${m}`) };
-  return withServer(url, options, async (session: HttpSession) => {
-    const sync = new ProjectSync(session, settings, log);
-    if (options['dry-run'] === true) return report(await sync.plan(), out, process.stderr, true) ? 0 : 1;
-    const result = await sync.run();
-    const clean = report(result, out, process.stderr, false);
-    if (options.watch !== true || result.stopped) return clean ? 0 : 1;
-    return watch(sync, settings, out, process.stderr, clean);
-  });
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await withServer(url, options, async (session: HttpSession) => {
+      const sync = new ProjectSync(session, settings, log);
+      if (options['dry-run'] === true) return report(await sync.plan(stop.signal), out, process.stderr, true) ? 0 : 1;
+      const result = await sync.run({ signal: stop.signal });
+      const clean = report(result, out, process.stderr, false);
+      if (options.watch !== true || result.stopped) return clean ? 0 : 1;
+      return watch(sync, settings, out, process.stderr, clean, stop.signal);
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }

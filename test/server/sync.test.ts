@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createSession, deleteSession, statPath } from '../../src/core/api';
 import { HttpSession } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
-import { DEFAULT_EXCLUDE, MANIFEST_NAME, ProjectSync, importedModulesOf, reloadModules } from '../../src/core/sync';
+import { MANIFEST_NAME, ProjectSync, importedModulesOf, reloadModules } from '../../src/core/sync';
 import { runCli } from '../support/cli';
 import { startFaultProxy } from './fixtures/fault-proxy';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
@@ -57,7 +57,7 @@ describe('syncing a local project folder to a server folder', function () {
   const binary = Buffer.from(Array.from({ length: 1300 * 1024 }, (_, i) => (i * 7919) % 256)); // over two upload chunks
 
   const remote = (rel: string) => path.join(server.rootDir, 'proj', rel);
-  const newSync = (mirrorDeletes = true) => new ProjectSync(session, { localRoot: local, remoteRoot: 'proj', mirrorDeletes, exclude: [...DEFAULT_EXCLUDE, 'scratch/'] });
+  const newSync = (mirrorDeletes = true) => new ProjectSync(session, { localRoot: local, remoteRoot: 'proj', mirrorDeletes, exclude: ['scratch/'] });
 
   before(async () => {
     server = await startJupyter({ flavor: 'server' });
@@ -173,18 +173,21 @@ describe('syncing a local project folder to a server folder', function () {
     assert.deepEqual((await sync.run()).conflicts.map((c) => c.path), ['empty.txt'], 'the overwritten file is in sync again');
   });
 
-  it('a file already on the server that the sync did not write: identical is adopted, different is a conflict', async () => {
+  it('a file already on the server that the sync did not write: identical is adopted, different is a conflict, even one the server leaves out of its listings', async () => {
     mkdirSync(remote('found'), { recursive: true });
     writeFileSync(remote('found/same.txt'), 'same\n');
     writeFileSync(remote('found/differs.txt'), 'theirs\n');
+    writeFileSync(remote('found/hidden.txt~'), 'theirs, left out of listings by the server (hide_globs)\n');
     write(local, 'found/same.txt', 'same\n');
     write(local, 'found/differs.txt', 'mine\n');
+    write(local, 'found/hidden.txt~', 'mine\n');
     const seen = countRequests(session);
     const result = await newSync().run();
     assert.deepEqual(result.uploaded, []);
     assert.ok(!seen.includes('PUT api/contents/proj/found/same.txt'));
-    assert.deepEqual(result.conflicts.filter((c) => c.path.startsWith('found/')).map((c) => [c.path, c.kind]), [['found/differs.txt', 'not-synced']]);
+    assert.deepEqual(result.conflicts.filter((c) => c.path.startsWith('found/')).map((c) => [c.path, c.kind]), [['found/differs.txt', 'not-synced'], ['found/hidden.txt~', 'not-synced']]);
     assert.equal(readFileSync(remote('found/differs.txt'), 'utf8'), 'theirs\n');
+    assert.match(readFileSync(remote('found/hidden.txt~'), 'utf8'), /^theirs/);
     const manifest = JSON.parse(readFileSync(remote(MANIFEST_NAME), 'utf8')) as { files: Record<string, unknown> };
     assert.ok(manifest.files['found/same.txt'], 'adopted into the record');
     assert.ok(!manifest.files['found/differs.txt']);
@@ -240,7 +243,7 @@ describe('syncing a local project folder to a server folder', function () {
 
     const above = await runCli(['sync', local, url, '../elsewhere']);
     assert.equal(above.code, 2);
-    assert.equal(above.stderr, 'jupyter-remote: "../elsewhere" climbs above the server\'s root folder. Name a folder inside it.\n');
+    assert.equal(above.stderr, 'jupyter-remote: "../elsewhere" is not a folder inside the server\'s root: name one that is.\n');
 
     const fresh = mkdtempSync(path.join(os.tmpdir(), 'jr-sync-cli-'));
     try {

@@ -3,5 +3,5 @@ export type { LocalFile, LocalScan, ScanOptions, SkippedFile } from './local-tre
 export { manifestPath, readManifest } from './manifest';
 export type { Manifest, ManifestEntry } from './manifest';
 export { importedModulesOf, reloadModules } from './module-reload';
-export { ProjectSync, SYNC_CONCURRENCY } from './project-sync';
+export { ProjectSync, SYNC_CONCURRENCY, serverPathIn } from './project-sync';
 export type { ConflictKind, SyncConflict, SyncPlan, SyncProgress, SyncResult, SyncSettings } from './project-sync';

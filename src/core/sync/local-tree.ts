@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { formatBytes } from '../util/bytes';
 
 /** The manifest's name in the server folder: never sent from the local folder, never deleted there. */
 export const MANIFEST_NAME = 'jupyter-remote-sync.json';
 
 /**
- * What is left out unless the person's exclude list says otherwise (gitignore syntax): hidden files and
- * folders (the server refuses them by default, and `.env` and the like are this machine's secrets),
- * Python's caches, JavaScript's packages and notebook checkpoints. Virtual environments are found by
- * what makes them one (a `pyvenv.cfg` or `conda-meta/`), whatever their name.
+ * What is always left out unless the person's exclude list takes it back with a `!` pattern (gitignore
+ * syntax): hidden files and folders (the server refuses them by default, and `.env` and the like are
+ * this machine's secrets), Python's caches, JavaScript's packages and notebook checkpoints. Virtual
+ * environments are found by what makes them one (a `pyvenv.cfg` or `conda-meta/`), whatever their name.
  */
 export const DEFAULT_EXCLUDE = ['.*', '__pycache__/', '*.py[cod]', 'node_modules/', '.ipynb_checkpoints/'];
 
@@ -25,14 +26,17 @@ export interface LocalFile {
 
 export interface SkippedFile {
   path: string;
-  /** A link is left out by rule; a file too large or unreadable is left unsynced. */
-  kind: 'link' | 'too-large' | 'unreadable';
+  /** A link is left out by rule; a file too large, unreadable or with a name the server would misread is left unsynced. */
+  kind: 'link' | 'too-large' | 'unreadable' | 'bad-name';
   /** One sentence, for the log. */
   reason: string;
 }
 
 export interface ScanOptions {
-  /** gitignore-syntax patterns, relative to the local root (DEFAULT_EXCLUDE when not given). */
+  /**
+   * gitignore-syntax patterns, relative to the local root, after DEFAULT_EXCLUDE (a `!` pattern takes
+   * one of those back). A project's own `.gitignore` files cannot take back what these leave out.
+   */
   exclude?: readonly string[];
   maxFileBytes?: number;
 }
@@ -48,8 +52,8 @@ interface Rules {
   rules: Ignore;
 }
 
-/** Whether the rules, deepest last, leave `rel` out: the last that says anything about it wins, as in git. */
-function isIgnored(stack: readonly Rules[], rel: string, isDir: boolean): boolean {
+/** Whether git's rules, deepest last, leave `rel` out: the last that says anything about it wins, as in git. */
+function gitIgnores(stack: readonly Rules[], rel: string, isDir: boolean): boolean {
   let ignored = false;
   for (const { base, rules } of stack) {
     const own = base ? rel.slice(base.length + 1) : rel;
@@ -73,7 +77,13 @@ async function readRules(file: string): Promise<string | undefined> {
  */
 export async function scanProject(root: string, options: ScanOptions = {}): Promise<LocalScan> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const top = ignore().add([...(options.exclude ?? DEFAULT_EXCLUDE)]).add(['.git/', `/${MANIFEST_NAME}`]);
+  const never = ignore().add(['.git/', `/${MANIFEST_NAME}`]);
+  const excluded = ignore().add(DEFAULT_EXCLUDE).add([...(options.exclude ?? [])]);
+  const isIgnored = (stack: readonly Rules[], rel: string, isDir: boolean) => {
+    const asked = isDir ? `${rel}/` : rel;
+    return never.ignores(asked) || excluded.ignores(asked) || gitIgnores(stack, rel, isDir);
+  };
+  const top = ignore();
   const info = await readRules(path.join(root, '.git', 'info', 'exclude'));
   if (info) top.add(info);
   const files: LocalFile[] = [];
@@ -94,6 +104,11 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     const folders: string[] = [];
     for (const entry of entries) {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
+      // `...` is a path to the rules' matcher, and `a\b` is a path on a Windows server: neither is sent.
+      if (/^\.+$/.test(entry.name) || entry.name.includes('\\')) {
+        skipped.push({ path: child, kind: 'bad-name', reason: 'a name the server would read as a path' });
+        continue;
+      }
       if (entry.isSymbolicLink()) {
         if (!isIgnored(stack, child, false)) skipped.push({ path: child, kind: 'link', reason: 'a symbolic link: links are not followed' });
         continue;
@@ -107,7 +122,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       }
       try {
         const stat = await fs.stat(path.join(dir, entry.name));
-        if (stat.size > maxFileBytes) skipped.push({ path: child, kind: 'too-large', reason: `larger than the ${Math.round(maxFileBytes / 1048576)} MB limit (jupyterRemote.sync.maxFileSizeMB)` });
+        if (stat.size > maxFileBytes) skipped.push({ path: child, kind: 'too-large', reason: `larger than the ${formatBytes(maxFileBytes)} limit` });
         else files.push({ path: child, size: stat.size, mtimeMs: stat.mtimeMs });
       } catch (e) {
         skipped.push({ path: child, kind: 'unreadable', reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });

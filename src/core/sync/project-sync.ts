@@ -6,7 +6,7 @@ import type { ContentsModel } from '../api';
 import { AbortedError, JupyterError, type HttpSession } from '../http';
 import { nullLogger, type Logger } from '../util/logger';
 import { FileHasher, MANIFEST_NAME, scanProject, type LocalFile, type ScanOptions, type SkippedFile } from './local-tree';
-import { readManifest, writeManifest, type Manifest } from './manifest';
+import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest';
 
 /** Uploads at once: a burst of 500 changed files is one batch of this many requests in flight, not 500. */
 export const SYNC_CONCURRENCY = 4;
@@ -64,13 +64,29 @@ interface Candidate {
   sha256: string;
 }
 
-/** Runs `work` on each item with at most `limit` at once; a `signal` abort stops taking new items. */
+/** The server path of `rel` (relative to the mapped folders) in the server folder `remoteRoot`. */
+export function serverPathIn(remoteRoot: string, rel: string): string {
+  return remoteRoot && rel ? `${remoteRoot}/${rel}` : remoteRoot || rel;
+}
+
+/**
+ * Runs `work` on each item with at most `limit` at once. A `signal` abort stops taking new items; so does
+ * a throw, which is rethrown once the items in flight have ended.
+ */
 async function eachLimited<T>(items: readonly T[], limit: number, signal: AbortSignal, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const lane = async () => {
-    while (next < items.length && !signal.aborted) await work(items[next++]);
+    while (next < items.length && !signal.aborted && !failure) {
+      try {
+        await work(items[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure) throw failure.error;
 }
 
 /** A failure of the whole connection rather than of one path: the rest of the batch would fail the same way. */
@@ -100,9 +116,8 @@ export class ProjectSync {
     this.hasher = new FileHasher(settings.localRoot);
   }
 
-  /** The server path of a path relative to the mapped folders. */
-  serverPath(rel: string): string {
-    return this.remoteRoot && rel ? `${this.remoteRoot}/${rel}` : this.remoteRoot || rel;
+  private serverPath(rel: string): string {
+    return serverPathIn(this.remoteRoot, rel);
   }
 
   /** What a run would do, asking the server but writing nothing. */
@@ -140,10 +155,12 @@ export class ProjectSync {
     return result;
   }
 
-  private async prepare(signal: AbortSignal): Promise<{ plan: SyncPlan; manifest: Manifest; send: LocalFile[]; adopt: Map<string, { size: number; sha256: string; modified: string }>; drop: string[] }> {
+  private async prepare(signal: AbortSignal): Promise<{ plan: SyncPlan; manifest: Manifest; send: LocalFile[]; adopt: Map<string, ManifestEntry>; drop: string[] }> {
     const [scan, manifest] = await Promise.all([scanProject(this.settings.localRoot, this.settings), readManifest(this.http, this.remoteRoot, this.log, signal)]);
     const local = new Set(scan.files.map((f) => f.path));
     const skippedHere = new Set(scan.skipped.map((s) => s.path));
+    // A path in a folder that could not be read, or that was skipped, is not known to be gone.
+    const underSkipped = (p: string) => [...skippedHere].some((s) => p === s || p.startsWith(`${s}/`) || s === '.');
     const changed: Candidate[] = [];
     let unchanged = 0;
     for (const file of scan.files) {
@@ -159,14 +176,14 @@ export class ProjectSync {
       if (known && known.size === file.size && known.sha256 === sha256) unchanged++;
       else changed.push({ file, sha256 });
     }
-    const gone = this.settings.mirrorDeletes ? [...manifest.keys()].filter((p) => !local.has(p) && !skippedHere.has(p) && p !== MANIFEST_NAME) : [];
-    const gonePresent: string[] = [];
-    for (const p of gone) if (!(await this.existsLocally(p))) gonePresent.push(p);
+    const notHere = this.settings.mirrorDeletes ? [...manifest.keys()].filter((p) => !local.has(p) && !underSkipped(p) && p !== MANIFEST_NAME) : [];
+    const deletedHere: string[] = [];
+    for (const p of notHere) if (await this.isDeletedLocally(p)) deletedHere.push(p);
 
-    const onServer = await this.listServerFolders([...changed.map((c) => c.file.path), ...gonePresent], signal);
+    const onServer = await this.serverModels([...changed.map((c) => c.file.path), ...deletedHere], signal);
     const plan: SyncPlan = { uploads: [], deletes: [], conflicts: [], skipped: scan.skipped, unchanged };
     const send: LocalFile[] = [];
-    const adopt = new Map<string, { size: number; sha256: string; modified: string }>();
+    const adopt = new Map<string, ManifestEntry>();
     const drop: string[] = [];
     for (const { file, sha256 } of changed) {
       const there = onServer.get(file.path);
@@ -193,7 +210,7 @@ export class ProjectSync {
         });
       }
     }
-    for (const p of gonePresent) {
+    for (const p of deletedHere) {
       const there = onServer.get(p);
       const known = manifest.get(p);
       if (!there) drop.push(p);
@@ -291,11 +308,17 @@ export class ProjectSync {
     if (signal?.aborted) throw new AbortedError('The sync was cancelled.');
   }
 
-  /** The server's models of `paths` (relative), by listing each of their folders once; a missing folder lists nothing. */
-  private async listServerFolders(paths: string[], signal: AbortSignal): Promise<Map<string, ContentsModel>> {
+  /**
+   * The server's models of `paths` (relative): each of their folders listed once (a missing folder holds
+   * nothing), then each path a listed folder did not show asked on its own. A listing leaves out what the
+   * server hides (`hide_globs`: `*~`, `*.pyc`, and `*.so` on 1.x), which is still there to overwrite.
+   */
+  private async serverModels(paths: string[], signal: AbortSignal): Promise<Map<string, ContentsModel>> {
     const folders = [...new Set(paths.map((p) => parentOf(p)))];
     const found = new Map<string, ContentsModel>();
-    await eachLimited(folders, this.settings.concurrency ?? SYNC_CONCURRENCY, signal, async (folder) => {
+    const listed = new Set<string>();
+    const limit = this.settings.concurrency ?? SYNC_CONCURRENCY;
+    await eachLimited(folders, limit, signal, async (folder) => {
       let entries: ContentsModel[];
       try {
         entries = await listDirectory(this.http, this.serverPath(folder), signal);
@@ -303,7 +326,16 @@ export class ProjectSync {
         if (e instanceof ContentsError && e.problem === 'not-found') return;
         throw e;
       }
+      listed.add(folder);
       for (const entry of entries) found.set(folder ? `${folder}/${entry.name}` : entry.name, entry);
+    });
+    const unseen = paths.filter((p) => !found.has(p) && listed.has(parentOf(p)));
+    await eachLimited(unseen, limit, signal, async (p) => {
+      try {
+        found.set(p, await statPath(this.http, this.serverPath(p), signal));
+      } catch (e) {
+        if (!(e instanceof ContentsError && e.problem === 'not-found')) throw e;
+      }
     });
     if (signal.aborted) throw new AbortedError('The sync was cancelled.');
     return found;
@@ -341,10 +373,11 @@ export class ProjectSync {
     return bytes !== undefined && createHash('sha256').update(bytes).digest('hex') === sha256;
   }
 
-  private async existsLocally(rel: string): Promise<boolean> {
+  /** Only a file that is surely not there is deleted: an error other than "no such file" (a folder it cannot search) is not a delete. */
+  private async isDeletedLocally(rel: string): Promise<boolean> {
     return lstat(this.hasher.absolute(rel)).then(
-      () => true,
       () => false,
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT' || e.code === 'ENOTDIR',
     );
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HttpSession } from '../../core/http';
-import { ProjectSync, type SyncConflict, type SyncResult } from '../../core/sync';
+import { ProjectSync, serverPathIn, type SyncConflict, type SyncResult } from '../../core/sync';
 import { messageOf } from '../../core/util/errors';
 import type { Logger } from '../../core/util/logger';
 import type { ServerConnections } from '../servers';
@@ -37,7 +37,9 @@ export interface FolderSyncEvents {
  * One workspace folder kept in sync with its server folder: a file watcher on the folder, runs after
  * the folder has been quiet for a moment (one at a time; changes during a run make one more run), the
  * state for the status bar. The first run is the command's (with a notification) or, after a window
- * reload, the first change or the server connecting: activation sends no request.
+ * reload, the first change or the server connecting: activation sends no request. Disposing it cancels
+ * its run between files; a FolderSync that replaces it (its settings changed) waits for that run to end,
+ * so two never write the server folder's record at once.
  */
 export class FolderSync implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
@@ -47,7 +49,7 @@ export class FolderSync implements vscode.Disposable {
   private engine: { session: HttpSession; sync: ProjectSync } | undefined;
   private reported = new Set<string>();
   private current: SyncState = { kind: 'waiting' };
-  private disposed = false;
+  private readonly cancel = new AbortController();
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
@@ -55,6 +57,8 @@ export class FolderSync implements vscode.Disposable {
     private readonly connections: ServerConnections,
     private readonly log: Logger,
     private readonly events: FolderSyncEvents,
+    /** The run of the FolderSync this one replaces, which must end first. */
+    private readonly after: Promise<unknown> = Promise.resolve(),
   ) {
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'));
     const changed = () => this.schedule();
@@ -67,13 +71,23 @@ export class FolderSync implements vscode.Disposable {
     return this.current;
   }
 
-  get caughtUp(): boolean {
-    return this.current.kind !== 'waiting';
+  /** Whether a run is due when the server connects: none has run yet, or the last one stopped. */
+  get wantsServer(): boolean {
+    return this.current.kind === 'waiting' || this.current.kind === 'stopped';
+  }
+
+  /** Ends once no run of this FolderSync is in progress. */
+  get idle(): Promise<unknown> {
+    return this.running ?? Promise.resolve();
   }
 
   /** The server path of a path relative to the folder. */
   serverPath(rel: string): string {
-    return this.mapping.remoteRoot ? `${this.mapping.remoteRoot}/${rel}` : rel;
+    return serverPathIn(this.mapping.remoteRoot, rel);
+  }
+
+  private get disposed(): boolean {
+    return this.cancel.signal.aborted;
   }
 
   /** A run soon, once the folder has been quiet for SETTLE_MS. */
@@ -125,18 +139,23 @@ export class FolderSync implements vscode.Disposable {
   private async runOnce(progress?: (done: number, total: number) => void): Promise<SyncResult | undefined> {
     let result: SyncResult;
     try {
+      await this.after.catch(() => undefined);
+      if (this.disposed) return undefined;
       const { sync } = await this.syncEngine();
       result = await sync.run({
+        signal: this.cancel.signal,
         onProgress: (p) => {
           if (p.total - p.done > 0) this.setState({ kind: 'syncing', files: p.total - p.done });
           progress?.(p.done, p.total);
         },
       });
     } catch (e) {
+      if (this.disposed) return undefined;
       this.log.warn(`Sync of ${this.folder.name} stopped: ${messageOf(e)}`);
       this.setState({ kind: 'stopped', message: messageOf(e) });
       return undefined;
     }
+    if (this.disposed) return result;
     const where = `${this.folder.name} → /${this.mapping.remoteRoot}`;
     if (result.uploaded.length || result.deleted.length) this.log.info(`Sync ${where}: sent ${result.uploaded.length}, deleted ${result.deleted.length}, ${result.unchanged} unchanged`);
     for (const s of result.skipped) this.log.info(`Sync ${where}: skipped ${s.path}: ${s.reason}`);
@@ -154,7 +173,7 @@ export class FolderSync implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.disposed = true;
+    this.cancel.abort();
     clearTimeout(this.timer);
     this.watcher.dispose();
   }

@@ -1,19 +1,16 @@
 import * as vscode from 'vscode';
 import { normalizeServerPath } from '../../core/api';
-import type { KernelConnection } from '../../core/kernel';
-import { DEFAULT_EXCLUDE, DEFAULT_MAX_FILE_BYTES, importedModulesOf, reloadModules, type SyncConflict } from '../../core/sync';
-import { messageOf } from '../../core/util/errors';
-import { browseServerFolder, serverUri } from '../files';
+import { DEFAULT_MAX_FILE_BYTES, type SyncConflict } from '../../core/sync';
+import { browseServerFolder } from '../files';
 import type { Servers } from '../servers';
-import { NOTEBOOK_TYPE, registerGuarded, type ErrorSink } from '../shared';
+import { registerGuarded, reportError, type ErrorSink } from '../shared';
+import { showConflict } from './conflicts';
 import { FolderSync, type SyncMapping } from './folder-sync';
+import { ReloadOffers, type KernelsOfNotebooks } from './reload-offers';
 import { SyncStatusBar } from './sync-status';
 
-export interface SyncDeps extends ErrorSink {
+export interface SyncDeps extends ErrorSink, KernelsOfNotebooks {
   servers: Servers;
-  /** The server a notebook's kernel runs on, and its connection while it runs. */
-  serverOf(notebook: vscode.NotebookDocument): string | undefined;
-  connectionOf(notebook: vscode.NotebookDocument): KernelConnection | undefined;
 }
 
 /** The mapping a workspace folder's settings hold, or undefined when it is not synced. */
@@ -27,9 +24,9 @@ function mappingOf(folder: vscode.WorkspaceFolder): SyncMapping | undefined {
   } catch {
     return undefined; // reported when the person sets it up; a hand-edited bad path syncs nothing
   }
-  const exclude = config.get<string[]>('sync.exclude', DEFAULT_EXCLUDE);
+  const exclude = config.get<string[]>('sync.exclude', []);
   const maxMb = config.get<number>('sync.maxFileSizeMB', DEFAULT_MAX_FILE_BYTES / 1048576);
-  return { serverId, remoteRoot, exclude: Array.isArray(exclude) ? exclude.filter((p) => typeof p === 'string') : DEFAULT_EXCLUDE, maxFileBytes: Math.max(0, maxMb) * 1048576 };
+  return { serverId, remoteRoot, exclude: Array.isArray(exclude) ? exclude.filter((p) => typeof p === 'string') : [], maxFileBytes: Math.max(0, maxMb) * 1048576 };
 }
 
 const sameMapping = (a: SyncMapping, b: SyncMapping) => JSON.stringify(a) === JSON.stringify(b);
@@ -44,79 +41,33 @@ export function registerSync(context: vscode.ExtensionContext, deps: SyncDeps): 
   const { servers } = deps;
   const syncs = new Map<string, FolderSync>();
   const statusBar = new SyncStatusBar(() => [...syncs.values()], (id) => servers.store.get(id)?.name ?? 'the server');
-  /** Python files sent per server since its kernels last reloaded them (server paths). */
-  const sentPython = new Map<string, Set<string>>();
-
-  const notebooksOn = (serverId: string) => vscode.workspace.notebookDocuments.filter((n) => n.notebookType === NOTEBOOK_TYPE && deps.serverOf(n) === serverId && deps.connectionOf(n));
-
-  const reloadIn = async (notebook: vscode.NotebookDocument, paths: string[]): Promise<void> => {
-    const connection = deps.connectionOf(notebook);
-    if (!connection) throw new Error(`${notebook.uri.path.split('/').pop()} has no running remote kernel.`);
-    const { reloaded, error } = await reloadModules(connection, paths);
-    if (error) {
-      void vscode.window.showErrorMessage(error);
-    } else if (reloaded.length) {
-      for (const p of paths) sentPython.get(deps.serverOf(notebook) ?? '')?.delete(p);
-      void vscode.window.showInformationMessage(`Reloaded ${reloaded.join(', ')}. Names imported from them before (\`from … import f\`) still point to the old code: run those imports again.`);
-    } else {
-      void vscode.window.showInformationMessage('The kernel has not imported any of the changed files.');
-    }
-  };
-
-  const offerReload = async (serverId: string, paths: string[]): Promise<void> => {
-    const pending = sentPython.get(serverId) ?? new Set<string>();
-    for (const p of paths) pending.add(p);
-    sentPython.set(serverId, pending);
-    for (const notebook of notebooksOn(serverId)) {
-      const connection = deps.connectionOf(notebook);
-      if (!connection || connection.isRunningCode) continue; // asked again by the command, after the cell
-      const modules = await importedModulesOf(connection, [...pending]);
-      if (!modules.length) continue;
-      const name = notebook.uri.path.split('/').pop();
-      const action = await vscode.window.showInformationMessage(`${modules.join(', ')} changed: the kernel of ${name} still runs the code it imported before.`, 'Reload Changed Modules');
-      if (action) await reloadIn(notebook, [...pending]).catch((e: unknown) => void vscode.window.showErrorMessage(messageOf(e)));
-    }
-  };
-
-  const showConflict = async (sync: FolderSync, conflict: SyncConflict): Promise<void> => {
-    const local = vscode.Uri.joinPath(sync.folder.uri, ...conflict.path.split('/'));
-    const remote = serverUri(sync.mapping.serverId, sync.serverPath(conflict.path));
-    const choices = conflict.deletion || conflict.kind === 'folder' ? ['Show Server’s File'] : ['Compare', 'Send Mine, Keep Server’s Aside'];
-    const choice = await vscode.window.showWarningMessage(`${conflict.message} Neither version was changed.`, ...choices);
-    if (choice === 'Compare') {
-      await vscode.commands.executeCommand('vscode.diff', remote, local, `${conflict.path} (server ↔ local)`);
-    } else if (choice === 'Show Server’s File') {
-      await vscode.commands.executeCommand('vscode.open', remote);
-    } else if (choice) {
-      const aside = await sync.overwrite(conflict.path);
-      void vscode.window.showInformationMessage(`Sent ${conflict.path}; the server's version is kept as /${aside}.`);
-    }
-  };
+  const reloadOffers = new ReloadOffers(deps, deps.log);
+  const resolve = (sync: FolderSync, conflict: SyncConflict) => showConflict(sync, conflict).catch((e: unknown) => reportError(deps, 'Could not resolve the conflict', e));
 
   const events = {
     changed: () => statusBar.update(),
-    newConflicts: (sync: FolderSync, conflicts: SyncConflict[]) => {
-      void showConflict(sync, conflicts[0]).catch((e: unknown) => void vscode.window.showErrorMessage(messageOf(e)));
-    },
-    sentPython: (serverId: string, paths: string[]) => void offerReload(serverId, paths).catch((e: unknown) => deps.log.warn(`Could not ask the kernels about changed modules: ${messageOf(e)}`)),
+    newConflicts: (sync: FolderSync, conflicts: SyncConflict[]) => void resolve(sync, conflicts[0]),
+    sentPython: (serverId: string, paths: string[]) => reloadOffers.sent(serverId, paths),
   };
 
   /** Starts, restarts or stops each workspace folder's sync to match its settings. */
   const reconcile = () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
+    const replaced = new Map<string, Promise<unknown>>();
     for (const [key, sync] of syncs) {
       const folder = folders.find((f) => f.uri.toString() === key);
       const mapping = folder && mappingOf(folder);
       if (!mapping || !sameMapping(mapping, sync.mapping)) {
         sync.dispose();
         syncs.delete(key);
+        replaced.set(key, sync.idle);
       }
     }
     for (const folder of folders) {
       const key = folder.uri.toString();
       const mapping = mappingOf(folder);
       if (mapping && !syncs.has(key) && folder.uri.scheme === 'file') {
-        const sync = new FolderSync(folder, mapping, servers.connections, deps.log, events);
+        const sync = new FolderSync(folder, mapping, servers.connections, deps.log, events, replaced.get(key));
         syncs.set(key, sync);
         // Caught up once the server is connected (activation sends no request).
         if (servers.connections.status(mapping.serverId).state === 'connected') sync.schedule();
@@ -138,6 +89,9 @@ export function registerSync(context: vscode.ExtensionContext, deps: SyncDeps): 
     const start = config.get<string>('sync.server', '') === server.id ? config.get<string>('kernelFolder', '') : '';
     const remoteRoot = await browseServerFolder(servers.connections, server, start, `Sync ${folder.name} into Which Folder on ${server.name}?`);
     if (remoteRoot === undefined) return;
+    // The server last, and the old one cleared first: at no moment does the folder map to the old server
+    // and the new folder (each change starts, restarts or stops its sync).
+    if (config.get<string>('sync.server', '')) await config.update('sync.server', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
     await config.update('kernelFolder', remoteRoot, vscode.ConfigurationTarget.WorkspaceFolder);
     await config.update('sync.server', server.id, vscode.ConfigurationTarget.WorkspaceFolder);
     reconcile();
@@ -174,23 +128,11 @@ export function registerSync(context: vscode.ExtensionContext, deps: SyncDeps): 
     const items = [...syncs.values()].flatMap((sync) => {
       const state = sync.state;
       const head = { label: `${sync.folder.name} → ${servers.store.get(sync.mapping.serverId)?.name ?? '?'}: /${sync.mapping.remoteRoot}`, description: statusBar.describe(state), run: () => sync.run() as Promise<unknown> };
-      const conflicts = state.kind === 'conflict' ? state.conflicts.map((c) => ({ label: `$(warning) ${c.path}`, description: c.message, run: () => showConflict(sync, c) })) : [];
+      const conflicts = state.kind === 'conflict' ? state.conflicts.map((c) => ({ label: `$(warning) ${c.path}`, description: c.message, run: () => resolve(sync, c) })) : [];
       return [head, ...conflicts];
     });
     const picked = await vscode.window.showQuickPick(items, { title: 'Folder Sync (pick a folder to sync it now, a conflict to resolve it)' });
     await picked?.run();
-  };
-
-  const reloadChanged = async (): Promise<void> => {
-    const notebook = vscode.window.activeNotebookEditor?.notebook;
-    const serverId = notebook && deps.serverOf(notebook);
-    if (!notebook || !serverId) throw new Error('Open a notebook that runs on a remote kernel first.');
-    const pending = [...(sentPython.get(serverId) ?? [])];
-    if (!pending.length) {
-      void vscode.window.showInformationMessage('No synced Python file changed since the last reload.');
-      return;
-    }
-    await reloadIn(notebook, pending);
   };
 
   context.subscriptions.push(
@@ -202,12 +144,12 @@ export function registerSync(context: vscode.ExtensionContext, deps: SyncDeps): 
     vscode.workspace.onDidChangeWorkspaceFolders(() => reconcile()),
     servers.connections.onDidChange((id) => {
       if (servers.connections.status(id).state !== 'connected') return;
-      for (const sync of syncs.values()) if (sync.mapping.serverId === id && !sync.caughtUp) sync.schedule();
+      for (const sync of syncs.values()) if (sync.mapping.serverId === id && sync.wantsServer) sync.schedule();
     }),
     registerGuarded(deps, 'jupyterRemote.syncFolder', 'Could not sync the folder', syncFolder),
     registerGuarded(deps, 'jupyterRemote.stopSyncing', 'Could not stop syncing', stopSyncing),
     registerGuarded(deps, 'jupyterRemote.showSyncState', 'Could not show the sync', showState),
-    registerGuarded(deps, 'jupyterRemote.reloadChangedModules', 'Could not reload the changed modules', reloadChanged),
+    registerGuarded(deps, 'jupyterRemote.reloadChangedModules', 'Could not reload the changed modules', () => reloadOffers.reloadInFront()),
   );
   reconcile();
   return { syncs: () => [...syncs.values()] };

@@ -71,8 +71,29 @@ describe('scanProject: the files a sync sends', () => {
     assert.deepEqual(scan.skipped.map((s) => [s.path, s.kind]).sort(), [['big.bin', 'too-large'], ['etc-link', 'link'], ['host-link', 'link']]);
   });
 
-  it("the setting's default in package.json is the core's", () => {
-    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
-    assert.deepEqual(pkg.contributes.configuration.properties['jupyterRemote.sync.exclude'].default, DEFAULT_EXCLUDE);
+  it("the person's list adds to the defaults, a `!` pattern takes one back, and a project's .gitignore cannot take back what the list leaves out", async () => {
+    write('.gitignore', '!.env\n!secret.key\n');
+    write('.env', 'SECRET=1');
+    write('secret.key');
+    write('.streamlit/config.toml');
+    write('raw/a.parquet');
+    write('app.py');
+    assert.deepEqual(await sent({ exclude: ['secret.key', '*.parquet', '!.streamlit/'] }), ['.streamlit/config.toml', 'app.py']);
+  });
+
+  it('a name the server would read as a path (`...`, `a\\b`) is skipped, not a failure of the whole scan', async () => {
+    write('.../x.py');
+    write('a\\b.py');
+    write('ok.py');
+    const scan = await scanProject(root);
+    assert.deepEqual(scan.files.map((f) => f.path), ['ok.py']);
+    assert.deepEqual(scan.skipped.map((s) => [s.path, s.kind]).sort(), [['...', 'bad-name'], ['a\\b.py', 'bad-name']]);
+  });
+
+  it("the setting's default is empty: the defaults are the core's, always applied", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown; markdownDescription: string }> } } };
+    const setting = pkg.contributes.configuration.properties['jupyterRemote.sync.exclude'];
+    assert.deepEqual(setting.default, []);
+    for (const pattern of DEFAULT_EXCLUDE) assert.ok(setting.markdownDescription.includes(`\`${pattern}\``), `the setting names ${pattern}`);
   });
 });
