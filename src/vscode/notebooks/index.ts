@@ -37,6 +37,7 @@ export function registerNotebooks(context: vscode.ExtensionContext, deps: Notebo
     showError: (message) => void vscode.window.showErrorMessage(deps.redactor.redact(message), 'Show Log').then((a) => (a ? deps.showLog() : undefined)),
     keepKernelOnClose: () => config().get<boolean>('keepKernelOnClose', false),
     kernelFolder: (notebook) => vscode.workspace.getConfiguration('jupyterRemote', notebook.uri).get<string>('kernelFolder', ''),
+    extensionId: context.extension.id,
   });
   servers.followKernels(controllers);
 

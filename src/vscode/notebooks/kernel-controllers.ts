@@ -52,6 +52,20 @@ export interface KernelControllersOptions {
   keepKernelOnClose: () => boolean;
   /** `jupyterRemote.kernelFolder` for a local notebook (its workspace folder's), read when its kernel starts. */
   kernelFolder: (notebook: vscode.NotebookDocument) => string;
+  /** This extension's id: a notebook's `notebookKernel` context value is `<extension id>/<controller id>`. */
+  extensionId: string;
+}
+
+/** The context key listing, as `notebookKernel` values, our controllers whose kernel type says it has no debugger (menus hide Debug Cell for them). */
+export const CONTROLLERS_WITHOUT_DEBUGGER = 'jupyterRemote.controllersWithoutDebugger';
+
+/**
+ * Whether a kernel type says it has no debugger: its kernelspec's `metadata.debugger` is not true (ipykernel ≥ 6
+ * writes it; ipykernel 7 also lists `debugger` in kernel_info, known only once the kernel runs). A running
+ * kernel whose type is unknown is not said to lack one: Debug Cell then asks the kernel, and says why if it cannot.
+ */
+export function saysNoDebugger(spec: KernelSpec | undefined): boolean {
+  return spec !== undefined && spec.metadata?.debugger !== true;
 }
 
 /**
@@ -69,6 +83,8 @@ export class KernelControllers implements vscode.Disposable {
   private readonly kernelStatus = new Map<vscode.NotebookDocument, KernelStatus>();
   /** The controller each open notebook has selected (of ours), whether or not its kernel has started. */
   private readonly selected = new Map<vscode.NotebookDocument, string>();
+  /** Controllers whose kernel type says it has no debugger (CONTROLLERS_WITHOUT_DEBUGGER), with their server's id. */
+  private readonly withoutDebugger = new Map<string, string>();
 
   constructor(private readonly options: KernelControllersOptions) {
     const subs = [
@@ -203,6 +219,7 @@ export class KernelControllers implements vscode.Disposable {
     for (const [id, entry] of this.controllers) {
       if (entry.target.serverId === serverId && !wanted.has(id)) this.removeController(id, !record);
     }
+    this.markDebuggers(serverId, wanted);
     if (!record) return;
     for (const [id, want] of wanted) {
       const existing = this.controllers.get(id)?.controller;
@@ -219,6 +236,18 @@ export class KernelControllers implements vscode.Disposable {
       }
       this.createController(id, want.target, record, label, description, detail, want.spec?.language);
     }
+  }
+
+  /** Keeps CONTROLLERS_WITHOUT_DEBUGGER current for one server's controllers. */
+  private markDebuggers(serverId: string, wanted: Map<string, { target: Target; spec?: KernelSpec }>): void {
+    const before = [...this.withoutDebugger.keys()].join('\n');
+    for (const [id, server] of [...this.withoutDebugger]) if (server === serverId && !wanted.has(id)) this.withoutDebugger.delete(id);
+    for (const [id, want] of wanted) {
+      if (saysNoDebugger(want.spec)) this.withoutDebugger.set(id, serverId);
+      else this.withoutDebugger.delete(id);
+    }
+    if ([...this.withoutDebugger.keys()].join('\n') === before) return;
+    void vscode.commands.executeCommand('setContext', CONTROLLERS_WITHOUT_DEBUGGER, [...this.withoutDebugger.keys()].map((id) => `${this.options.extensionId}/${id}`));
   }
 
   dispose(): void {

@@ -251,6 +251,46 @@ async function interruptJourney(world: World, t: Steps): Promise<void> {
   assert.equal(toasts.length, 1, `the session's end told once: ${JSON.stringify(toasts)}`);
 }
 
+/**
+ * The entries of a cell's run menu (the chevron beside its run button), closed again after; none when VS
+ * Code shows no chevron, which it does when the menu would be empty.
+ */
+async function runMenuEntries(world: World, index: number): Promise<string[]> {
+  const { wb } = world;
+  await wb.revealCell(index);
+  await wb.cellRow(index).hover({ position: { x: 60, y: 12 } });
+  const runButton = wb.cellRow(index).locator('.run-button-container').first();
+  await runButton.waitFor({ state: 'visible', timeout: 5000 });
+  const chevron = runButton.locator('.codicon-chevron-down');
+  if (!(await chevron.count())) return [];
+  await chevron.first().click();
+  const items = wb.page.locator('.monaco-menu .action-item');
+  await items.first().waitFor({ state: 'visible', timeout: 5000 });
+  const entries = (await items.allInnerTexts()).map((s) => s.trim()).filter(Boolean);
+  await wb.page.keyboard.press('Escape');
+  return entries;
+}
+
+async function noDebuggerJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  writeFileSync(path.join(world.workspace, 'no-debugger.ipynb'), notebookJson(['print(6 * 7)']));
+  t.step('open no-debugger.ipynb, pick "Without a Debugger" on Lab Today (its kernels have no debugpy), run the cell');
+  await openFromExplorer(world, 'no-debugger.ipynb');
+  await wb.selectKernel(/^Without a Debugger/, 'Lab Today');
+  await wb.runCell(0);
+  await wb.waitForOutput(['42'], 60000);
+  await cellSucceeded(world, 0);
+  t.step("the cell's run menu offers neither Debug Cell nor Run by Line");
+  const entries = await runMenuEntries(world, 0);
+  assert.ok(!entries.some((e) => /Debug Cell|Run by Line/.test(e)), `the run menu: ${JSON.stringify(entries)}`);
+  t.step('Jupyter Remote: Debug Cell from the palette says why in one sentence');
+  await wb.runCommand('Jupyter Remote: Debug Cell');
+  const why = await until('the reason', async () => (await wb.notifications()).find((n) => /debug the cell/.test(n)), 15000, 100);
+  assert.equal(why, 'Could not debug the cell: The kernel has no debugger (is debugpy installed in its environment?).');
+  t.note(`run menu: ${entries.length ? entries.join(', ') : 'none (no chevron)'}; the palette: "${why}"`);
+  await wb.escapeAll();
+}
+
 export const debugJourneys: Journey[] = [
   {
     id: 20,
@@ -279,5 +319,12 @@ export const debugJourneys: Journey[] = [
     name: 'Interrupt during a debug session: the session ends, told once, the cell ends interrupted, the kernel runs the next cell',
     needs: [10],
     run: interruptJourney,
+  },
+  {
+    id: 27,
+    slug: 'no-debugger',
+    name: "A kernel type without a debugger: its cells' run menu offers no Debug Cell or Run by Line, and Debug Cell from the palette says why in one sentence",
+    needs: [10],
+    run: noDebuggerJourney,
   },
 ];

@@ -16,6 +16,7 @@
 //   12 server-folder              files         24 variables-while-running    variables
 //                                               25 data-viewer                variables
 //                                               26 project-sync               sync
+//                                               27 no-debugger                debug
 //
 // A new journey takes the next number, whatever its capability.
 import { debugJourneys } from './debug';

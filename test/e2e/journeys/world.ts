@@ -102,6 +102,19 @@ export class World {
       startJupyter({ flavor: 'lab', stack: 'current', extraArgs: ['--debug'] }), // --debug: every request is logged (journey 12)
     ]);
     this.servers = { a, b, password, tls, today };
+    // A kernel type on today's server whose kernels have no debugger (debugpy left out, as where it is
+    // not installed) and whose spec does not claim one: journey 27. Not named "Python 3…", which other
+    // journeys pick.
+    const noDebugger = path.join(today.home, 'data', 'kernels', 'no-debugger');
+    mkdirSync(path.join(noDebugger, 'without-debugpy', 'debugpy'), { recursive: true });
+    writeFileSync(path.join(noDebugger, 'without-debugpy', 'debugpy', '__init__.py'), "raise ImportError('debugpy is left out of this kernel')\n");
+    writeFileSync(path.join(noDebugger, 'kernel.json'), JSON.stringify({
+      argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: 'Without a Debugger',
+      language: 'python',
+      metadata: {},
+      env: { PYTHONPATH: path.join(noDebugger, 'without-debugpy') },
+    }));
     const write = (name: string, cells: string[]) => writeFileSync(path.join(this.workspace, name), notebookJson(cells));
     write('hello.ipynb', ["import os\nprint('hello from', os.getcwd())"]);
     write('hello-today.ipynb', ["import os, ipykernel\nprint('hello from', os.getcwd(), 'on ipykernel', ipykernel.__version__)"]);
