@@ -20,7 +20,7 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug,vars,table').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug,vars,table,sync').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const assistRows: string[] = [];
   const debugRows: string[] = [];
   const varsRows: string[] = [];
+  const syncRows: string[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
@@ -69,6 +70,10 @@ async function main(): Promise<void> {
       }
       if (workload === 'vars' || workload === 'table') {
         varsRows.push(...(await (workload === 'vars' ? varsWorkload : tableWorkload)(baseUrl, server.token)));
+        continue;
+      }
+      if (workload === 'sync') {
+        syncRows.push(...(await syncWorkload(baseUrl, server.token, server.rootDir, server.pid)));
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -148,6 +153,12 @@ async function main(): Promise<void> {
     console.log('| workload | measure | jupyter-remote | printing the variables from a cell | ours/print |');
     console.log('|---|---|---|---|---|');
     for (const r of varsRows) console.log(r);
+  }
+  if (syncRows.length) {
+    console.log(`\nProject sync (issue 31): ProjectSync from dist/core.js on loopback, a seeded project of ${SYNC_FILES} files into a fresh server folder; put: the same files with uploadFile one after another in the worker's process (what \`jupyter-remote put\` runs per file, without starting 2,000 processes); ${REPS} runs each (a fresh process and project each), medians`);
+    console.log('| workload | measure | jupyter-remote sync | put, file by file | sync/put |');
+    console.log('|---|---|---|---|---|');
+    for (const r of syncRows) console.log(r);
   }
   if (widgetRows.length) {
     console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
@@ -297,6 +308,62 @@ async function tableWorkload(baseUrl: string, token: string): Promise<string[]> 
     mb('client heap growth, after gc', (r) => r.heapGrowth),
     mb('client peak RSS growth during the pages', (r) => r.peakRssGrowth),
     mb('client RSS before the pages', (r) => r.rssBefore),
+  ];
+}
+
+/** Files in bench/sync-worker.js's project (its FILES). */
+const SYNC_FILES = 2000;
+
+type SyncMeasure = {
+  measure: string; ms: number; requests: number; peakInFlight: number; byKind: Record<string, number>; kindMs: Record<string, number>;
+  phases: { beforeFirstWrite?: number; folders?: number; uploads?: number; manifestWrite?: number }; clientCpuMs: number; serverCpuMs: number;
+  files?: number; mb?: number; uploaded?: number; concurrency?: number; generateMs?: number;
+};
+
+/**
+ * sync: bench/sync-worker.js (one JSON line per measure): a first sync of a seeded project of 2,000
+ * files (≈ 50 MB), re-syncs with nothing and with one file changed (a new ProjectSync each, as each
+ * `jupyter-remote sync` run; and the same one, as `--watch`), 500 files rewritten at once (a git checkout)
+ * with the most requests in flight, and the same files with uploadFile one after another (what `put`
+ * runs per file, in-process).
+ */
+async function syncWorkload(baseUrl: string, token: string, rootDir: string, serverPid: number): Promise<string[]> {
+  const core = path.resolve('dist/core.js');
+  const runs: Record<string, SyncMeasure>[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/sync-worker.js'), baseUrl, token, core, rootDir, String(serverPid), String(rep)], { timeout: 900000 });
+    const byMeasure: Record<string, SyncMeasure> = {};
+    for (const line of stdout.trim().split('\n')) {
+      const m = JSON.parse(line) as SyncMeasure;
+      byMeasure[m.measure] = m;
+    }
+    runs.push(byMeasure);
+    process.stderr.write('.');
+  }
+  const m = (measure: string, f: (r: SyncMeasure) => number | undefined) => median(runs.map((r) => f(r[measure]) ?? NaN));
+  const ms = (measure: string) => m(measure, (r) => r.ms);
+  const reqs = (measure: string) => `${m(measure, (r) => r.requests).toFixed(0)} requests, at most ${m(measure, (r) => r.peakInFlight).toFixed(0)} at once`;
+  const kinds = (measure: string) => Object.entries(runs[0][measure].byKind).map(([k, n]) => `${n} ${k}`).join(', ');
+  const first = runs[0].first;
+  const phase = (k: keyof SyncMeasure['phases']) => m('first', (r) => r.phases[k]).toFixed(0);
+  const mbps = (measure: string) => (first.mb ?? NaN) / (ms(measure) / 1000);
+  return [
+    `| sync | first sync: ${first.uploaded} files, ${first.mb?.toFixed(1)} MB | ${ms('first').toFixed(0)} ms | ${ms('put').toFixed(0)} ms | ${(ms('first') / ms('put')).toFixed(2)}× |`,
+    `| sync | … throughput | ${mbps('first').toFixed(1)} MB/s | ${mbps('put').toFixed(1)} MB/s | ${(mbps('first') / mbps('put')).toFixed(2)}× (higher is better) |`,
+    `| sync | … requests | ${reqs('first')} | ${reqs('put')} | |`,
+    `| sync | … by kind (first run) | ${kinds('first')} | ${kinds('put')} | |`,
+    `| sync | … wall time: before the first write (scan, hash, manifest, listings) ${phase('beforeFirstWrite')} ms, folders ${phase('folders')} ms, uploads ${phase('uploads')} ms, manifest write ${phase('manifestWrite')} ms | | | |`,
+    `| sync | … CPU: client | ${m('first', (r) => r.clientCpuMs).toFixed(0)} ms | ${m('put', (r) => r.clientCpuMs).toFixed(0)} ms | |`,
+    `| sync | … CPU: jupyter-server | ${m('first', (r) => r.serverCpuMs).toFixed(0)} ms | ${m('put', (r) => r.serverCpuMs).toFixed(0)} ms | |`,
+    `| sync | re-sync, nothing changed (new ProjectSync: hashes all) | ${ms('unchanged').toFixed(0)} ms | | |`,
+    `| sync | … requests (no file sent) | ${reqs('unchanged')}: ${kinds('unchanged')} | | |`,
+    `| sync | … of which scanProject alone (readdir, a stat per file; the rest is hashing 2,000 files, and the one GET) | ${ms('scan').toFixed(0)} ms | | |`,
+    `| sync | re-sync, nothing changed (the same ProjectSync, as --watch) | ${ms('watch-unchanged').toFixed(0)} ms | | |`,
+    `| sync | re-sync, one file changed (new ProjectSync; target < 1 s) | ${ms('one').toFixed(0)} ms | | |`,
+    `| sync | … requests (only that file sent) | ${reqs('one')}: ${kinds('one')} | | |`,
+    `| sync | re-sync, one file changed (the same ProjectSync, as --watch) | ${ms('watch-one').toFixed(0)} ms | | |`,
+    `| sync | git checkout: 500 .py files rewritten | ${ms('checkout').toFixed(0)} ms | | |`,
+    `| sync | … requests (at most ${runs[0].checkout.concurrency} uploads at once) | ${reqs('checkout')}: ${kinds('checkout')} | | |`,
   ];
 }
 
