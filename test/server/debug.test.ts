@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listKernelSpecs, shutdownKernel, startKernel } from '../../src/core/api';
-import { DebugRequestError, DebugSession, DebugSessionEndedError, StackFrame, debuggerSupport, serverRootOf } from '../../src/core/debug';
+import { DebugRequestError, DebugSession, DebugSessionEndedError, StackFrame, debuggerSupport, kernelFilesOf, serverRootOf } from '../../src/core/debug';
 import { HttpSession } from '../../src/core/http';
 import { ExecuteResult, KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
@@ -333,6 +333,8 @@ describe('the Jupyter debugger over the kernel connection', function () {
     assert.equal(await serverRootOf(session, conn, 'x.ipynb'), server.rootDir, 'a kernel in the root');
     assert.equal(await serverRootOf(session, conn, 'no/such/folder/x.ipynb'), server.rootDir, 'a session folder that does not exist: the server started it in the root');
     assert.equal(await serverRootOf(session, conn, undefined), undefined, 'a kernel someone else started');
+    // With the kernel's home, which IPython's tracebacks write as `~`.
+    assert.deepEqual(await kernelFilesOf(session, conn, 'x.ipynb'), { root: server.rootDir, home: server.home });
     await run("import os as _os\n_os.makedirs('sub/deeper', exist_ok=True)\n_os.chdir('sub/deeper')\ndel _os").execution.done;
     try {
       assert.equal(await serverRootOf(session, conn, 'sub/deeper/nb.ipynb'), server.rootDir, 'a kernel started in sub/deeper');

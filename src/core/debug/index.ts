@@ -7,5 +7,7 @@ export type { DebugEndReason } from './errors';
 export { murmur2 } from './murmur2';
 export type * from './protocol';
 export { debuggerSupport } from './support';
-export { serverRootOf } from './server-root';
+export { kernelFilesOf, serverRootOf } from './server-root';
+export type { KernelFiles } from './server-root';
+export { relinkTraceback, serverPathOfFrame } from './traceback-files';
 export type { DebuggerSupport } from './support';

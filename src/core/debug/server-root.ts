@@ -17,6 +17,12 @@ async function startFolderOf(http: HttpSession, sessionPath: string): Promise<st
   return '';
 }
 
+/** Where the server's files are on the kernel's machine: its root (absolute), and the kernel's home (IPython writes `~/…` for paths under it). */
+export interface KernelFiles {
+  root: string;
+  home?: string;
+}
+
 /**
  * The server's root directory on the kernel's machine, which the REST API never says, or undefined when
  * it cannot be told for sure (then files under it are not recognised as the server's, and a debugger
@@ -27,6 +33,11 @@ async function startFolderOf(http: HttpSession, sessionPath: string): Promise<st
  * history and no variable, and given up after 3 s (it waits behind a running cell).
  */
 export async function serverRootOf(http: HttpSession, connection: KernelConnection, sessionPath: string | undefined): Promise<string | undefined> {
+  return (await kernelFilesOf(http, connection, sessionPath))?.root;
+}
+
+/** serverRootOf, and the kernel's home folder with it (asked in the same execute). */
+export async function kernelFilesOf(http: HttpSession, connection: KernelConnection, sessionPath: string | undefined): Promise<KernelFiles | undefined> {
   if (sessionPath === undefined) return undefined;
   const [folder, listing] = await Promise.all([startFolderOf(http, sessionPath), listDirectory(http, '').catch(() => [])]);
   const names = listing.map((m) => m.name).filter((n) => !n.startsWith('.')).slice(0, 3);
@@ -35,7 +46,7 @@ export async function serverRootOf(http: HttpSession, connection: KernelConnecti
     `_jr_folder = ${JSON.stringify(folder)}`,
     '_jr_cwd = _jr_os.getcwd()',
     "_jr_root = _jr_cwd[:-len(_jr_folder) - 1] if _jr_folder and _jr_cwd.endswith('/' + _jr_folder) else (_jr_cwd if not _jr_folder else None)",
-    `print(_jr_json.dumps([_jr_root, _jr_root is not None and all(_jr_os.path.exists(_jr_os.path.join(_jr_root, n)) for n in ${JSON.stringify(names)})]))`,
+    `print(_jr_json.dumps([_jr_root, _jr_root is not None and all(_jr_os.path.exists(_jr_os.path.join(_jr_root, n)) for n in ${JSON.stringify(names)}), _jr_os.path.expanduser('~')]))`,
     'del _jr_os, _jr_json, _jr_folder, _jr_cwd, _jr_root',
   ].join('\n');
   let printed = '';
@@ -47,8 +58,9 @@ export async function serverRootOf(http: HttpSession, connection: KernelConnecti
   const result = await Promise.race([connection.execute(code, { silent: true, storeHistory: false, onMessage }).done.catch(() => undefined), late]).finally(() => clearTimeout(timer));
   if (result?.status !== 'ok') return undefined;
   try {
-    const [root, checked] = JSON.parse(printed.trim()) as [string | null, boolean];
-    return typeof root === 'string' && root.startsWith('/') && checked ? root : undefined;
+    const [root, checked, home] = JSON.parse(printed.trim()) as [string | null, boolean, unknown];
+    if (typeof root !== 'string' || !root.startsWith('/') || !checked) return undefined;
+    return { root, ...(typeof home === 'string' && home.startsWith('/') ? { home } : {}) };
   } catch {
     return undefined;
   }

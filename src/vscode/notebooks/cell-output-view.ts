@@ -42,6 +42,7 @@ export class CellOutputView {
   private chain: Promise<void> = Promise.resolve();
   private execution: vscode.NotebookCellExecution | undefined;
   private ended: RunSummary | undefined;
+  private frameLink: ((file: string) => string | undefined) | undefined;
 
   constructor(
     readonly cell: vscode.NotebookCell,
@@ -57,6 +58,12 @@ export class CellOutputView {
   attach(execution: vscode.NotebookCellExecution | undefined, ended?: RunSummary): void {
     this.execution = execution;
     if (ended) this.ended = ended;
+  }
+
+  /** From now on tracebacks link their frames' files by `link`; the errors shown already are shown again so. */
+  linkFrames(link: (file: string) => string | undefined): void {
+    this.frameLink = link;
+    for (let i = 0; i < this.area.length; i++) if (this.area.output(i)?.output_type === 'error') this.onChange({ kind: 'update', index: i });
   }
 
   /** The outputs the cell shows already (a cell taken up after a window reload): changes apply on top of them. */
@@ -121,7 +128,7 @@ export class CellOutputView {
   }
 
   private async applyTo(execution: vscode.NotebookCellExecution): Promise<void> {
-    const options = { ownWidgetMime: besideMicrosoftJupyter() };
+    const options = { ownWidgetMime: besideMicrosoftJupyter(), frameLink: this.frameLink };
     const count = this.area.length;
     const replaceAll = this.cleared || count < this.shown.length;
     const dirty = new Set(this.dirty);

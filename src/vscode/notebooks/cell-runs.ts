@@ -28,6 +28,8 @@ export class CellRuns {
     private readonly controller: vscode.NotebookController,
     private readonly memory: KernelMemory,
     private readonly log: Logger,
+    /** How a traceback's frames link the server's own files (undefined where their place is not known). */
+    private readonly frameLinks: () => Promise<((file: string) => string | undefined) | undefined> = async () => undefined,
   ) {
     kernel.outputs.onChange((area, change) => this.areas.get(area)?.onChange(change));
   }
@@ -166,6 +168,11 @@ export class CellRuns {
     this.setRunning(undefined);
     if (result?.possiblyIncomplete) area.note(`⚠ Output may be incomplete: ${whyIncomplete}.`);
     if (failure) area.handle({ msg_type: 'error', content: { ename: 'Kernel', evalue: failure, traceback: [failure] } });
+    // A frame in a file (not a cell) links that file on the server: where the server's files are is asked once a kernel, here.
+    if (area.toJSON().some((o) => o.output_type === 'error' && o.traceback.some((t) => /File\s/.test(t)))) {
+      const link = await this.frameLinks().catch(() => undefined);
+      if (link) view.linkFrames(link);
+    }
     await view.flush();
     if (result?.executionCount !== null && result?.executionCount !== undefined) execution.executionOrder = result.executionCount;
     const errored = failure !== undefined || result?.status === 'error' || (result?.status === 'unknown' && area.toJSON().some((o) => o.output_type === 'error'));

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { parentOf } from '../../core/api/server-path';
 import { kernelPresence } from '../../core/api';
 import type { KernelModel, KernelSpec } from '../../core/api';
+import { serverPathOfFrame, type KernelFiles } from '../../core/debug';
 import { JupyterError } from '../../core/http';
 import type { HttpSession } from '../../core/http';
 import type { KernelAssist, KernelConnection, KernelStatus } from '../../core/kernel';
@@ -14,7 +15,7 @@ import { localSessionPath } from './session-path';
 import type { VariableInspector } from '../../core/variables';
 import type { WidgetModels } from '../../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
-import { SERVER_FS_SCHEME, sessionPathOnServer } from '../files';
+import { SERVER_FS_SCHEME, serverUri, sessionPathOnServer } from '../files';
 import type { ServerConnections, ServerRecord, ServerStore } from '../servers';
 import { NOTEBOOK_TYPE } from '../shared';
 
@@ -375,7 +376,11 @@ export class KernelControllers implements vscode.Disposable {
         running: remembered?.running,
       });
       state.started = kernel;
-      state.runs = new CellRuns(notebook, kernel, controller, memory, this.options.log);
+      const sessionPath = kernel.startedByUs ? state.session.path : undefined;
+      state.runs = new CellRuns(notebook, kernel, controller, memory, this.options.log, async () => {
+        const files = await kernel.kernelFiles(sessionPath);
+        return files && ((file) => serverFileLink(target.serverId, files, file));
+      });
       state.statusListener = kernel.onStatus((s) => {
         this.setKernelStatus(notebook, s);
         if (s === 'disconnected' && kernel.connection.hasGivenUp) this.offerReconnect(notebook, state);
@@ -538,6 +543,16 @@ export class KernelControllers implements vscode.Disposable {
     else this.kernelStatus.delete(notebook);
     this.statusEmitter.fire(notebook);
   }
+}
+
+/**
+ * A traceback frame's file as a link to it on the server (`jupyter-remote://<server id>/<path>`), or
+ * undefined when it is not under the server's root. A `'` is escaped: VS Code's error renderer puts the
+ * link in a quoted attribute.
+ */
+function serverFileLink(serverId: string, files: KernelFiles, file: string): string | undefined {
+  const rel = serverPathOfFrame(file, files);
+  return rel === undefined ? undefined : serverUri(serverId, rel).toString().replace(/'/g, '%27');
 }
 
 export function controllerId(serverId: string, specName: string, kernelId?: string): string {

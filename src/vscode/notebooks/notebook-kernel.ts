@@ -1,4 +1,5 @@
 import { createSession, deleteSession, shutdownKernel, startKernel } from '../../core/api';
+import { kernelFilesOf, type KernelFiles } from '../../core/debug';
 import { HttpSession } from '../../core/http';
 import { KernelAssist, KernelConnection, NotebookOutputs } from '../../core/kernel';
 import type { KernelStatus } from '../../core/kernel';
@@ -37,6 +38,7 @@ export class NotebookKernel {
   /** Its variables, tables and resources, looked at without getting in the way of its cells. */
   readonly variables: VariableInspector;
   private closed = false;
+  private files: Promise<KernelFiles | undefined> | undefined;
 
   private constructor(
     private readonly httpSession: HttpSession,
@@ -51,6 +53,15 @@ export class NotebookKernel {
     this.assist = new KernelAssist(connection);
     this.assist.warmUp();
     this.variables = new VariableInspector(connection);
+  }
+
+  /**
+   * Where the server's files are on the kernel's machine (kernelFilesOf), asked once per kernel: undefined
+   * for a kernel someone else started (no `sessionPath`), or where it cannot be told for sure.
+   */
+  kernelFiles(sessionPath: string | undefined): Promise<KernelFiles | undefined> {
+    this.files ??= kernelFilesOf(this.httpSession, this.connection, sessionPath).catch(() => undefined);
+    return this.files;
   }
 
   static async start(options: NotebookKernelOptions): Promise<NotebookKernel> {

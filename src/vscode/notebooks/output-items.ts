@@ -1,3 +1,4 @@
+import { relinkTraceback } from '../../core/debug/traceback-files';
 import type { NbOutput } from '../../core/kernel';
 import { WIDGET_VIEW_MIME } from '../../core/widgets/widget-models';
 import { OWN_WIDGET_VIEW_MIME } from '../../renderer/protocol';
@@ -50,17 +51,22 @@ export function bundleItem(mime: string, value: unknown): OutputItemData | undef
 export interface OutputItemOptions {
   /** Put a widget view first under our own MIME too (OWN_WIDGET_VIEW_MIME says why). */
   ownWidgetMime?: boolean;
+  /** A traceback frame's file as a URI to open it by (the server's own files), or undefined to leave it. */
+  frameLink?: (file: string) => string | undefined;
 }
 
 export function toOutputItems(output: NbOutput, options: OutputItemOptions = {}): MappedOutput {
   switch (output.output_type) {
     case 'stream':
       return { items: [streamItem(output.name, output.text)], metadata: { outputType: 'stream' } };
-    case 'error':
+    case 'error': {
+      // Shown with the frames' files linked; kept (and saved) as the kernel sent it.
+      const traceback = options.frameLink ? relinkTraceback(output.traceback, options.frameLink) : output.traceback;
       return {
-        items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify({ name: output.ename, message: output.evalue, stack: output.traceback.join('\n') })) }],
+        items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify({ name: output.ename, message: output.evalue, stack: traceback.join('\n') })) }],
         metadata: { outputType: 'error', originalError: { ename: output.ename, evalue: output.evalue, traceback: output.traceback } },
       };
+    }
     default: {
       const items: OutputItemData[] = [];
       for (const [mime, value] of Object.entries(output.data)) {

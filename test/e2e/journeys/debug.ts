@@ -291,6 +291,34 @@ async function noDebuggerJourney(world: World, t: Steps): Promise<void> {
   await wb.escapeAll();
 }
 
+async function tracebackLinkJourney(world: World, t: Steps): Promise<void> {
+  const { wb } = world;
+  const project = path.join(world.servers.today.rootDir, 'project');
+  writeFileSync(path.join(project, 'failing.py'), '# a module on the server\ndef divide(a, b):\n    return a / b\n');
+  writeFileSync(path.join(project, 'traceback.ipynb'), notebookJson(['import failing\nfailing.divide(1, 0)']));
+  const root = 'Lab Today: /project';
+  t.step(`open traceback.ipynb from ${root}, run a cell whose error is raised in failing.py on the server`);
+  await openFromExplorer(world, 'traceback.ipynb', root);
+  await wb.selectKernel(/^Python 3/, 'Lab Today');
+  await wb.runCell(0);
+  await wb.waitForOutput(['ZeroDivisionError'], 60000);
+  t.step("the traceback's line 3 of failing.py is a link to the server's file: click it");
+  const link = wb.outputs.locator('a[href*="/project/failing.py:3"]').first();
+  await link.waitFor({ state: 'visible', timeout: 15000 }).catch(async (e: Error) => {
+    const hrefs = await wb.outputs.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    throw new Error(`${e.message}; the output's links: ${JSON.stringify(hrefs)}`);
+  });
+  const href = (await link.getAttribute('href')) ?? '';
+  assert.match(href, /^jupyter-remote:\/\/[^/]+\/project\/failing\.py:3$/);
+  const clicked = performance.now();
+  await link.click();
+  await until('failing.py in front', async () => (await wb.activeTab()) === 'failing.py', 20000, 50);
+  const editor = wb.page.locator('.part.editor .editor-instance .monaco-editor[data-uri$="/project/failing.py"]:visible').first();
+  assert.match((await editor.getAttribute('data-uri')) ?? '', /^jupyter-remote:\/\/[^/]+\/project\/failing\.py$/, "the server's file");
+  await until('the cursor on line 3', async () => (await wb.statusBarTexts()).some((s) => /^Ln 3, Col \d+$/.test(s)), 10000, 50);
+  t.note(`traceback link → failing.py from the server at line 3 in ${since(clicked)} (href ${href.replace(/\/\/[^/]+\//, '//…/')})`);
+}
+
 export const debugJourneys: Journey[] = [
   {
     id: 20,
@@ -326,5 +354,12 @@ export const debugJourneys: Journey[] = [
     name: "A kernel type without a debugger: its cells' run menu offers no Debug Cell or Run by Line, and Debug Cell from the palette says why in one sentence",
     needs: [10],
     run: noDebuggerJourney,
+  },
+  {
+    id: 28,
+    slug: 'traceback-link',
+    name: "A traceback from a module on the server: its frame's line number links to the server's file, which opens at that line",
+    needs: [10, 12],
+    run: tracebackLinkJourney,
   },
 ];

@@ -17,6 +17,7 @@
 //                                               25 data-viewer                variables
 //                                               26 project-sync               sync
 //                                               27 no-debugger                debug
+//                                               28 traceback-link             debug
 //
 // A new journey takes the next number, whatever its capability.
 import { debugJourneys } from './debug';
