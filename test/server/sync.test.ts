@@ -129,7 +129,7 @@ describe('syncing a local project folder to a server folder', function () {
     const seen = countRequests(session);
     const result = await newSync().run();
     assert.deepEqual(result.uploaded, ['mypkg/util.py']);
-    assert.deepEqual(seen.filter((r) => r.startsWith('PUT ')), ['PUT api/contents/proj/mypkg/util.py', `PUT api/contents/proj/${MANIFEST_NAME}`]);
+    assert.deepEqual(seen, [`GET files/proj/${MANIFEST_NAME}`, 'GET api/contents/proj/mypkg', 'PUT api/contents/proj/mypkg/util.py', `PUT api/contents/proj/${MANIFEST_NAME}`], 'the record, the folder, the file, the record: no folder asked again');
     assert.equal(readFileSync(remote('mypkg/util.py'), 'utf8'), 'def twice(x):\n    return x + x\n');
   });
 

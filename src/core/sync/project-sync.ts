@@ -155,7 +155,7 @@ export class ProjectSync {
     return result;
   }
 
-  private async prepare(signal: AbortSignal): Promise<{ plan: SyncPlan; manifest: Manifest; send: LocalFile[]; adopt: Map<string, ManifestEntry>; drop: string[] }> {
+  private async prepare(signal: AbortSignal): Promise<{ plan: SyncPlan; manifest: Manifest; send: LocalFile[]; adopt: Map<string, ManifestEntry>; drop: string[]; folders: Set<string> }> {
     const [scan, manifest] = await Promise.all([scanProject(this.settings.localRoot, this.settings), readManifest(this.http, this.remoteRoot, this.log, signal)]);
     const local = new Set(scan.files.map((f) => f.path));
     const skippedHere = new Set(scan.skipped.map((s) => s.path));
@@ -180,7 +180,7 @@ export class ProjectSync {
     const deletedHere: string[] = [];
     for (const p of notHere) if (await this.isDeletedLocally(p)) deletedHere.push(p);
 
-    const onServer = await this.serverModels([...changed.map((c) => c.file.path), ...deletedHere], signal);
+    const { found: onServer, folders } = await this.serverModels([...changed.map((c) => c.file.path), ...deletedHere], signal);
     const plan: SyncPlan = { uploads: [], deletes: [], conflicts: [], skipped: scan.skipped, unchanged };
     const send: LocalFile[] = [];
     const adopt = new Map<string, ManifestEntry>();
@@ -218,7 +218,7 @@ export class ProjectSync {
       else plan.conflicts.push({ path: p, kind: 'changed-on-server', deletion: true, message: `${this.serverPath(p)} was deleted here but changed on the server since it was last synced, so it was kept there.` });
     }
     plan.conflicts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { plan, manifest, send, adopt, drop };
+    return { plan, manifest, send, adopt, drop, folders };
   }
 
   private async execute(signal: AbortSignal | undefined, onProgress?: (p: SyncProgress) => void): Promise<SyncResult> {
@@ -226,7 +226,7 @@ export class ProjectSync {
     const onAbort = () => stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const { plan, manifest, send, adopt, drop } = await this.prepare(stop.signal);
+      const { plan, manifest, send, adopt, drop, folders } = await this.prepare(stop.signal);
       const result: SyncResult = { ...plan, uploaded: [], deleted: [], failed: [] };
       let dirty = adopt.size > 0 || drop.length > 0;
       for (const [p, entry] of adopt) manifest.set(p, entry);
@@ -244,7 +244,7 @@ export class ProjectSync {
       };
       if (total) onProgress?.({ done, total });
       try {
-        await this.makeFolders(send.map((f) => f.path), stop.signal);
+        await this.makeFolders(send.map((f) => f.path), folders, stop.signal);
       } catch (e) {
         result.stopped = `The sync stopped: ${(e as Error).message}`;
         stop.abort();
@@ -313,7 +313,7 @@ export class ProjectSync {
    * nothing), then each path a listed folder did not show asked on its own. A listing leaves out what the
    * server hides (`hide_globs`: `*~`, `*.pyc`, and `*.so` on 1.x), which is still there to overwrite.
    */
-  private async serverModels(paths: string[], signal: AbortSignal): Promise<Map<string, ContentsModel>> {
+  private async serverModels(paths: string[], signal: AbortSignal): Promise<{ found: Map<string, ContentsModel>; folders: Set<string> }> {
     const folders = [...new Set(paths.map((p) => parentOf(p)))];
     const found = new Map<string, ContentsModel>();
     const listed = new Set<string>();
@@ -338,13 +338,16 @@ export class ProjectSync {
       }
     });
     if (signal.aborted) throw new AbortedError('The sync was cancelled.');
-    return found;
+    // The server folders known to be there: each listed one and the folders above it.
+    const there = new Set<string>();
+    for (const folder of listed) for (let f = this.serverPath(folder); f && !there.has(f); f = parentOf(f)) there.add(f);
+    return { found, folders: there };
   }
 
-  /** Creates the server folders the files need (parents first), the mapped folder included. */
-  private async makeFolders(paths: string[], signal: AbortSignal): Promise<void> {
+  /** Creates the server folders the files need (parents first), the mapped folder included; `known` are there already. */
+  private async makeFolders(paths: string[], known: Set<string>, signal: AbortSignal): Promise<void> {
     const needed = new Set<string>();
-    for (const p of paths) for (let f = parentOf(this.serverPath(p)); f; f = parentOf(f)) needed.add(f);
+    for (const p of paths) for (let f = parentOf(this.serverPath(p)); f && !known.has(f); f = parentOf(f)) needed.add(f);
     const ordered = [...needed].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
     const made = new Set<string>();
     for (const folder of ordered) {
