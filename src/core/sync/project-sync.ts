@@ -11,6 +11,9 @@ import { readManifest, writeManifest, type Manifest, type ManifestEntry } from '
 /** Uploads at once: a burst of 500 changed files is one batch of this many requests in flight, not 500. */
 export const SYNC_CONCURRENCY = 4;
 
+/** Local files hashed at once. */
+const HASH_CONCURRENCY = 8;
+
 export interface SyncSettings extends ScanOptions {
   /** The local project folder (absolute). */
   localRoot: string;
@@ -61,7 +64,8 @@ export interface SyncProgress {
 /** A local file's state after hashing, against the manifest. */
 interface Candidate {
   file: LocalFile;
-  sha256: string;
+  /** Undefined when the size alone showed a change. */
+  sha256?: string;
 }
 
 /** The server path of `rel` (relative to the mapped folders) in the server folder `remoteRoot`. */
@@ -161,19 +165,26 @@ export class ProjectSync {
     const skippedHere = new Set(scan.skipped.map((s) => s.path));
     // A path in a folder that could not be read, or that was skipped, is not known to be gone.
     const underSkipped = (p: string) => [...skippedHere].some((s) => p === s || p.startsWith(`${s}/`) || s === '.');
-    const changed: Candidate[] = [];
-    let unchanged = 0;
-    for (const file of scan.files) {
-      let sha256: string;
+    // Hashed several at a time (reads wait on the disk, not the CPU); a file whose size differs from the
+    // record's has changed without hashing (its hash is taken as it is sent).
+    const hashes = new Map<string, string | undefined>();
+    await eachLimited(scan.files, HASH_CONCURRENCY, signal, async (file) => {
+      const known = manifest.get(file.path);
+      if (known && known.size !== file.size) return void hashes.set(file.path, undefined);
       try {
-        sha256 = await this.hasher.hash(file);
+        hashes.set(file.path, await this.hasher.hash(file));
       } catch (e) {
         scan.skipped.push({ path: file.path, kind: 'unreadable', reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
         skippedHere.add(file.path);
-        continue;
       }
+    });
+    const changed: Candidate[] = [];
+    let unchanged = 0;
+    for (const file of scan.files) {
+      if (!hashes.has(file.path)) continue; // unreadable
+      const sha256 = hashes.get(file.path);
       const known = manifest.get(file.path);
-      if (known && known.size === file.size && known.sha256 === sha256) unchanged++;
+      if (known && sha256 !== undefined && known.size === file.size && known.sha256 === sha256) unchanged++;
       else changed.push({ file, sha256 });
     }
     const notHere = this.settings.mirrorDeletes ? [...manifest.keys()].filter((p) => !local.has(p) && !underSkipped(p) && p !== MANIFEST_NAME) : [];
@@ -196,7 +207,7 @@ export class ProjectSync {
       } else if (known && there.lastModified === known.modified) {
         plan.uploads.push({ path: file.path, size: file.size, isNew: false });
         send.push(file);
-      } else if (!known && there.size === file.size && (await this.sameBytes(file.path, sha256, signal))) {
+      } else if (!known && sha256 !== undefined && there.size === file.size && (await this.sameBytes(file.path, sha256, signal))) {
         adopt.set(file.path, { size: file.size, sha256, modified: there.lastModified ?? '' });
         plan.unchanged++;
       } else {
