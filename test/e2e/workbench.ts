@@ -232,10 +232,18 @@ export class Workbench {
     return text;
   }
 
-  /** Picks a kernel for the notebook in front: the kernel picker, then Jupyter Remote's controller on that server. */
-  async selectKernel(label: string | RegExp, serverName: string): Promise<void> {
+  /**
+   * Picks a kernel for the notebook in front: the kernel picker, then Jupyter Remote's controller on that
+   * server. `filter` is typed into the picker first, as a person does for a kernel far down a long list
+   * (the list draws only the rows in view).
+   */
+  async selectKernel(label: string | RegExp, serverName: string, filter?: string): Promise<void> {
     await this.runCommand('Notebook: Select Notebook Kernel');
     const grouped = await this.openRemoteKernels();
+    if (filter) {
+      await this.page.keyboard.insertText(filter);
+      await until(`the picker filtered to ${filter}`, async () => (await this.quickPickRows()).every((r) => r.label.includes(filter)), 5000, 50);
+    }
     // A lone controller is listed by its label only: it is the one wanted if the label matches.
     await this.pick(label, grouped ? serverName : undefined);
     await until('the kernel picker to close', async () => !(await this.quickInput.isVisible()));

@@ -276,7 +276,7 @@ async function noDebuggerJourney(world: World, t: Steps): Promise<void> {
   writeFileSync(path.join(world.workspace, 'no-debugger.ipynb'), notebookJson(['print(6 * 7)']));
   t.step('open no-debugger.ipynb, pick "Without a Debugger" on Lab Today (its kernels have no debugpy), run the cell');
   await openFromExplorer(world, 'no-debugger.ipynb');
-  await wb.selectKernel(/^Without a Debugger/, 'Lab Today');
+  await wb.selectKernel(/^Without a Debugger/, 'Lab Today', 'Without a Debugger');
   await wb.runCell(0);
   await wb.waitForOutput(['42'], 60000);
   await cellSucceeded(world, 0);
