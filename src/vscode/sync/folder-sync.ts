@@ -48,6 +48,8 @@ export class FolderSync implements vscode.Disposable {
   private again = false;
   private engine: { session: HttpSession; sync: ProjectSync } | undefined;
   private reported = new Set<string>();
+  /** Skipped files already named in the log: each is named once, not at every run. */
+  private readonly skipsLogged = new Set<string>();
   private current: SyncState = { kind: 'waiting' };
   private readonly cancel = new AbortController();
 
@@ -158,7 +160,12 @@ export class FolderSync implements vscode.Disposable {
     if (this.disposed) return result;
     const where = `${this.folder.name} → /${this.mapping.remoteRoot}`;
     if (result.uploaded.length || result.deleted.length) this.log.info(`Sync ${where}: sent ${result.uploaded.length}, deleted ${result.deleted.length}, ${result.unchanged} unchanged`);
-    for (const s of result.skipped) this.log.info(`Sync ${where}: skipped ${s.path}: ${s.reason}`);
+    for (const s of result.skipped) {
+      const key = `${s.path}\0${s.kind}`;
+      if (this.skipsLogged.has(key)) continue;
+      this.skipsLogged.add(key);
+      this.log.info(`Sync ${where}: skipped ${s.path}: ${s.reason}`);
+    }
     for (const f of result.failed) this.log.warn(`Sync ${where}: not sent ${f.path}: ${f.message}`);
     for (const c of result.conflicts) this.log.warn(`Sync ${where}: ${c.message}`);
     const fresh = result.conflicts.filter((c) => !this.reported.has(c.path));
