@@ -298,6 +298,10 @@ async function tracebackLinkJourney(world: World, t: Steps): Promise<void> {
   writeFileSync(path.join(project, 'traceback.ipynb'), notebookJson(['import failing\nfailing.divide(1, 0)']));
   const root = 'Lab Today: /project';
   t.step(`open traceback.ipynb from ${root}, run a cell whose error is raised in failing.py on the server`);
+  // The local folder folded, as a person does to see the server folder's files: by now it lists some thirty
+  // notebooks, and the Explorer draws only the rows in view.
+  await wb.showExplorer();
+  await wb.setExplorerFolder('workspace', false);
   await openFromExplorer(world, 'traceback.ipynb', root);
   await wb.selectKernel(/^Python 3/, 'Lab Today');
   await wb.runCell(0);
@@ -317,6 +321,7 @@ async function tracebackLinkJourney(world: World, t: Steps): Promise<void> {
   assert.match((await editor.getAttribute('data-uri')) ?? '', /^jupyter-remote:\/\/[^/]+\/project\/failing\.py$/, "the server's file");
   await until('the cursor on line 3', async () => (await wb.statusBarTexts()).some((s) => /^Ln 3, Col \d+$/.test(s)), 10000, 50);
   t.note(`traceback link → failing.py from the server at line 3 in ${since(clicked)} (href ${href.replace(/\/\/[^/]+\//, '//…/')})`);
+  await wb.setExplorerFolder('workspace', true);
 }
 
 export const debugJourneys: Journey[] = [
