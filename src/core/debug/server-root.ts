@@ -1,6 +1,6 @@
 import { listDirectory, parentOf, statPath } from '../api';
 import type { HttpSession } from '../http';
-import type { KernelConnection, KernelMessage } from '../kernel';
+import { askSilently, type KernelConnection } from '../kernel';
 
 /** How long the question may take (it waits behind a running cell): after that the root is unknown. */
 const ASK_TIMEOUT_MS = 3000;
@@ -49,16 +49,10 @@ export async function kernelFilesOf(http: HttpSession, connection: KernelConnect
     `print(_jr_json.dumps([_jr_root, _jr_root is not None and all(_jr_os.path.exists(_jr_os.path.join(_jr_root, n)) for n in ${JSON.stringify(names)}), _jr_os.path.expanduser('~')]))`,
     'del _jr_os, _jr_json, _jr_folder, _jr_cwd, _jr_root',
   ].join('\n');
-  let printed = '';
-  const onMessage = (msg: KernelMessage) => {
-    if (msg.header.msg_type === 'stream' && msg.content.name === 'stdout') printed += String(msg.content.text ?? '');
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ASK_TIMEOUT_MS)));
-  const result = await Promise.race([connection.execute(code, { silent: true, storeHistory: false, onMessage }).done.catch(() => undefined), late]).finally(() => clearTimeout(timer));
-  if (result?.status !== 'ok') return undefined;
+  const answer = await askSilently(connection, code, ASK_TIMEOUT_MS);
+  if (!answer.ok) return undefined;
   try {
-    const [root, checked, home] = JSON.parse(printed.trim()) as [string | null, boolean, unknown];
+    const [root, checked, home] = JSON.parse(answer.printed.trim()) as [string | null, boolean, unknown];
     if (typeof root !== 'string' || !root.startsWith('/') || !checked) return undefined;
     return { root, ...(typeof home === 'string' && home.startsWith('/') ? { home } : {}) };
   } catch {

@@ -2,6 +2,8 @@ export { ExecutionFailedError } from './execution';
 export type { ExecuteOptions, ExecuteResult, Execution, StdinRequest } from './execution';
 export { KernelConnection } from './kernel-connection';
 export { OwnSubshell } from './own-subshell';
+export { askSilently } from './silent-ask';
+export type { SilentAnswer } from './silent-ask';
 export type { KernelConnectionOptions, KernelStatus } from './kernel-connection';
 export { HandshakeRejectedError, KernelNotFoundError } from './kernel-socket';
 export type { KernelMessage } from './messages';

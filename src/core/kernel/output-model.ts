@@ -186,6 +186,11 @@ export class CellOutputs {
     return o.output_type === 'stream' ? { output_type: 'stream', name: o.name, text: o.text.toString() } : strip(o);
   }
 
+  /** An output's type, without building it (a stream's text is not joined). */
+  outputTypeOf(index: number): NbOutput['output_type'] | undefined {
+    return this.stored[index]?.output_type;
+  }
+
   /** A stream output's name (`stdout`, `stderr`), without joining its text. */
   streamNameOf(index: number): string | undefined {
     const o = this.stored[index];

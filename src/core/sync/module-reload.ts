@@ -1,4 +1,4 @@
-import type { KernelConnection, KernelMessage } from '../kernel';
+import { askSilently, type KernelConnection } from '../kernel';
 
 /** How long a question about modules may wait (behind a running cell): after that, no answer. */
 const ASK_TIMEOUT_MS = 5000;
@@ -19,19 +19,6 @@ def _jr_changed_modules(paths):
     return sorted(found, key=lambda n: (-n.count('.'), n))
 `;
 
-async function askKernel(kernel: KernelConnection, code: string): Promise<{ ok: true; printed: string } | { ok: false; message: string }> {
-  let printed = '';
-  const onMessage = (msg: KernelMessage) => {
-    if (msg.header.msg_type === 'stream' && msg.content.name === 'stdout') printed += String(msg.content.text ?? '');
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ASK_TIMEOUT_MS)));
-  const reply = await Promise.race([kernel.execute(code, { silent: true, storeHistory: false, onMessage }).done, late]).finally(() => clearTimeout(timer));
-  if (reply === 'late') return { ok: false, message: 'the kernel did not answer in time (is a cell running?)' };
-  if (reply.status !== 'ok') return { ok: false, message: `${String(reply.reply?.ename ?? 'Error')}: ${String(reply.reply?.evalue ?? reply.status)}` };
-  return { ok: true, printed };
-}
-
 /**
  * The modules the kernel has imported from these server files (paths relative to the server's root):
  * what "Reload changed modules" would reload. Asked with one silent execute, leaving no history and no
@@ -40,8 +27,8 @@ async function askKernel(kernel: KernelConnection, code: string): Promise<{ ok: 
 export async function importedModulesOf(kernel: KernelConnection, serverPaths: readonly string[]): Promise<string[]> {
   if (!serverPaths.length || (kernel.languageName ?? 'python') !== 'python') return [];
   const code = `${FIND_MODULES}\nprint(__import__('json').dumps(_jr_changed_modules(${JSON.stringify(serverPaths)})))\ndel _jr_changed_modules`;
-  const answer = await askKernel(kernel, code).catch(() => undefined);
-  if (!answer?.ok) return [];
+  const answer = await askSilently(kernel, code, ASK_TIMEOUT_MS);
+  if (!answer.ok) return [];
   try {
     const names = JSON.parse(answer.printed.trim()) as unknown;
     return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
@@ -75,7 +62,7 @@ export async function reloadModules(kernel: KernelConnection, serverPaths: reado
     `_jr_reload(${JSON.stringify(serverPaths)})`,
     'del _jr_reload, _jr_changed_modules',
   ].join('\n');
-  const answer = await askKernel(kernel, code);
+  const answer = await askSilently(kernel, code, ASK_TIMEOUT_MS);
   if (!answer.ok) return { reloaded: [], error: `Could not reload the changed modules: ${answer.message}.` };
   try {
     const parsed = JSON.parse(answer.printed.trim().split('\n').pop() ?? '') as { reloaded: string[]; error?: string };

@@ -63,7 +63,7 @@ export class CellOutputView {
   /** From now on tracebacks link their frames' files by `link`; the errors shown already are shown again so. */
   linkFrames(link: (file: string) => string | undefined): void {
     this.frameLink = link;
-    for (let i = 0; i < this.area.length; i++) if (this.area.output(i)?.output_type === 'error') this.onChange({ kind: 'update', index: i });
+    for (let i = 0; i < this.area.length; i++) if (this.area.outputTypeOf(i) === 'error') this.onChange({ kind: 'update', index: i });
   }
 
   /** The outputs the cell shows already (a cell taken up after a window reload): changes apply on top of them. */

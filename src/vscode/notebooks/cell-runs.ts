@@ -169,7 +169,7 @@ export class CellRuns {
     if (result?.possiblyIncomplete) area.note(`⚠ Output may be incomplete: ${whyIncomplete}.`);
     if (failure) area.handle({ msg_type: 'error', content: { ename: 'Kernel', evalue: failure, traceback: [failure] } });
     // A frame in a file (not a cell) links that file on the server: where the server's files are is asked once a kernel, here.
-    if (area.toJSON().some((o) => o.output_type === 'error' && o.traceback.some((t) => /File\s/.test(t)))) {
+    if (hasFileFrame(area)) {
       const link = await this.frameLinks().catch(() => undefined);
       if (link) view.linkFrames(link);
     }
@@ -182,6 +182,16 @@ export class CellRuns {
     execution.end(success, endTime);
     return success;
   }
+}
+
+/** Whether an error output's traceback names a file (a frame outside the cells); streams are not built to look. */
+function hasFileFrame(area: CellOutputs): boolean {
+  for (let i = 0; i < area.length; i++) {
+    if (area.outputTypeOf(i) !== 'error') continue;
+    const output = area.output(i);
+    if (output?.output_type === 'error' && output.traceback.some((t) => /File\s/.test(t))) return true;
+  }
+  return false;
 }
 
 async function askForInput(cell: vscode.NotebookCell, request: StdinRequest): Promise<string> {

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { parentOf } from '../../core/api/server-path';
 import { kernelPresence } from '../../core/api';
 import type { KernelModel, KernelSpec } from '../../core/api';
-import { serverPathOfFrame, type KernelFiles } from '../../core/debug';
 import { JupyterError } from '../../core/http';
 import type { HttpSession } from '../../core/http';
 import type { KernelAssist, KernelConnection, KernelStatus } from '../../core/kernel';
@@ -10,12 +9,14 @@ import { messageOf } from '../../core/util/errors';
 import { Emitter } from '../../core/util/events';
 import { Logger } from '../../core/util/logger';
 import { CellRuns, notebookName } from './cell-runs';
+import { DebuggerMarks } from './debugger-marks';
+import { serverFileLink } from './frame-links';
 import { KernelMemory } from './kernel-memory';
 import { localSessionPath } from './session-path';
 import type { VariableInspector } from '../../core/variables';
 import type { WidgetModels } from '../../core/widgets';
 import type { NotebookKernel } from './notebook-kernel';
-import { SERVER_FS_SCHEME, serverUri, sessionPathOnServer } from '../files';
+import { SERVER_FS_SCHEME, sessionPathOnServer } from '../files';
 import type { ServerConnections, ServerRecord, ServerStore } from '../servers';
 import { NOTEBOOK_TYPE } from '../shared';
 
@@ -57,18 +58,6 @@ export interface KernelControllersOptions {
   extensionId: string;
 }
 
-/** The context key listing, as `notebookKernel` values, our controllers whose kernel type says it has no debugger (menus hide Debug Cell for them). */
-export const CONTROLLERS_WITHOUT_DEBUGGER = 'jupyterRemote.controllersWithoutDebugger';
-
-/**
- * Whether a kernel type says it has no debugger: its kernelspec's `metadata.debugger` is not true (ipykernel ≥ 6
- * writes it; ipykernel 7 also lists `debugger` in kernel_info, known only once the kernel runs). A running
- * kernel whose type is unknown is not said to lack one: Debug Cell then asks the kernel, and says why if it cannot.
- */
-export function saysNoDebugger(spec: KernelSpec | undefined): boolean {
-  return spec !== undefined && spec.metadata?.debugger !== true;
-}
-
 /**
  * One NotebookController per kernelspec of each connected server, and one per kernel already
  * running there; each notebook that selects one gets its own remote kernel (NotebookKernel).
@@ -84,10 +73,10 @@ export class KernelControllers implements vscode.Disposable {
   private readonly kernelStatus = new Map<vscode.NotebookDocument, KernelStatus>();
   /** The controller each open notebook has selected (of ours), whether or not its kernel has started. */
   private readonly selected = new Map<vscode.NotebookDocument, string>();
-  /** Controllers whose kernel type says it has no debugger (CONTROLLERS_WITHOUT_DEBUGGER), with their server's id. */
-  private readonly withoutDebugger = new Map<string, string>();
+  private readonly debuggerMarks: DebuggerMarks;
 
   constructor(private readonly options: KernelControllersOptions) {
+    this.debuggerMarks = new DebuggerMarks(options.extensionId);
     const subs = [
       options.connections.onDidChange((id) => this.sync(id)),
       // A renamed server's name is each of its controllers' description.
@@ -220,7 +209,7 @@ export class KernelControllers implements vscode.Disposable {
     for (const [id, entry] of this.controllers) {
       if (entry.target.serverId === serverId && !wanted.has(id)) this.removeController(id, !record);
     }
-    this.markDebuggers(serverId, wanted);
+    this.debuggerMarks.mark(serverId, wanted);
     if (!record) return;
     for (const [id, want] of wanted) {
       const existing = this.controllers.get(id)?.controller;
@@ -237,18 +226,6 @@ export class KernelControllers implements vscode.Disposable {
       }
       this.createController(id, want.target, record, label, description, detail, want.spec?.language);
     }
-  }
-
-  /** Keeps CONTROLLERS_WITHOUT_DEBUGGER current for one server's controllers. */
-  private markDebuggers(serverId: string, wanted: Map<string, { target: Target; spec?: KernelSpec }>): void {
-    const before = [...this.withoutDebugger.keys()].join('\n');
-    for (const [id, server] of [...this.withoutDebugger]) if (server === serverId && !wanted.has(id)) this.withoutDebugger.delete(id);
-    for (const [id, want] of wanted) {
-      if (saysNoDebugger(want.spec)) this.withoutDebugger.set(id, serverId);
-      else this.withoutDebugger.delete(id);
-    }
-    if ([...this.withoutDebugger.keys()].join('\n') === before) return;
-    void vscode.commands.executeCommand('setContext', CONTROLLERS_WITHOUT_DEBUGGER, [...this.withoutDebugger.keys()].map((id) => `${this.options.extensionId}/${id}`));
   }
 
   dispose(): void {
@@ -543,16 +520,6 @@ export class KernelControllers implements vscode.Disposable {
     else this.kernelStatus.delete(notebook);
     this.statusEmitter.fire(notebook);
   }
-}
-
-/**
- * A traceback frame's file as a link to it on the server (`jupyter-remote://<server id>/<path>`), or
- * undefined when it is not under the server's root. A `'` is escaped: VS Code's error renderer puts the
- * link in a quoted attribute.
- */
-function serverFileLink(serverId: string, files: KernelFiles, file: string): string | undefined {
-  const rel = serverPathOfFrame(file, files);
-  return rel === undefined ? undefined : serverUri(serverId, rel).toString().replace(/'/g, '%27');
 }
 
 export function controllerId(serverId: string, specName: string, kernelId?: string): string {
