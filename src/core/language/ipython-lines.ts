@@ -1,0 +1,63 @@
+/**
+ * What a language server may see of a cell's line. IPython syntax (`%magic`, `!shell`, `%%cell`
+ * magics, `name?`) is not Python: shown as it is, every such line would be a syntax error. Each line
+ * becomes Python of the same line count, and says which of its columns still mean what they mean in
+ * the cell, so that an answer about a masked part is dropped instead of pointing at the wrong text.
+ */
+export interface PythonLine {
+  /** The line as Python. */
+  text: string;
+  /** Columns of the cell's line that are kept, `[from, to)`; `to` may be Infinity. Empty when masked. */
+  keepFrom: number;
+  keepTo: number;
+  /** A kept column `c` of the cell is column `c - shift` of `text`. */
+  shift: number;
+}
+
+/** Cell magics whose body is Python: only their first line is masked. */
+const PYTHON_BODY_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'debug']);
+/** Line magics followed by a Python statement that runs: the statement stays, shifted left. */
+const PYTHON_STATEMENT_LINE_MAGICS = new Set(['time', 'timeit', 'prun', 'debug']);
+
+const kept = (text: string): PythonLine => ({ text, keepFrom: 0, keepTo: Infinity, shift: 0 });
+/** A masked line keeps its indentation and becomes `pass`, so the block around it stays valid. */
+const masked = (indent: string): PythonLine => ({ text: `${indent}pass`, keepFrom: 0, keepTo: 0, shift: 0 });
+/** The whole cell is another language (`%%bash`): nothing of it is Python, not even its indentation. */
+const blank = (): PythonLine => ({ text: '', keepFrom: 0, keepTo: 0, shift: 0 });
+
+/** `name = !ls` or `x, y = %sx cmd`: the names stay, the right side becomes a value of no known type. */
+const MAGIC_ASSIGNMENT = /^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]/;
+/** `obj?`, `obj??`, `?obj`, `obj.method?`: IPython's help. */
+const HELP = /^\s*(?:\?{1,2}[\w.]+|[\w.]+(?:\(\))?\?{1,2})\s*$/;
+
+/** The cell's lines as Python (one per line of the cell, in order). */
+export function pythonLinesOf(cellText: string): PythonLine[] {
+  const lines = cellText.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const cellMagic = first >= 0 ? /^\s*%%(\w+)/.exec(lines[first]) : null;
+  if (cellMagic && !PYTHON_BODY_CELL_MAGICS.has(cellMagic[1])) return lines.map(blank);
+  return lines.map((line, i) => (cellMagic && i === first ? blank() : pythonLineOf(line)));
+}
+
+function pythonLineOf(line: string): PythonLine {
+  const indent = /^\s*/.exec(line)?.[0] ?? '';
+  const rest = line.slice(indent.length);
+  if (rest.startsWith('%') || rest.startsWith('!')) {
+    const magic = /^%(\w+)(\s+)(?!-)(\S.*)$/.exec(rest);
+    if (magic && PYTHON_STATEMENT_LINE_MAGICS.has(magic[1])) {
+      const shift = 1 + magic[1].length + magic[2].length;
+      return { text: indent + magic[3], keepFrom: indent.length + shift, keepTo: Infinity, shift };
+    }
+    return masked(indent);
+  }
+  if (HELP.test(line)) return masked(indent);
+  const assignment = MAGIC_ASSIGNMENT.exec(line);
+  // eval('') is typed Any in typeshed: no false error on what the magic's value is then used for.
+  if (assignment) return { text: `${assignment[1]}eval('')`, keepFrom: 0, keepTo: assignment[1].length, shift: 0 };
+  return kept(line);
+}
+
+/** Whether cell column `character` of a line is kept. */
+export function isKept(line: PythonLine, character: number): boolean {
+  return character >= line.keepFrom && character < line.keepTo;
+}
