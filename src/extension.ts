@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Redactor, redactingLogger } from './core/util/logger';
 import { registerDebug } from './vscode/debug';
 import { registerFiles, type ServerFileSystem } from './vscode/files';
+import { registerLanguage } from './vscode/language';
 import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
 import { reportError } from './vscode/shared';
@@ -57,6 +58,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
       showResources: (text) => servers.statusBar.showKernelDetail(text),
     });
+    const language = registerLanguage(context, { ...sink, servers, kernels: controllers, kernelOn: (serverId) => controllers.kernelOn(serverId) });
+    notebooks.useLanguageServer(language.answers);
     registerSync(context, { ...sink, servers, serverOf: (notebook) => controllers.serverOf(notebook), connectionOf: (notebook) => controllers.connectionOf(notebook) });
     context.subscriptions.push({ dispose: () => servers.closeSessions() });
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { JupyterError } from '../../core/http';
+import type { LanguageAnswers } from '../language';
 import type { Servers } from '../servers';
 import { NOTEBOOK_TYPE, registerGuarded, type ErrorSink } from '../shared';
 import { registerKernelAssist } from './kernel-assist-providers';
@@ -18,6 +19,8 @@ export interface Notebooks {
   readonly controllers: KernelControllers;
   /** The folder the kernel of the notebook in front runs in, when that notebook runs on `serverId`. */
   kernelFolderInFront(serverId: string): string | undefined;
+  /** From now on the cells' completions, hovers and signatures also ask the server's language server. */
+  useLanguageServer(answers: LanguageAnswers): void;
 }
 
 /**
@@ -40,6 +43,7 @@ export function registerNotebooks(context: vscode.ExtensionContext, deps: Notebo
     extensionId: context.extension.id,
   });
   servers.followKernels(controllers);
+  let languageAnswers: LanguageAnswers | undefined;
 
   const activeNotebook = (): vscode.NotebookDocument => {
     const notebook = vscode.window.activeNotebookEditor?.notebook;
@@ -58,7 +62,7 @@ export function registerNotebooks(context: vscode.ExtensionContext, deps: Notebo
 
   context.subscriptions.push(
     controllers,
-    ...registerKernelAssist(controllers),
+    ...registerKernelAssist(controllers, () => languageAnswers),
     registerGuarded(deps, 'jupyterRemote.interruptKernel', 'Could not interrupt the kernel', interrupt),
     registerGuarded(deps, 'jupyterRemote.restartKernel', 'Could not restart the kernel', restart),
     registerGuarded(deps, 'jupyterRemote.showServerKernels', "Could not list the server's kernels", () => kernelsOn()),
@@ -80,5 +84,6 @@ export function registerNotebooks(context: vscode.ExtensionContext, deps: Notebo
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       return notebook && controllers.serverOf(notebook) === serverId ? controllers.kernelFolderOf(notebook) : undefined;
     },
+    useLanguageServer: (answers) => (languageAnswers = answers),
   };
 }

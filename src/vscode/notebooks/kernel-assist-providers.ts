@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { callAt, signatureOf } from '../../core/kernel';
 import type { Completion, KernelAssist } from '../../core/kernel';
 import { fencedCodeBlock } from '../../core/util/markdown';
-import { NOTEBOOK_TYPE } from '../shared';
+import { NOTEBOOK_TYPE, signalOf } from '../shared';
+import type { LanguageAnswers } from '../language';
 import type { KernelControllers } from './kernel-controllers';
 
 /** IPython's completion types as VS Code's kinds. */
@@ -22,14 +23,6 @@ const KINDS: Record<string, vscode.CompletionItemKind> = {
   dict_key: vscode.CompletionItemKind.Constant,
 };
 
-/** An AbortSignal that follows VS Code's cancellation of a request. */
-function signalOf(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
-}
-
 /**
  * The kernel's inspect text as Markdown: a code block that no line of the text can close (not
  * appendCodeblock, whose fixed ``` fence a line of ``` in a docstring ends), so none of it is markup.
@@ -40,11 +33,15 @@ function docs(text: string): vscode.MarkdownString {
 
 /**
  * Completions, hover docs and signature help for the cells of notebooks that run on a Jupyter Remote
- * kernel, from that kernel (the remote environment's packages and the names its cells defined). A
- * notebook without a running kernel of ours gets nothing from here (asking never starts a kernel), and a
- * late, failed or cancelled answer is nothing rather than an error: typing is never in the way.
+ * kernel, from that kernel (the remote environment's packages and the names its cells defined) and
+ * from the server's language server where one serves the notebook (`language`, which knows the code
+ * before it runs). Completions: the kernel's first, then the language server's that the kernel did not
+ * give. Hover and signatures: the language server's, else the kernel's; never both for one name. A
+ * notebook without a running kernel of ours gets the language server's alone (asking never starts a
+ * kernel), and a late, failed or cancelled answer is nothing rather than an error: typing is never in
+ * the way.
  */
-export function registerKernelAssist(controllers: KernelControllers): vscode.Disposable[] {
+export function registerKernelAssist(controllers: KernelControllers, language: () => LanguageAnswers | undefined): vscode.Disposable[] {
   const selector: vscode.DocumentSelector = { notebookType: NOTEBOOK_TYPE };
   const assistFor = (document: vscode.TextDocument): KernelAssist | undefined => {
     const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.notebookType === NOTEBOOK_TYPE && nb.getCells().some((c) => c.document === document));
@@ -53,21 +50,30 @@ export function registerKernelAssist(controllers: KernelControllers): vscode.Dis
   /** What resolveCompletionItem needs of an item: the code it completes. */
   const origins = new WeakMap<vscode.CompletionItem, { assist: KernelAssist; code: string }>();
 
+  const fromKernel = async (document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[]> => {
+    const assist = assistFor(document);
+    if (!assist) return [];
+    const code = document.getText();
+    const found = await assist.complete(code, document.offsetAt(position), signalOf(token)).catch(() => undefined);
+    return (found ?? []).map((c: Completion, i) => {
+      const item = new vscode.CompletionItem(c.text, (c.type ? KINDS[c.type] : undefined) ?? vscode.CompletionItemKind.Text);
+      item.range = new vscode.Range(document.positionAt(c.start), document.positionAt(c.end));
+      item.sortText = `0${String(i).padStart(5, '0')}`; // the kernel's order, before the language server's
+      if (c.signature) item.detail = c.signature;
+      origins.set(item, { assist, code: code.slice(0, c.start) + c.text });
+      return item;
+    });
+  };
+
   const completions: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
-      const assist = assistFor(document);
-      if (!assist) return undefined;
-      const code = document.getText();
-      const found = await assist.complete(code, document.offsetAt(position), signalOf(token)).catch(() => undefined);
-      if (!found?.length || token.isCancellationRequested) return undefined;
-      return found.map((c: Completion, i) => {
-        const item = new vscode.CompletionItem(c.text, (c.type ? KINDS[c.type] : undefined) ?? vscode.CompletionItemKind.Text);
-        item.range = new vscode.Range(document.positionAt(c.start), document.positionAt(c.end));
-        item.sortText = String(i).padStart(5, '0'); // the kernel's order
-        if (c.signature) item.detail = c.signature;
-        origins.set(item, { assist, code: code.slice(0, c.start) + c.text });
-        return item;
-      });
+      const [kernel, server] = await Promise.all([fromKernel(document, position, token), language()?.completions(document, position, token)]);
+      if (token.isCancellationRequested) return undefined;
+      const have = new Set(kernel.map((item) => (typeof item.label === 'string' ? item.label : item.label.label)));
+      const added = (server ?? []).filter((item) => !have.has(typeof item.label === 'string' ? item.label : item.label.label));
+      for (const item of added) item.sortText = `1${item.sortText ?? (typeof item.label === 'string' ? item.label : item.label.label)}`;
+      const all = [...kernel, ...added];
+      return all.length ? all : undefined;
     },
     async resolveCompletionItem(item, token) {
       const origin = origins.get(item);
@@ -80,6 +86,8 @@ export function registerKernelAssist(controllers: KernelControllers): vscode.Dis
 
   const hover: vscode.HoverProvider = {
     async provideHover(document, position, token) {
+      const served = await language()?.hover(document, position, token);
+      if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       const word = assist && document.getWordRangeAtPosition(position);
       if (!assist || !word) return undefined;
@@ -90,6 +98,8 @@ export function registerKernelAssist(controllers: KernelControllers): vscode.Dis
 
   const signatures: vscode.SignatureHelpProvider = {
     async provideSignatureHelp(document, position, token) {
+      const served = await language()?.signatureHelp(document, position, token);
+      if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       if (!assist) return undefined;
       const code = document.getText();

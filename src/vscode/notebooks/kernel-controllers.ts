@@ -73,6 +73,9 @@ export class KernelControllers implements vscode.Disposable {
   private readonly kernelStatus = new Map<vscode.NotebookDocument, KernelStatus>();
   /** The controller each open notebook has selected (of ours), whether or not its kernel has started. */
   private readonly selected = new Map<vscode.NotebookDocument, string>();
+  private readonly selectionEmitter = new Emitter<vscode.NotebookDocument>();
+  /** Fires when a notebook selected one of our kernels, or let go of one. */
+  readonly onDidChangeSelection = this.selectionEmitter.event;
   private readonly debuggerMarks: DebuggerMarks;
 
   constructor(private readonly options: KernelControllersOptions) {
@@ -133,10 +136,33 @@ export class KernelControllers implements vscode.Disposable {
     return kernel && !kernel.isClosed ? kernel.connection : undefined;
   }
 
+  /** A running kernel of ours on the server, any notebook's (to read the server's files outside its root). */
+  kernelOn(serverId: string): KernelConnection | undefined {
+    for (const notebook of this.notebooks.keys()) {
+      const connection = this.serverOf(notebook) === serverId ? this.connectionOf(notebook) : undefined;
+      if (connection) return connection;
+    }
+    return undefined;
+  }
+
   /** The open notebook running on this kernel here, if any. */
   notebookOfKernel(kernelId: string): vscode.NotebookDocument | undefined {
     for (const [notebook, state] of this.notebooks) if (state.started?.kernelId === kernelId) return notebook;
     return undefined;
+  }
+
+  /**
+   * The server of the kernel a notebook has selected (of ours), whether or not it has started, and the
+   * path its session has there (its kernel's folder is that path's).
+   */
+  selectionOf(notebook: vscode.NotebookDocument): { serverId: string; sessionPath: string } | undefined {
+    const serverId = this.serverOfController(this.selected.get(notebook) ?? '');
+    if (!serverId) return undefined;
+    try {
+      return { serverId, sessionPath: this.notebooks.get(notebook)?.session?.path ?? this.sessionPath(notebook, serverId).path };
+    } catch {
+      return undefined; // a kernelFolder setting that is not a server path: reported when a cell runs
+    }
   }
 
   /** The server a notebook's kernel runs on. */
@@ -239,6 +265,7 @@ export class KernelControllers implements vscode.Disposable {
     for (const id of [...this.controllers.keys()]) this.removeController(id, false);
     for (const d of this.disposables) d.dispose();
     this.statusEmitter.dispose();
+    this.selectionEmitter.dispose();
   }
 
   private createController(id: string, target: Target, record: ServerRecord, label: string, description: string, detail: string, language?: string): void {
@@ -254,6 +281,7 @@ export class KernelControllers implements vscode.Disposable {
       // Another kernel chosen for this notebook: let go of ours (shut down unless the setting keeps it).
       if (selected) this.selected.set(notebook, id);
       else if (this.selected.get(notebook) === id) this.selected.delete(notebook);
+      this.selectionEmitter.fire(notebook);
       if (!selected && this.notebooks.get(notebook)?.controllerId === id) void this.closeNotebook(notebook, !this.options.keepKernelOnClose());
       // Selected again after a window reload while a cell ran: take that cell up.
       if (selected) this.takeUpRunningCell(notebook, controller, target);

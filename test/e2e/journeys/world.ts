@@ -89,6 +89,17 @@ export class World {
     await this.wb.focus();
   }
 
+  /**
+   * A folder with `serveronly_pkg`, importable only by the Python of the server it is given to (on its
+   * PYTHONPATH): what a package installed there and nowhere else looks like to a language server.
+   */
+  private serverOnlyPackages(): string {
+    const site = path.join(this.tmp, 'server-site');
+    mkdirSync(path.join(site, 'serveronly_pkg'), { recursive: true });
+    writeFileSync(path.join(site, 'serveronly_pkg', '__init__.py'), 'def shout(text: str) -> str:\n    """Shout TEXT back, louder."""\n    return text.upper()\n');
+    return site;
+  }
+
   async startServers(): Promise<void> {
     mkdirSync(this.workspace, { recursive: true });
     const cert = makeSelfSignedCert();
@@ -99,7 +110,8 @@ export class World {
       startJupyter({ flavor: 'server', token: '', password: 'correct horse battery' }),
       // On 127.0.0.2: VS Code treats 127.0.0.1 and localhost specially in its proxy support, a remote host not.
       startJupyter({ flavor: 'server', ip: '127.0.0.2', certfile: cert.certfile, keyfile: cert.keyfile }),
-      startJupyter({ flavor: 'lab', stack: 'current', extraArgs: ['--debug'] }), // --debug: every request is logged (journey 12)
+      // --debug: every request is logged (journey 12). PYTHONPATH: a package only the server's Python has (journeys 29-31).
+      startJupyter({ flavor: 'lab', stack: 'current', extraArgs: ['--debug'], env: { PYTHONPATH: this.serverOnlyPackages() } }),
     ]);
     this.servers = { a, b, password, tls, today };
     // A kernel type on today's server whose kernels have no debugger (debugpy left out, as where it is
