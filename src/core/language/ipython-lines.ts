@@ -7,6 +7,8 @@
 export interface PythonLine {
   /** The line as Python. */
   text: string;
+  /** The cell line's length. */
+  length: number;
   /** Columns of the cell's line that are kept, `[from, to)`; `to` may be Infinity. Empty when masked. */
   keepFrom: number;
   keepTo: number;
@@ -19,11 +21,11 @@ const PYTHON_BODY_CELL_MAGICS = new Set(['time', 'timeit', 'capture', 'prun', 'd
 /** Line magics followed by a Python statement that runs: the statement stays, shifted left. */
 const PYTHON_STATEMENT_LINE_MAGICS = new Set(['time', 'timeit', 'prun', 'debug']);
 
-const kept = (text: string): PythonLine => ({ text, keepFrom: 0, keepTo: Infinity, shift: 0 });
+const kept = (text: string): PythonLine => ({ text, length: text.length, keepFrom: 0, keepTo: Infinity, shift: 0 });
 /** A masked line keeps its indentation and becomes `pass`, so the block around it stays valid. */
-const masked = (indent: string): PythonLine => ({ text: `${indent}pass`, keepFrom: 0, keepTo: 0, shift: 0 });
+const masked = (line: string, indent: string): PythonLine => ({ text: `${indent}pass`, length: line.length, keepFrom: 0, keepTo: 0, shift: 0 });
 /** The whole cell is another language (`%%bash`): nothing of it is Python, not even its indentation. */
-const blank = (): PythonLine => ({ text: '', keepFrom: 0, keepTo: 0, shift: 0 });
+const blank = (line: string): PythonLine => ({ text: '', length: line.length, keepFrom: 0, keepTo: 0, shift: 0 });
 
 /** `name = !ls` or `x, y = %sx cmd`: the names stay, the right side becomes a value of no known type. */
 const MAGIC_ASSIGNMENT = /^(\s*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*)[!%]/;
@@ -36,25 +38,70 @@ export function pythonLinesOf(cellText: string): PythonLine[] {
   const first = lines.findIndex((l) => l.trim() !== '');
   const cellMagic = first >= 0 ? /^\s*%%(\w+)/.exec(lines[first]) : null;
   if (cellMagic && !PYTHON_BODY_CELL_MAGICS.has(cellMagic[1])) return lines.map(blank);
-  return lines.map((line, i) => (cellMagic && i === first ? blank() : pythonLineOf(line)));
+  let openString: string | undefined;
+  return lines.map((line, i) => {
+    if (cellMagic && i === first) return blank(line);
+    // Inside a triple-quoted string, a line that starts with % or ! is the string's text.
+    const python = openString ? kept(line) : pythonLineOf(line);
+    if (python.keepTo === Infinity && python.shift === 0) openString = tripleQuoteOpenAfter(line, openString);
+    return python;
+  });
 }
 
 function pythonLineOf(line: string): PythonLine {
   const indent = /^\s*/.exec(line)?.[0] ?? '';
   const rest = line.slice(indent.length);
   if (rest.startsWith('%') || rest.startsWith('!')) {
-    const magic = /^%(\w+)(\s+)(?!-)(\S.*)$/.exec(rest);
+    const magic = /^%(\w+)(\s+)(?![-!%])(\S.*)$/.exec(rest);
     if (magic && PYTHON_STATEMENT_LINE_MAGICS.has(magic[1])) {
       const shift = 1 + magic[1].length + magic[2].length;
-      return { text: indent + magic[3], keepFrom: indent.length + shift, keepTo: Infinity, shift };
+      return { text: indent + magic[3], length: line.length, keepFrom: indent.length + shift, keepTo: Infinity, shift };
     }
-    return masked(indent);
+    return masked(line, indent);
   }
-  if (HELP.test(line)) return masked(indent);
+  if (HELP.test(line)) return masked(line, indent);
   const assignment = MAGIC_ASSIGNMENT.exec(line);
   // eval('') is typed Any in typeshed: no false error on what the magic's value is then used for.
-  if (assignment) return { text: `${assignment[1]}eval('')`, keepFrom: 0, keepTo: assignment[1].length, shift: 0 };
+  if (assignment) return { text: `${assignment[1]}eval('')`, length: line.length, keepFrom: 0, keepTo: assignment[1].length, shift: 0 };
   return kept(line);
+}
+
+/**
+ * The triple quote (`"""` or `'''`) still open at the end of a Python line, given the one open at
+ * its start. Follows strings and comments as Python's tokenizer does, as far as one line shows.
+ */
+export function tripleQuoteOpenAfter(line: string, open: string | undefined): string | undefined {
+  let i = 0;
+  while (i < line.length) {
+    if (open) {
+      const end = line.indexOf(open, i);
+      if (end < 0) return open;
+      // A backslash before the quotes escapes the first of them.
+      if (end > 0 && line[end - 1] === '\\') {
+        i = end + 1;
+        continue;
+      }
+      i = end + 3;
+      open = undefined;
+      continue;
+    }
+    const c = line[i];
+    if (c === '#') return undefined;
+    if (c === '"' || c === "'") {
+      if (line.startsWith(c.repeat(3), i)) {
+        open = c.repeat(3);
+        i += 3;
+        continue;
+      }
+      // A one-line string: to its closing quote (or the line's end).
+      i++;
+      while (i < line.length && line[i] !== c) i += line[i] === '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    i++;
+  }
+  return open;
 }
 
 /** Whether cell column `character` of a line is kept. */

@@ -362,8 +362,8 @@ export class LanguageService implements Disposable {
       for (const d of published.diagnostics) {
         const mapped = notebook.document.rangeFromVirtual(d.range);
         if (!mapped) continue;
-        // A cell's last expression is its result, shown below it: not an unused value.
-        if (d.code === 'reportUnusedExpression' && notebook.document.isLastLineOf(mapped.cell, mapped.range.start.line)) continue;
+        // A cell's last expression (ending on its last line of code) is its result, shown below it: not an unused value.
+        if (d.code === 'reportUnusedExpression' && notebook.document.isLastLineOf(mapped.cell, mapped.range.end.line)) continue;
         cells.get(mapped.cell)?.push({ ...d, range: mapped.range });
       }
       this.diagnosticsEmitter.fire({ notebook: key, cells });

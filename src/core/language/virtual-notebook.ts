@@ -59,8 +59,7 @@ export class VirtualNotebook {
     const span = this.spans.find((s) => s.cell === cell);
     const line = span?.lines[position.line];
     if (!span || !line) return undefined;
-    // The end of a kept part (a cursor right after a name) counts as in it.
-    if (!isKept(line, position.character) && !(position.character === line.keepTo && line.keepTo > line.keepFrom)) return undefined;
+    if (!isKept(line, position.character)) return undefined;
     return { line: span.start + position.line, character: position.character - line.shift };
   }
 
@@ -69,7 +68,7 @@ export class VirtualNotebook {
     const found = this.lineAt(position.line);
     if (!found) return undefined;
     const character = position.character + found.line.shift;
-    if (!isKept(found.line, character) && !(character === found.line.keepTo && found.line.keepTo > found.line.keepFrom)) return undefined;
+    if (!isKept(found.line, character)) return undefined;
     return { cell: found.span.cell, position: { line: position.line - found.span.start, character } };
   }
 
@@ -83,16 +82,19 @@ export class VirtualNotebook {
     let end = this.fromVirtual(range.end);
     if (!end || end.cell !== start.cell) {
       const line = this.lineAt(range.start.line)?.line;
-      end = { cell: start.cell, position: { line: start.position.line, character: line ? line.text.length + line.shift : start.position.character } };
+      end = { cell: start.cell, position: { line: start.position.line, character: line ? line.length : start.position.character } };
     }
     return { cell: start.cell, range: { start: start.position, end: end.position } };
   }
 
-  /** Whether a cell's line is its last one with code (a bare expression there is the cell's result). */
+  /**
+   * Whether a cell's line is its last one with code (a bare expression ending there is the cell's
+   * result); blank lines and comments after it do not count, a magic does (it is the last statement).
+   */
   isLastLineOf(cell: number, line: number): boolean {
     const lines = this.spans.find((s) => s.cell === cell)?.lines ?? [];
     let last = lines.length - 1;
-    while (last > 0 && !lines[last].text.trim()) last--;
+    while (last > 0 && /^\s*(#.*)?$/.test(lines[last].text)) last--;
     return line === last;
   }
 

@@ -1,6 +1,6 @@
 // A notebook's Python cells as one virtual Python document (VirtualNotebook over pythonLinesOf): the
 // layout, each IPython masking rule, positions mapped both ways, and a seeded property test over random
-// cells. Bugs found and not fixed yet are `knownBug` cases: each says what is right and fails today.
+// cells.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { pythonLinesOf } from '../../../src/core/language/ipython-lines';
@@ -16,16 +16,6 @@ const virtualLine = (vn: VirtualNotebook, line: number) => vn.text.split('\n')[l
 const mappedColumns = (vn: VirtualNotebook, cell: number, line: number, length: number) =>
   Array.from({ length: length + 2 }, (_, c) => c).filter((c) => vn.toVirtual(cell, at(line, c)) !== undefined);
 const columns = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/**
- * A bug this file documents: `check` asserts the right behaviour and fails today. Once it passes the
- * bug is fixed, and this test fails to say so: make it an `it` (and drop the exemption it names, if any).
- */
-function knownBug(title: string, check: () => void): void {
-  it(`known bug, fails until fixed: ${title}`, () => {
-    assert.throws(check, assert.AssertionError, `fixed: "${title}" passes now, make it an it()`);
-  });
-}
 
 describe('VirtualNotebook: layout and positions of plain Python cells', () => {
   const cells = [py(0, 'import os\nx = 1'), { index: 1, text: '# Title\n%not python\n!nor this', language: 'markdown' }, py(2, 'print(x)'), { index: 3, text: 'SELECT 1', language: 'sql' }];
@@ -179,19 +169,18 @@ describe('VirtualNotebook: IPython lines masked', () => {
     assert.deepEqual(pythonLinesOf('').map((l) => l.text), ['']);
   });
 
-  knownBug('the ! of files = !ls is masked: toVirtual there gives nothing, not the e of eval', () => {
-    // Today column 8 maps to virtual column 8, where eval('') starts: a hover on the `!` shows eval's help.
+  it('the ! of files = !ls is masked: toVirtual there gives nothing, not the e of eval', () => {
     // The fix is in fromVirtual too (the `e` of eval maps back to the `!`): the property test's virtual
     // round trip fails on a fix of toVirtual alone.
     const vn = single('files = !ls');
     assert.equal(vn.toVirtual(0, at(0, 8)), undefined);
   });
 
-  knownBug('%time !ls is a shell line: masked, not kept as "!ls" in the Python', () => {
+  it('%time !ls is a shell line: masked, not kept as "!ls" in the Python', () => {
     assert.equal(virtualLine(single('%time !ls'), 2), 'pass');
   });
 
-  knownBug('a line inside a triple-quoted string that starts with % keeps the string\'s closing quotes', () => {
+  it('a line inside a triple-quoted string that starts with % keeps the string\'s closing quotes', () => {
     // q = """ / %s """ % x: the second line becomes `pass`, the string never closes, and every cell
     // after it is string to the language server.
     const vn = single('q = """\n%s """ % x\ny = 1');
@@ -228,8 +217,7 @@ describe('VirtualNotebook.rangeFromVirtual', () => {
     assert.equal(masked.rangeFromVirtual({ start: at(3, 0), end: at(3, 1) })?.cell, 0, 'the next line does map');
   });
 
-  knownBug('a range running into the masked right side of files = !ls ends at the end of the cell line', () => {
-    // Today the end is column 16, the length of "files = eval('')", past the 11 columns of the cell's line.
+  it('a range running into the masked right side of files = !ls ends at the end of the cell line', () => {
     const assigned = single('files = !ls');
     assert.deepEqual(assigned.rangeFromVirtual({ start: at(2, 0), end: at(2, 16) }), { cell: 0, range: { start: at(0, 0), end: at(0, 11) } });
   });
@@ -260,8 +248,8 @@ describe('VirtualNotebook.isLastLineOf', () => {
     assert.equal(vn.isLastLineOf(1, 0), false);
   });
 
-  knownBug('a comment after the last expression is not code: df is still the last line with code', () => {
-    // `df\n# note`: IPython shows df, but pyright's reportUnusedExpression on df is not dropped.
+  it('a comment after the last expression is not code: df is still the last line with code', () => {
+    // `df\n# note`: IPython shows df, so pyright's reportUnusedExpression on it is dropped.
     assert.equal(single('df\n# note').isLastLineOf(0, 0), true);
   });
 });
@@ -375,21 +363,17 @@ function checkNotebook(cells: CellText[], lines: Map<number, GenLine[]>): void {
       for (let c = 0; c <= g.text.length + 1; c++) {
         const mapped = vn.toVirtual(cell.index, at(l, c));
         // The oracle: which columns map, and where, by the kind of line.
-        // Known bug ("the ! of files = !ls is masked"): the right side's first column maps. Drop this skip once fixed.
-        const skip = g.kind === 'assign' && c === g.from;
-        if (!skip) {
-          const expected =
-            g.kind === 'python' ? at(start + l, c)
-            : g.kind === 'shifted' ? (c >= g.from ? at(start + l, c - (g.text.length - g.virtual.length)) : undefined)
-            : g.kind === 'assign' ? (c < g.from ? at(start + l, c) : undefined)
-            : undefined;
-          assert.deepEqual(mapped, expected, `toVirtual at column ${c} of ${where}`);
-        }
+        const expected =
+          g.kind === 'python' ? at(start + l, c)
+          : g.kind === 'shifted' ? (c >= g.from ? at(start + l, c - (g.text.length - g.virtual.length)) : undefined)
+          : g.kind === 'assign' ? (c < g.from ? at(start + l, c) : undefined)
+          : undefined;
+        assert.deepEqual(mapped, expected, `toVirtual at column ${c} of ${where}`);
         if (!mapped) continue;
         // (2) Mapped back, the same place.
         assert.deepEqual(vn.fromVirtual(mapped), { cell: cell.index, position: at(l, c) }, `round trip at column ${c} of ${where}`);
         // (3) The same character there.
-        if (!skip) assert.equal(virtual[mapped.line].slice(mapped.character, mapped.character + 1), g.text.slice(c, c + 1), `character at column ${c} of ${where}`);
+        assert.equal(virtual[mapped.line].slice(mapped.character, mapped.character + 1), g.text.slice(c, c + 1), `character at column ${c} of ${where}`);
       }
     });
     start += gen.length;
