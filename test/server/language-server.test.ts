@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpSession } from '../../src/core/http';
 import { LanguageServerAbsentError, LanguageService, languageServerOffer, type CellText, type Diagnostic, type DiagnosticsUpdate } from '../../src/core/language';
+import { startFaultProxy } from './fixtures/fault-proxy';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { stack } from './fixtures/stack';
 
@@ -167,6 +168,48 @@ if (!stack.languageServerArgs.length) {
       assert.deepEqual(messages((await after).get(0)), ['1:0 "only_c" is not defined']);
       assert.match((await service.hover({ notebook: 'shared', cell: 0, position: { line: 0, character: 0 } }))?.text.value ?? '', /\bc\b/);
       assert.ok(!existsSync(path.join(server.rootDir, '.virtual_documents')), 'pyright takes documents from the client: nothing is written on the server');
+    });
+
+    it('reconnects after the network drops, opens its documents again, and answers as before', async () => {
+      const proxy = await startFaultProxy(server.port);
+      const viaProxy = new HttpSession({ baseUrl: server.url.replace(`:${server.port}/`, `:${proxy.port}/`), credentials: { token: server.token } });
+      const dropped = await LanguageService.start(viaProxy);
+      try {
+        const first = diagnosticsFor(dropped, 'nb', (c) => messages(c.get(0)).length > 0);
+        dropped.openNotebook('nb', 'dropped.ipynb', cells('value = 1\nbefore_drop'));
+        assert.deepEqual(messages((await first).get(0)), ['1:0 "before_drop" is not defined']);
+        const states: string[] = [];
+        const ready = new Promise<void>((resolve) => dropped.onDidChangeState((s) => (states.push(s), s === 'ready' && resolve())));
+        proxy.cut();
+        await ready;
+        assert.deepEqual(states, ['reconnecting', 'ready']);
+        const again = diagnosticsFor(dropped, 'nb', (c) => messages(c.get(0)).some((m) => m.includes('after_drop')));
+        dropped.changeNotebook('nb', cells('value = 1\nafter_drop'));
+        assert.deepEqual(messages((await again).get(0)), ['1:0 "after_drop" is not defined']);
+        assert.match((await dropped.hover({ notebook: 'nb', cell: 0, position: { line: 0, character: 1 } }))?.text.value ?? '', /value/);
+      } finally {
+        dropped.dispose();
+        await viaProxy.close();
+        await proxy.close();
+      }
+    });
+
+    it('connects on a password server too: the login cookie and _xsrf carry the WebSocket', async () => {
+      const locked = await startJupyter({ flavor: 'server', token: '', password: 'language please' });
+      const pwSession = new HttpSession({ baseUrl: locked.url, credentials: { password: 'language please' } });
+      try {
+        const viaPassword = await LanguageService.start(pwSession);
+        try {
+          const published = diagnosticsFor(viaPassword, 'nb', (c) => messages(c.get(0)).length > 0);
+          viaPassword.openNotebook('nb', 'locked.ipynb', cells('behind_a_password'));
+          assert.deepEqual(messages((await published).get(0)), ['0:0 "behind_a_password" is not defined']);
+        } finally {
+          viaPassword.dispose();
+        }
+      } finally {
+        await pwSession.close();
+        await locked.stop();
+      }
     });
   });
 }
