@@ -8,7 +8,7 @@
  * off), on a free loopback port.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,7 @@ import { stack } from '../test/server/fixtures/stack';
 const execFileAsync = promisify(execFile);
 const ADAPTERS = { ours: path.resolve('bench/adapter.js'), theirs: path.resolve('bench/jlab-adapter.js') };
 const REPS = Number(process.env.JR_BENCH_REPS ?? 3);
-const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug,vars,table,sync').split(',');
+const WORKLOADS = (process.env.JR_BENCH_WORKLOADS ?? 'connect,attach,empty,stream,display,png,concurrency,get,put,list,tqdm,slider,complete,debug,vars,table,sync,lsp').split(',');
 /** The server-files workloads: ours against a plain HTTP client (bench/files-worker.js), not against @jupyterlab/services. */
 const FILE_WORKLOADS = new Set(['get', 'put', 'list']);
 const FILE_MB = Number(process.env.JR_BENCH_FILE_MB ?? 100);
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
   const debugRows: string[] = [];
   const varsRows: string[] = [];
   const syncRows: string[] = [];
+  const lspRows: string[] = [];
+  let lspSkipped = '';
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jr-bench-files-'));
   try {
     for (const workload of WORKLOADS) {
@@ -74,6 +76,11 @@ async function main(): Promise<void> {
       }
       if (workload === 'sync') {
         syncRows.push(...(await syncWorkload(baseUrl, server.token, server.rootDir, server.pid)));
+        continue;
+      }
+      if (workload === 'lsp') {
+        if (stack.languageServerArgs.length) lspRows.push(...(await lspWorkload(baseUrl, server.token, server.rootDir)));
+        else lspSkipped = `\nLanguage server (issue 27): lsp skipped, this stack's jupyter_server ${stack.serverVersion()} has no jupyter-lsp (\`npm run bench:current\`)`;
         continue;
       }
       if (WIDGET_WORKLOADS.has(workload)) {
@@ -160,6 +167,13 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|');
     for (const r of syncRows) console.log(r);
   }
+  if (lspRows.length) {
+    console.log(`\nLanguage server (issue 27): LanguageService from dist/core.js against a minimal \`ws\` JSON-RPC client, both through jupyter-lsp's lsp/ws/pyright (pyright ${PYRIGHT_VERSION} from node_modules) on loopback, the same ${LSP_CELLS}-cell notebook as one virtual document and the same positions; ${REPS} runs each (a fresh process each, each cold on a fresh pyright process), alternating, medians`);
+    console.log('| workload | measure | jupyter-remote | plain `ws` client | ours/plain |');
+    console.log('|---|---|---|---|---|');
+    for (const r of lspRows) console.log(r);
+  }
+  if (lspSkipped) console.log(lspSkipped);
   if (widgetRows.length) {
     console.log(`\nWidgets (ipywidgets, tqdm): ${REPS} runs each, medians`);
     console.log('| workload | measure | jupyter-remote | kernel alone | ours/alone |');
@@ -364,6 +378,69 @@ async function syncWorkload(baseUrl: string, token: string, rootDir: string, ser
     `| sync | re-sync, one file changed (the same ProjectSync, as --watch) | ${ms('watch-one').toFixed(0)} ms | | |`,
     `| sync | git checkout: 500 .py files rewritten | ${ms('checkout').toFixed(0)} ms | | |`,
     `| sync | … requests (at most ${runs[0].checkout.concurrency} uploads at once) | ${reqs('checkout')}: ${kinds('checkout')} | | |`,
+  ];
+}
+
+/** Cells of bench/lsp-worker.js's notebook (its CELLS). */
+const LSP_CELLS = 50;
+const PYRIGHT_VERSION = (JSON.parse(readFileSync(path.resolve('node_modules/pyright/package.json'), 'utf8')) as { version: string }).version;
+
+type LspRound = { median: number; p95: number; max: number; answered: number; rounds: number };
+type LspRounds = LspRound & { firstPassMs: number; paused?: LspRound };
+type LspResult = {
+  who: 'ours' | 'plain'; statusBefore: string; server: string; lines: number; discoveryMs?: number; discovery?: string[]; connectMs: number; coldOpenMs: number; coldMs: number; coldErrors: number; coldBefore: number;
+  warmMs: number; warmErrors: number; warmBefore: number; hover: LspRounds; definition: LspRounds;
+};
+
+/**
+ * lsp: LanguageService (ours) against a minimal `ws` JSON-RPC client (bench/lsp-worker.js), each in a
+ * fresh process that waits until jupyter-lsp has no client of pyright, so that each cold figure is the
+ * first client of a fresh pyright process: first diagnostics of a 50-cell notebook, cold and warm, then
+ * hover and definition round trips once warm.
+ */
+async function lspWorkload(baseUrl: string, token: string, rootDir: string): Promise<string[]> {
+  const core = path.resolve('dist/core.js'); // the built client, core/language included
+  const results: Record<'ours' | 'plain', LspResult[]> = { ours: [], plain: [] };
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const who of rep % 2 === 0 ? (['ours', 'plain'] as const) : (['plain', 'ours'] as const)) {
+      const { stdout } = await execFileAsync(process.execPath, [path.resolve('bench/lsp-worker.js'), who, baseUrl, token, rootDir, core], { timeout: 600000 });
+      results[who].push(JSON.parse(stdout) as LspResult);
+      process.stderr.write('.');
+    }
+  }
+  const m = (who: 'ours' | 'plain', f: (r: LspResult) => number) => median(results[who].map(f));
+  const row = (label: string, f: (r: LspResult) => number, digits = 1) => {
+    const [o, p] = [m('ours', f), m('plain', f)];
+    return `| lsp | ${label} | ${o.toFixed(digits)} ms | ${p.toFixed(digits)} ms | ${(o / p).toFixed(2)}× |`;
+  };
+  const first = { ours: results.ours[0], plain: results.plain[0] };
+  const answered = (f: (r: LspResult) => LspRound) => `| lsp | … answered | ${f(first.ours).answered}/${f(first.ours).rounds} | ${f(first.plain).answered}/${f(first.plain).rounds} | |`;
+  const errors = (f: (r: LspResult) => number, g: (r: LspResult) => number) => `| lsp | … errors and warnings in those first diagnostics (empty publishes before them) | ${f(first.ours)} (${g(first.ours)}) | ${f(first.plain)} (${g(first.plain)}) | |`;
+  const each = (f: (r: LspResult) => number) => `| lsp | … each run, in order (pyright's own analysis: noisy when anything else runs) | ${results.ours.map((r) => f(r).toFixed(0)).join(', ')} ms | ${results.plain.map((r) => f(r).toFixed(0)).join(', ')} ms | |`;
+  const statuses = (who: 'ours' | 'plain') => [...new Set(results[who].map((r) => r.statusBefore))].join(', ');
+  return [
+    row(`cold: open a ${LSP_CELLS}-cell notebook (${first.ours.lines} lines) → first diagnostics, from connecting (pyright status before: ${statuses('ours')} / ${statuses('plain')})`, (r) => r.coldMs, 0),
+    row('… connect and initialize (ours: + lsp/status and the page config)', (r) => r.connectMs, 0),
+    `| lsp | … … of which ours' HTTP requests before its socket (${first.ours.discovery?.join(', ')}, first run) | ${m('ours', (r) => r.discoveryMs ?? NaN).toFixed(0)} ms | | |`,
+    row('… didOpen → first diagnostics', (r) => r.coldOpenMs, 0),
+    each((r) => r.coldOpenMs),
+    errors((r) => r.coldErrors, (r) => r.coldBefore),
+    row('warm: close, open again (another key) → first diagnostics', (r) => r.warmMs, 0),
+    each((r) => r.warmMs),
+    errors((r) => r.warmErrors, (r) => r.warmBefore),
+    row(`hover, warm, median of ${first.ours.hover.rounds} (target < 150 ms, ≤ 1.2× plain)`, (r) => r.hover.median),
+    row('hover, p95', (r) => r.hover.p95),
+    row('hover, slowest', (r) => r.hover.max),
+    row('… first pass over the 5 places (untimed above)', (r) => r.hover.firstPassMs, 0),
+    answered((r) => r.hover),
+    row(`hover, each after a pause of 0–100 ms (seeded; jupyter-lsp polls pyright's stdout every 100 ms), median of ${first.ours.hover.paused?.rounds}`, (r) => r.hover.paused?.median ?? NaN),
+    row('… p95', (r) => r.hover.paused?.p95 ?? NaN),
+    answered((r) => r.hover.paused ?? r.hover),
+    row(`definition, warm, median of ${first.ours.definition.rounds} (≤ 1.2× plain)`, (r) => r.definition.median),
+    row('definition, p95', (r) => r.definition.p95),
+    row('definition, slowest', (r) => r.definition.max),
+    row('… first pass over the 4 places (untimed above)', (r) => r.definition.firstPassMs, 0),
+    answered((r) => r.definition),
   ];
 }
 

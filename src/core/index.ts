@@ -10,3 +10,4 @@ export * from './terminal';
 export * from './debug';
 export * from './variables';
 export * from './sync';
+export * from './language';
