@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     for (const r of syncRows) console.log(r);
   }
   if (lspRows.length) {
-    console.log(`\nLanguage server (issue 27): LanguageService from dist/core.js against a minimal \`ws\` JSON-RPC client, both through jupyter-lsp's lsp/ws/pyright (pyright ${PYRIGHT_VERSION} from node_modules) on loopback, the same ${LSP_CELLS}-cell notebook as one virtual document and the same positions; ${REPS} runs each (a fresh process each, each cold on a fresh pyright process), alternating, medians`);
+    console.log(`\nLanguage server (issue 27): LanguageService from dist/core.js against a minimal \`ws\` JSON-RPC client, both through jupyter-lsp's lsp/ws/pyright (pyright ${pyrightVersion()} from node_modules) on loopback, the same ${LSP_CELLS}-cell notebook as one virtual document and the same positions; ${REPS} runs each (a fresh process each, each cold on a fresh pyright process), alternating, medians`);
     console.log('| workload | measure | jupyter-remote | plain `ws` client | ours/plain |');
     console.log('|---|---|---|---|---|');
     for (const r of lspRows) console.log(r);
@@ -383,7 +383,8 @@ async function syncWorkload(baseUrl: string, token: string, rootDir: string, ser
 
 /** Cells of bench/lsp-worker.js's notebook (its CELLS). */
 const LSP_CELLS = 50;
-const PYRIGHT_VERSION = (JSON.parse(readFileSync(path.resolve('node_modules/pyright/package.json'), 'utf8')) as { version: string }).version;
+/** pyright's version, from the node_modules jupyter-lsp finds it in (stack.ts languageServerArgs). */
+const pyrightVersion = () => (JSON.parse(readFileSync(path.resolve('node_modules/pyright/package.json'), 'utf8')) as { version: string }).version;
 
 type LspRound = { median: number; p95: number; max: number; answered: number; rounds: number };
 type LspRounds = LspRound & { firstPassMs: number; paused?: LspRound };
