@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Redactor, redactingLogger } from './core/util/logger';
 import { registerDebug } from './vscode/debug';
 import { registerFiles, type ServerFileSystem } from './vscode/files';
-import { registerLanguage } from './vscode/language';
+import { registerLanguage, type Language } from './vscode/language';
 import { registerNotebooks, type KernelControllers } from './vscode/notebooks';
 import { registerServers, type ServerConnections, type ServerStatusBar, type ServerStore } from './vscode/servers';
 import { reportError } from './vscode/shared';
@@ -20,6 +20,7 @@ export interface ExtensionApi {
   fileSystem: ServerFileSystem;
   widgets: WidgetBridge;
   variables: { shown(): VariablesShown };
+  language: Pick<Language, 'describe'>;
 }
 
 /**
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push({ dispose: () => servers.closeSessions() });
 
     log.info(`Jupyter Remote ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms; ${servers.store.list().length} saved server(s)`);
-    return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets, variables };
+    return { store: servers.store, connections: servers.connections, controllers, statusBar: servers.statusBar, fileSystem, widgets, variables, language };
   } catch (e) {
     reportError(sink, 'Jupyter Remote could not start', e);
     return undefined;

@@ -75,6 +75,8 @@ export class LanguageService implements Disposable {
   private readonly notebooks = new Map<string, OpenNotebook>();
   private readonly files = new Map<string, OpenFile>();
   private readonly tag = randomBytes(3).toString('hex');
+  /** Notebooks opened so far: each opening's document has a name of its own (below). */
+  private opened = 0;
   private changeTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnects = 0;
@@ -405,10 +407,12 @@ export class LanguageService implements Disposable {
    * A notebook's virtual document. Beside the notebook when the language server takes documents from
    * the client (pyright): imports then resolve from the notebook's folder, as the kernel's do. Under
    * jupyter-lsp's virtual documents folder when it reads them from disk (jupyter-lsp writes them there).
-   * Named with this client's tag, so two windows on one notebook never edit each other's document.
+   * Named with this client's tag, so two windows on one notebook never edit each other's document, and
+   * with the opening's number, so the language server's late word on a closed one (an empty publish)
+   * is not taken for the notebook opened again.
    */
   private virtualUriOf(serverPath: string): string {
-    const name = `${normalizeServerPath(serverPath)}.jupyter-remote-${this.tag}.py`;
+    const name = `${normalizeServerPath(serverPath)}.jupyter-remote-${this.tag}-${++this.opened}.py`;
     return this.offerNow.documentsOnDisk ? `${this.offerNow.virtualDocumentsUri}/${encodePathForUri(name)}` : this.fileUriOf(name);
   }
 

@@ -24,7 +24,14 @@ const enabled = () => vscode.workspace.getConfiguration('jupyterRemote').get<str
  * our kernels and the Python files of server folders. `jupyterRemote.languageServer`: `auto` (where the
  * server offers one) or `off`. The server menu says which language server serves, or why none does.
  */
-export function registerLanguage(context: vscode.ExtensionContext, deps: LanguageDeps): { answers: LanguageAnswers } {
+export interface Language {
+  /** What the notebooks' kernel assist asks first. */
+  readonly answers: LanguageAnswers;
+  /** Which language server serves a server's documents, or why none does (undefined: none was needed yet). */
+  describe(serverId: string): ReturnType<ServedDocuments['describe']>;
+}
+
+export function registerLanguage(context: vscode.ExtensionContext, deps: LanguageDeps): Language {
   const served = new ServedDocuments({ connections: deps.servers.connections, kernels: deps.kernels, enabled, log: deps.log });
   const answers = languageAnswers(served, deps.log);
   const pylance = new PylanceNotice(context.globalState);
@@ -46,5 +53,5 @@ export function registerLanguage(context: vscode.ExtensionContext, deps: Languag
     }),
   );
   served.reconcile();
-  return { answers };
+  return { answers, describe: (serverId) => served.describe(serverId) };
 }

@@ -3,9 +3,10 @@
 //
 // One suite, its tests in one file per capability, run in this order: each builds on those before it (the
 // server connected first is the one the file and notebook tests use; removing it is the last of them). The
-// widgets group connects a server of today's stack of its own: mocha runs a nested group after them.
+// widgets and language groups each connect the server of today's stack: mocha runs nested groups after them.
 import { debugTests } from './debug.test';
 import { fileTests } from './files.test';
+import { languageAbsentTests, languageTests } from './language.test';
 import { notebookTests } from './notebooks.test';
 import { serverConnectTests, serverRemovalTests } from './servers.test';
 import { activation } from './shared';
@@ -19,6 +20,8 @@ describe('Jupyter Remote inside VS Code', function () {
   notebookTests();
   debugTests();
   variablesTests();
+  languageAbsentTests();
   describe('widgets', widgetTests);
+  describe('language', languageTests);
   serverRemovalTests();
 });

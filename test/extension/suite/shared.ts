@@ -88,3 +88,14 @@ export function activation(): void {
     assert.ok(api?.store, 'activation succeeded');
   });
 }
+
+/** Connects the runner's server of today's stack (JR_TEST_SERVERS.current) and waits until it is checked; its id. */
+export async function connectTodaysServer(): Promise<string> {
+  const s = servers.current;
+  assert.ok(s, "the runner started a server of today's stack (JR_TEST_SERVERS.current)");
+  await runAccepting('jupyterRemote.connect', `${s.url}?token=${s.token}`);
+  const record = api.store.list().find((r) => r.baseUrl === s.url);
+  assert.ok(record, 'the server was saved');
+  await until('the server to be checked', () => api.connections.status(record.id).state === 'connected');
+  return record.id;
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, runAccepting, runCells, servers, until, workspace, writeNotebook } from './shared';
+import { api, connectTodaysServer, EXTENSION_ID, runCells, until, workspace, writeNotebook } from './shared';
 
 const STATE_MIME = 'application/vnd.jupyter.widget-state+json';
 type SavedNotebook = { metadata: { widgets?: Record<string, { state: Record<string, { model_name: string; state: Record<string, unknown> }> }> } };
@@ -16,13 +16,7 @@ type SavedNotebook = { metadata: { widgets?: Record<string, { state: Record<stri
 export function widgetTests(): void {
   let serverId: string;
   before(async () => {
-    const s = servers.current;
-    assert.ok(s, "the runner started a server of today's stack (JR_TEST_SERVERS.current)");
-    await runAccepting('jupyterRemote.connect', `${s.url}?token=${s.token}`);
-    const record = api.store.list().find((r) => r.baseUrl === s.url);
-    assert.ok(record, 'the server was saved');
-    serverId = record.id;
-    await until('the server to be checked', () => api.connections.status(serverId).state === 'connected');
+    serverId = await connectTodaysServer();
   });
   after(async () => {
     if (serverId) await api.store.remove(serverId);
