@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpSession } from '../../src/core/http';
-import { LanguageServerAbsentError, LanguageService, languageServerOffer, type CellText, type Diagnostic, type DiagnosticsUpdate } from '../../src/core/language';
+import { LanguageConnection, LanguageServerAbsentError, LanguageService, languageServerOffer, type CellText, type Diagnostic, type DiagnosticsUpdate } from '../../src/core/language';
 import { startFaultProxy } from './fixtures/fault-proxy';
 import { RunningJupyter, startJupyter } from './fixtures/jupyter';
 import { stack } from './fixtures/stack';
@@ -194,6 +194,23 @@ if (!stack.languageServerArgs.length) {
       }
     });
 
+    it("another client's initialize (a JupyterLab tab opening) makes the server forget our documents: we send them again", async () => {
+      service.openNotebook('kept', 'kept.ipynb', cells('def kept_name():\n    return 1\nkept_name()'));
+      const hoverOnKept = () => service.hover({ notebook: 'kept', cell: 0, position: { line: 2, character: 2 } });
+      assert.match((await hoverOnKept())?.text.value ?? '', /kept_name/);
+      const tab = await LanguageConnection.open(session, 'pyright');
+      try {
+        await tab.request('initialize', { processId: null, rootUri: service.offer.rootUri, capabilities: {}, workspaceFolders: [{ uri: service.offer.rootUri, name: 'root' }] });
+        tab.notify('initialized', {});
+        let text = '';
+        for (const end = Date.now() + 10000; !text && Date.now() < end; await new Promise((r) => setTimeout(r, 100))) text = (await hoverOnKept())?.text.value ?? '';
+        assert.match(text, /kept_name/, 'the hover answers again without an edit');
+      } finally {
+        tab.close();
+        service.closeNotebook('kept');
+      }
+    });
+
     it('connects on a password server too: the login cookie and _xsrf carry the WebSocket', async () => {
       const locked = await startJupyter({ flavor: 'server', token: '', password: 'language please' });
       const pwSession = new HttpSession({ baseUrl: locked.url, credentials: { password: 'language please' } });
@@ -209,6 +226,26 @@ if (!stack.languageServerArgs.length) {
       } finally {
         await pwSession.close();
         await locked.stop();
+      }
+    });
+
+    it('finds the language server started for a client that never initialized it (or left): initializes it itself', async () => {
+      service.dispose();
+      const handlers = async () => {
+        const status = JSON.parse((await session.request('GET', 'lsp/status')).text()) as { sessions: Record<string, { handler_count: number }> };
+        return status.sessions.pyright.handler_count;
+      };
+      for (const end = Date.now() + 10000; (await handlers()) > 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await handlers(), 0, 'every client gone: jupyter-lsp stopped pyright');
+      const silent = await LanguageConnection.open(session, 'pyright'); // connected, never initializes: a fresh process
+      try {
+        service = await LanguageService.start(session);
+        assert.equal(service.offer.othersConnected, true);
+        const published = diagnosticsFor(service, 'late', (c) => messages(c.get(0)).length > 0);
+        service.openNotebook('late', 'late.ipynb', cells('late_name'));
+        assert.deepEqual(messages((await published).get(0)), ['0:0 "late_name" is not defined']);
+      } finally {
+        silent.close();
       }
     });
   });

@@ -17,14 +17,17 @@ export class LanguageServerError extends JupyterError {
   }
 }
 
-/** JSON-RPC's code for a request sent before `initialize`. */
-export const SERVER_NOT_INITIALIZED = -32002;
 
 /** A notification from the language server (`textDocument/publishDiagnostics`, `window/logMessage`…). */
 export interface ServerNotification {
   method: string;
   params: unknown;
 }
+
+/** How long we leave the server's questions to the client that initialized it (see initializedByUs). */
+const LATE_ANSWER_MS = 1000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 interface Pending {
   method: string;
@@ -34,9 +37,9 @@ interface Pending {
 }
 
 /**
- * What we answer to the server's own requests. jupyter-lsp sends them to every client and the first
- * answer wins, so ours never refuses (an error could beat a JupyterLab tab's good answer): settings
- * are the server's defaults, edits are not applied, anything else is acknowledged.
+ * What we answer to the server's own requests: settings are the server's defaults, edits are not
+ * applied, anything else is acknowledged. Never a refusal: jupyter-lsp sends them to every client and
+ * the server takes the first answer.
  */
 function answerTo(method: string, params: unknown): unknown {
   if (method === 'workspace/configuration') {
@@ -64,6 +67,15 @@ export class LanguageConnection {
   private readonly notifications = new Emitter<ServerNotification>();
   /** Every notification the server sends (to all its clients). */
   readonly onNotification = this.notifications.event;
+  private readonly othersInitialized = new Emitter<void>();
+  /** Another client sent `initialize` (its answer came to us too): the server has forgotten our documents. */
+  readonly onOthersInitialized = this.othersInitialized.event;
+  /**
+   * We initialized the server: its questions are ours to answer, at once. Otherwise the client that
+   * did (a JupyterLab tab with its own settings) should answer first, and ours follows a second later,
+   * for a server whose initializing client is gone.
+   */
+  initializedByUs = false;
   private readonly closed = new Emitter<'dropped' | 'closed'>();
   /** The connection ended: `closed` by us, `dropped` otherwise (the server restarted, the network). */
   readonly onClose = this.closed.event;
@@ -83,6 +95,7 @@ export class LanguageConnection {
       }
       this.closed.fire(this.closedByUs ? 'closed' : 'dropped');
       this.notifications.dispose();
+      this.othersInitialized.dispose();
       this.closed.dispose();
     });
     for (const [data] of early) this.receive(data);
@@ -167,7 +180,9 @@ export class LanguageConnection {
     const { id, method } = message;
     if (typeof method === 'string' && id !== undefined && id !== null) {
       // The server asks every client; answer what a client must, so the server is never left waiting.
-      this.send({ jsonrpc: '2.0', id, result: answerTo(method, message.params) });
+      const answer = () => this.isOpen && this.send({ jsonrpc: '2.0', id, result: answerTo(method, message.params) });
+      if (this.initializedByUs) answer();
+      else setTimeout(answer, LATE_ANSWER_MS).unref();
     } else if (typeof method === 'string') {
       this.notifications.fire({ method, params: message.params });
     } else if (typeof id === 'string' && id.startsWith(this.prefix)) {
@@ -176,7 +191,9 @@ export class LanguageConnection {
       const { error } = message;
       if (error) pending.reject(new LanguageServerError(`The language server could not answer ${pending.method}: ${String(error.message ?? 'no reason given')}`, typeof error.code === 'number' ? error.code : undefined));
       else pending.resolve(message.result ?? null);
+    } else if (isObject(message.result) && 'capabilities' in message.result) {
+      this.othersInitialized.fire();
     }
-    // An answer to another client's request: not ours.
+    // Any other answer to another client's request: not ours.
   }
 }
