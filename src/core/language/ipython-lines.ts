@@ -38,14 +38,25 @@ export function pythonLinesOf(cellText: string): PythonLine[] {
   const first = lines.findIndex((l) => l.trim() !== '');
   const cellMagic = first >= 0 ? /^\s*%%(\w+)/.exec(lines[first]) : null;
   if (cellMagic && !PYTHON_BODY_CELL_MAGICS.has(cellMagic[1])) return lines.map(blank);
-  let openString: string | undefined;
+  let state: ScanState = { depth: 0, continued: false };
   return lines.map((line, i) => {
-    if (cellMagic && i === first) return blank(line);
-    // Inside a triple-quoted string, a line that starts with % or ! is the string's text.
-    const python = openString ? kept(line) : pythonLineOf(line);
-    if (python.keepTo === Infinity && python.shift === 0) openString = tripleQuoteOpenAfter(line, openString);
+    if (cellMagic && i === first) return cellMagicLine(line, cellMagic[1]);
+    // IPython reads a magic only where a statement starts: inside brackets, a string or after a `\`,
+    // a line starting with % or ! is Python (`"%s"\n % name`, `(a\n != b)`).
+    const startsStatement = !state.open && state.depth === 0 && !state.continued;
+    const python = startsStatement ? pythonLineOf(line) : kept(line);
+    if (python.keepTo === Infinity) state = scanLine(python.text, state);
     return python;
   });
+}
+
+/** The first line of a cell magic whose body is Python: `%%capture out` defines `out`; the others define nothing. */
+function cellMagicLine(line: string, magic: string): PythonLine {
+  if (magic !== 'capture') return blank(line);
+  const name = /^(\s*%%capture(?:\s+--?[\w-]+)*\s+)([A-Za-z_]\w*)\s*$/.exec(line);
+  if (!name) return blank(line);
+  const at = name[1].length;
+  return { text: `${name[2]} = eval('')`, length: line.length, keepFrom: at, keepTo: at + name[2].length, shift: at };
 }
 
 function pythonLineOf(line: string): PythonLine {
@@ -66,27 +77,32 @@ function pythonLineOf(line: string): PythonLine {
   return kept(line);
 }
 
-/**
- * The triple quote (`"""` or `'''`) still open at the end of a Python line, given the one open at
- * its start. Follows strings and comments as Python's tokenizer does, as far as one line shows.
- */
-export function tripleQuoteOpenAfter(line: string, open: string | undefined): string | undefined {
+/** Where Python's tokenizer is at the end of a line: in a triple-quoted string, inside brackets, after a `\`. */
+export interface ScanState {
+  /** The triple quote (`"""` or `\'\'\'`) of a string still open. */
+  open?: string;
+  /** Brackets open. */
+  depth: number;
+  /** The line ended with a backslash: the next one continues the statement. */
+  continued: boolean;
+}
+
+/** The tokenizer's state after a line of Python, given the state before it (strings, comments, brackets, as far as one line shows). */
+export function scanLine(line: string, before: ScanState): ScanState {
+  let open = before.open;
+  let depth = before.depth;
   let i = 0;
   while (i < line.length) {
+    const c = line[i];
     if (open) {
-      const end = line.indexOf(open, i);
-      if (end < 0) return open;
-      // A backslash before the quotes escapes the first of them.
-      if (end > 0 && line[end - 1] === '\\') {
-        i = end + 1;
-        continue;
-      }
-      i = end + 3;
-      open = undefined;
+      if (c === '\\') i += 2;
+      else if (line.startsWith(open, i)) {
+        i += 3;
+        open = undefined;
+      } else i++;
       continue;
     }
-    const c = line[i];
-    if (c === '#') return undefined;
+    if (c === '#') break;
     if (c === '"' || c === "'") {
       if (line.startsWith(c.repeat(3), i)) {
         open = c.repeat(3);
@@ -99,9 +115,11 @@ export function tripleQuoteOpenAfter(line: string, open: string | undefined): st
       i++;
       continue;
     }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
     i++;
   }
-  return open;
+  return { ...(open ? { open } : {}), depth, continued: !open && /\\$/.test(line) && !/#/.test(line.slice(line.lastIndexOf('\\'))) };
 }
 
 /** Whether cell column `character` of a line is kept. */

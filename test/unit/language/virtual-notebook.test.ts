@@ -188,6 +188,32 @@ describe('VirtualNotebook: IPython lines masked', () => {
   });
 });
 
+describe('VirtualNotebook: a magic only where a statement starts', () => {
+  /** The virtual document's lines of a one-cell notebook, without the prelude and the blank line after it. */
+  const body = (text: string) => single(text).text.split('\n').slice(2, -1);
+
+  it('keeps continuation lines that start with % or != as the Python they are', () => {
+    assert.deepEqual(body('msg = ("hello %s"\n       % name)\n%matplotlib inline'), ['msg = ("hello %s"', '       % name)', 'pass']);
+    assert.deepEqual(body('same = (a\n    != b)'), ['same = (a', '    != b)']);
+    assert.deepEqual(body('total = x \\\n    % 7\n!ls'), ['total = x \\', '    % 7', 'pass']);
+  });
+
+  it('closes a triple-quoted string whose last character before the quotes is an escaped backslash', () => {
+    assert.deepEqual(body('q = """a\\\\"""\n%matplotlib inline'), ['q = """a\\\\"""', 'pass']);
+    assert.deepEqual(body('q = """\n%s """ % x\n%who'), ['q = """', '%s """ % x', 'pass']);
+  });
+
+  it('%%capture NAME defines NAME for later cells; its name maps, the rest of the line does not', () => {
+    const vn = new VirtualNotebook([py(0, '%%capture --no-stderr out\nprint(1)'), py(1, 'out.show()')]);
+    assert.deepEqual(vn.text.split('\n').slice(2, 4), ["out = eval('')", 'print(1)']);
+    const name = '%%capture --no-stderr '.length;
+    assert.deepEqual(vn.toVirtual(0, at(0, name + 1)), at(2, 1));
+    assert.equal(vn.toVirtual(0, at(0, 3)), undefined);
+    assert.deepEqual(vn.fromVirtual(at(2, 2)), { cell: 0, position: at(0, name + 2) });
+    assert.deepEqual(body('%%capture\nx = 1'), ['', 'x = 1'], 'no name: nothing defined');
+  });
+});
+
 describe('VirtualNotebook.rangeFromVirtual', () => {
   const vn = new VirtualNotebook([py(0, 'x = 1\ny = undefined_name'), py(1, 'z = (1,\n  2'), py(2, 'w = 3'), py(3, '%time y = f(1)')]);
   // Virtual lines: 0 prelude, 1 blank, 2-3 cell 0, 4 blank, 5-6 cell 1, 7 blank, 8 cell 2, 9 blank, 10 cell 3.
@@ -273,12 +299,12 @@ function mulberry32(seed: number): () => number {
 /**
  * A generated cell line and what the test expects of it, known from how it was made (not from the
  * code under test): kept as it is, masked to `pass`, blank (a cell magic's line, or any line of a
- * `%%bash`-like cell), a statement after a magic (kept from `from`), or a magic assignment (kept
- * before `from`, where its right side starts).
+ * `%%bash`-like cell), a statement after a magic (kept from `from`), a magic assignment (kept
+ * before `from`, where its right side starts), or `%%capture out` (its name, at `from`, assigned).
  */
 interface GenLine {
   text: string;
-  kind: 'python' | 'masked' | 'blank' | 'shifted' | 'assign';
+  kind: 'python' | 'masked' | 'blank' | 'shifted' | 'assign' | 'capture';
   /** The virtual line expected. */
   virtual: string;
   from: number;
@@ -310,7 +336,8 @@ function randomNotebook(rand: () => number): { cells: CellText[]; lines: Map<num
         const text = pick(['', '  ']);
         gen.push({ text, kind: 'python', virtual: text, from: 0 });
       }
-      gen.push({ text: cellMagic, kind: 'blank', virtual: '', from: 0 });
+      if (cellMagic === '%%capture out') gen.push({ text: cellMagic, kind: 'capture', virtual: "out = eval('')", from: '%%capture '.length });
+      else gen.push({ text: cellMagic, kind: 'blank', virtual: '', from: 0 });
     }
     const n = Math.floor(rand() * 9);
     for (let i = 0; i < n; i++) {
@@ -367,6 +394,7 @@ function checkNotebook(cells: CellText[], lines: Map<number, GenLine[]>): void {
           g.kind === 'python' ? at(start + l, c)
           : g.kind === 'shifted' ? (c >= g.from ? at(start + l, c - (g.text.length - g.virtual.length)) : undefined)
           : g.kind === 'assign' ? (c < g.from ? at(start + l, c) : undefined)
+          : g.kind === 'capture' ? (c >= g.from && c < g.text.length ? at(start + l, c - g.from) : undefined)
           : undefined;
         assert.deepEqual(mapped, expected, `toVirtual at column ${c} of ${where}`);
         if (!mapped) continue;
