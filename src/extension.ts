@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       onDidChangeKernelStatus: controllers.onDidChangeKernelStatus,
       showResources: (text) => servers.statusBar.showKernelDetail(text),
     });
-    const language = registerLanguage(context, { ...sink, servers, kernels: controllers, kernelOn: (serverId) => controllers.kernelOn(serverId) });
+    const language = registerLanguage(context, { ...sink, servers, kernels: controllers, pythonKernelOn: (serverId) => controllers.pythonKernelOn(serverId) });
     notebooks.useLanguageServer(language.answers);
     registerSync(context, { ...sink, servers, serverOf: (notebook) => controllers.serverOf(notebook), connectionOf: (notebook) => controllers.connectionOf(notebook) });
     context.subscriptions.push({ dispose: () => servers.closeSessions() });

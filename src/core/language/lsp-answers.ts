@@ -1,4 +1,5 @@
 import { isObject } from '../api/validate';
+import { fencedCodeBlock } from '../util/markdown';
 import type { CompletionEntry, Diagnostic, DocumentSymbol, HoverText, Position, Range, SignatureHelp } from './lsp-types';
 
 /**
@@ -31,7 +32,7 @@ export function textOf(v: unknown): HoverText | undefined {
   if (!isObject(v) || typeof v.value !== 'string' || !v.value) return undefined;
   if (v.kind === 'plaintext') return { markdown: false, value: v.value };
   if (v.kind === 'markdown') return { markdown: true, value: v.value };
-  if (typeof v.language === 'string') return { markdown: true, value: `\`\`\`${v.language}\n${v.value}\n\`\`\`` };
+  if (typeof v.language === 'string') return { markdown: true, value: fencedCodeBlock(v.value, v.language.replace(/[^\w+.-]/g, '')) };
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import type { ErrorSink } from '../shared';
 import { languageAnswers, registerLanguageProviders, type LanguageAnswers } from './language-providers';
 import { PylanceNotice } from './pylance-notice';
 import { ServedDocuments, type SelectedKernels } from './served-documents';
+import type { LanguageServerState } from './server-languages';
 import { SERVER_SOURCE_SCHEME, ServerSourceProvider } from './server-source';
 
 export type { LanguageAnswers } from './language-providers';
@@ -12,8 +13,8 @@ export type { LanguageAnswers } from './language-providers';
 export interface LanguageDeps extends ErrorSink {
   servers: Servers;
   kernels: SelectedKernels;
-  /** A started kernel of ours on the server, to read its files outside the root. */
-  kernelOn(serverId: string): KernelConnection | undefined;
+  /** A started Python kernel of ours on the server, to read its files outside the root. */
+  pythonKernelOn(serverId: string): KernelConnection | undefined;
 }
 
 const enabled = () => vscode.workspace.getConfiguration('jupyterRemote').get<string>('languageServer', 'auto') !== 'off';
@@ -28,11 +29,11 @@ export interface Language {
   /** What the notebooks' kernel assist asks first. */
   readonly answers: LanguageAnswers;
   /** Which language server serves a server's documents, or why none does (undefined: none was needed yet). */
-  describe(serverId: string): ReturnType<ServedDocuments['describe']>;
+  describe(serverId: string): LanguageServerState | undefined;
 }
 
 export function registerLanguage(context: vscode.ExtensionContext, deps: LanguageDeps): Language {
-  const served = new ServedDocuments({ connections: deps.servers.connections, kernels: deps.kernels, enabled, log: deps.log });
+  const served = new ServedDocuments({ connections: deps.servers.connections, store: deps.servers.store, kernels: deps.kernels, enabled, log: deps.log });
   const answers = languageAnswers(served, deps.log);
   const pylance = new PylanceNotice(context.globalState);
   context.subscriptions.push(
@@ -41,14 +42,14 @@ export function registerLanguage(context: vscode.ExtensionContext, deps: Languag
       if (served.describe(serverId)?.ready) pylance.showOnce();
     }),
     ...registerLanguageProviders(served, answers, deps.log),
-    vscode.workspace.registerTextDocumentContentProvider(SERVER_SOURCE_SCHEME, new ServerSourceProvider(deps.kernelOn)),
+    vscode.workspace.registerTextDocumentContentProvider(SERVER_SOURCE_SCHEME, new ServerSourceProvider(deps.pythonKernelOn)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('jupyterRemote.languageServer')) served.reconcile();
     }),
     deps.servers.addMenuItems(35, (shown) => {
       const state = shown && enabled() ? served.describe(shown.id) : undefined;
       if (!state) return [];
-      if (state.ready) return [{ label: `$(symbol-namespace) Language Server: ${state.name} (Problems)`, run: async () => vscode.commands.executeCommand('workbench.actions.view.problems') }];
+      if (state.ready) return [{ label: `$(symbol-namespace) Language Server: ${state.name}${state.reconnecting ? ' (reconnecting…)' : ''}`, run: async () => vscode.commands.executeCommand('workbench.actions.view.problems') }];
       return [{ label: `$(circle-slash) No Language Server: ${state.reason}`, run: async () => deps.showLog() }];
     }),
   );

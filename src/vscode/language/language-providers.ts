@@ -19,31 +19,33 @@ export interface LanguageAnswers {
   completions(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.CompletionItem[] | undefined>;
 }
 
-/** Answers for the documents `served` serves; a failed or cancelled request is no answer (and a line in the log). */
+/** A request's answer, or undefined when it failed or was cancelled (a line in the log): typing is never in the way. */
+async function quietly<T>(log: Logger, what: string, ask: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await ask();
+  } catch (e) {
+    log.debug(`language server ${what}: ${messageOf(e)}`);
+    return undefined;
+  }
+}
+
+/** Answers for the documents `served` serves. */
 export function languageAnswers(served: ServedDocuments, log: Logger): LanguageAnswers {
-  const quietly = async <T>(what: string, ask: () => Promise<T | undefined>): Promise<T | undefined> => {
-    try {
-      return await ask();
-    } catch (e) {
-      log.debug(`language server ${what}: ${messageOf(e)}`);
-      return undefined;
-    }
-  };
   return {
     hover: (document, position, token) =>
-      quietly('hover', async () => {
+      quietly(log, 'hover', async () => {
         const at = served.placeOf(document, position);
         const found = at && (await at.service.hover(at.place, signalOf(token)));
         return found && new vscode.Hover(toMarkdown(found.text), found.range && toRange(found.range));
       }),
     signatureHelp: (document, position, token) =>
-      quietly('signature help', async () => {
+      quietly(log, 'signature help', async () => {
         const at = served.placeOf(document, position);
         const found = at && (await at.service.signatureHelp(at.place, signalOf(token)));
         return found && toSignatureHelp(found);
       }),
     completions: (document, position, token) =>
-      quietly('completion', async () => {
+      quietly(log, 'completion', async () => {
         const at = served.placeOf(document, position);
         return at && (await at.service.completions(at.place, signalOf(token))).map(toCompletionItem);
       }),
@@ -62,37 +64,34 @@ export function registerLanguageProviders(served: ServedDocuments, answers: Lang
 
   const toLocation = (serverId: string, l: ServedLocation): vscode.Location | undefined => {
     const range = toRange(l.range);
-    if (l.kind === 'file') return new vscode.Location(serverUri(serverId, l.path), range);
+    if (l.kind === 'file') {
+      try {
+        return new vscode.Location(serverUri(serverId, l.path), range);
+      } catch {
+        return undefined; // a path that is no server path (it climbs above the root): not a place to open
+      }
+    }
     if (l.kind === 'outside') return new vscode.Location(serverSourceUri(serverId, l.path), range);
     const notebook = served.notebookOf(l.notebook);
     return notebook && l.cell < notebook.cellCount ? new vscode.Location(notebook.cellAt(l.cell).document.uri, range) : undefined;
   };
-  const locations = async (what: string, document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken, ask: 'definition' | 'references') => {
-    const at = served.placeOf(document, position);
-    if (!at) return undefined;
-    try {
-      const found = await at.service[ask](at.place, signalOf(token));
-      return found.map((l) => toLocation(at.serverId, l)).filter((l): l is vscode.Location => !!l);
-    } catch (e) {
-      log.debug(`language server ${what}: ${messageOf(e)}`);
-      return undefined;
-    }
-  };
+  const locations = (ask: 'definition' | 'references', document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken) =>
+    quietly(log, ask, async () => {
+      const at = served.placeOf(document, position);
+      const found = at ? await at.service[ask](at.place, signalOf(token)) : [];
+      return found.map((l) => at && toLocation(at.serverId, l)).filter((l): l is vscode.Location => !!l);
+    });
 
-  const definitions: vscode.DefinitionProvider = { provideDefinition: (d, p, t) => locations('definition', d, p, t, 'definition') };
-  const references: vscode.ReferenceProvider = { provideReferences: (d, p, _c, t) => locations('references', d, p, t, 'references') };
+  const definitions: vscode.DefinitionProvider = { provideDefinition: (d, p, t) => locations('definition', d, p, t) };
+  const references: vscode.ReferenceProvider = { provideReferences: (d, p, _c, t) => locations('references', d, p, t) };
   const symbols: vscode.DocumentSymbolProvider = {
-    async provideDocumentSymbols(document, token) {
-      const at = served.placeOf(document, new vscode.Position(0, 0));
-      if (!at) return undefined;
-      const of = 'file' in at.place ? { file: at.place.file } : { notebook: at.place.notebook, cell: at.place.cell };
-      try {
+    provideDocumentSymbols: (document, token) =>
+      quietly(log, 'symbols', async () => {
+        const at = served.placeOf(document, new vscode.Position(0, 0));
+        if (!at) return undefined;
+        const of = 'file' in at.place ? { file: at.place.file } : { notebook: at.place.notebook, cell: at.place.cell };
         return (await at.service.documentSymbols(of, signalOf(token))).map(toSymbol);
-      } catch (e) {
-        log.debug(`language server symbols: ${messageOf(e)}`);
-        return undefined;
-      }
-    },
+      }),
   };
 
   return [

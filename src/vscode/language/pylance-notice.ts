@@ -17,8 +17,8 @@ export class PylanceNotice {
     void vscode.window
       .showInformationMessage(
         'Pylance also checks notebooks that run on a server, on this computer, where the server\'s packages are missing. Problems from the server\'s language server say "Jupyter Remote"; to quiet Pylance\'s missing-import warnings, set "python.analysis.diagnosticSeverityOverrides" in this workspace.',
-        'Open Workspace Settings',
+        'Open the Setting',
       )
-      .then((choice) => (choice ? vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile') : undefined));
+      .then((choice) => (choice ? vscode.commands.executeCommand('workbench.action.openSettings', 'python.analysis.diagnosticSeverityOverrides') : undefined));
   }
 }

@@ -31,12 +31,26 @@ function docs(text: string): vscode.MarkdownString {
   return new vscode.MarkdownString().appendMarkdown(fencedCodeBlock(text.trimEnd(), 'text'));
 }
 
+/** How long the language server may take before the kernel's answer is shown alone (typing is never held up). */
+const LANGUAGE_SERVER_BUDGET_MS = { completions: 500, hover: 1000, signatures: 500 };
+
+/** The answer if it comes within `ms`, else undefined. */
+function within<T>(answer: Promise<T | undefined> | undefined, ms: number): Promise<T | undefined> {
+  if (!answer) return Promise.resolve(undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
+
+const labelOf = (item: vscode.CompletionItem): string => (typeof item.label === 'string' ? item.label : item.label.label);
+
 /**
  * Completions, hover docs and signature help for the cells of notebooks that run on a Jupyter Remote
  * kernel, from that kernel (the remote environment's packages and the names its cells defined) and
  * from the server's language server where one serves the notebook (`language`, which knows the code
  * before it runs). Completions: the kernel's first, then the language server's that the kernel did not
- * give. Hover and signatures: the language server's, else the kernel's; never both for one name. A
+ * give. Hover and signatures: the language server's, else the kernel's; never both for one name. The
+ * language server is waited for only so long (LANGUAGE_SERVER_BUDGET_MS). A
  * notebook without a running kernel of ours gets the language server's alone (asking never starts a
  * kernel), and a late, failed or cancelled answer is nothing rather than an error: typing is never in
  * the way.
@@ -67,11 +81,14 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
 
   const completions: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position, token) {
-      const [kernel, server] = await Promise.all([fromKernel(document, position, token), language()?.completions(document, position, token)]);
+      const [kernel, server] = await Promise.all([
+        fromKernel(document, position, token),
+        within(language()?.completions(document, position, token), LANGUAGE_SERVER_BUDGET_MS.completions),
+      ]);
       if (token.isCancellationRequested) return undefined;
-      const have = new Set(kernel.map((item) => (typeof item.label === 'string' ? item.label : item.label.label)));
-      const added = (server ?? []).filter((item) => !have.has(typeof item.label === 'string' ? item.label : item.label.label));
-      for (const item of added) item.sortText = `1${item.sortText ?? (typeof item.label === 'string' ? item.label : item.label.label)}`;
+      const have = new Set(kernel.map(labelOf));
+      const added = (server ?? []).filter((item) => !have.has(labelOf(item)));
+      for (const item of added) item.sortText = `1${item.sortText ?? labelOf(item)}`;
       const all = [...kernel, ...added];
       return all.length ? all : undefined;
     },
@@ -86,7 +103,7 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
 
   const hover: vscode.HoverProvider = {
     async provideHover(document, position, token) {
-      const served = await language()?.hover(document, position, token);
+      const served = await within(language()?.hover(document, position, token), LANGUAGE_SERVER_BUDGET_MS.hover);
       if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       const word = assist && document.getWordRangeAtPosition(position);
@@ -98,7 +115,7 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
 
   const signatures: vscode.SignatureHelpProvider = {
     async provideSignatureHelp(document, position, token) {
-      const served = await language()?.signatureHelp(document, position, token);
+      const served = await within(language()?.signatureHelp(document, position, token), LANGUAGE_SERVER_BUDGET_MS.signatures);
       if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       if (!assist) return undefined;

@@ -136,10 +136,12 @@ export class KernelControllers implements vscode.Disposable {
     return kernel && !kernel.isClosed ? kernel.connection : undefined;
   }
 
-  /** A running kernel of ours on the server, any notebook's (to read the server's files outside its root). */
-  kernelOn(serverId: string): KernelConnection | undefined {
-    for (const notebook of this.notebooks.keys()) {
-      const connection = this.serverOf(notebook) === serverId ? this.connectionOf(notebook) : undefined;
+  /** A running Python kernel of ours on the server, an idle one first (to read the server's files outside its root). */
+  pythonKernelOn(serverId: string): KernelConnection | undefined {
+    const python = [...this.notebooks.keys()].filter((nb) => this.serverOf(nb) === serverId && nb.getCells().some((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python'));
+    const idle = python.find((nb) => this.statusOf(nb) === 'idle');
+    for (const notebook of idle ? [idle, ...python] : python) {
+      const connection = this.connectionOf(notebook);
       if (connection) return connection;
     }
     return undefined;
