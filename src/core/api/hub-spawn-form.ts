@@ -1,0 +1,636 @@
+import { Parser } from 'htmlparser2';
+import { JupyterError } from '../http';
+
+/**
+ * The options form of a JupyterHub spawn page (`/hub/spawn/<user>[/<server>]`), read into choices.
+ *
+ * A Hub has no REST endpoint for its options form (jupyterhub #3553, #4027): the choices exist only
+ * in the page's HTML, inside `<form id="spawn_form">` (spawn.html, Hub 1 to 6). What the Hub does
+ * with a submitted form is the spawner's `options_from_form`; a REST start
+ * (`POST hub/api/users/<u>/server[s/<name>]`) skips it and hands its JSON body (Hub ≤ 5; Hub 6 also
+ * takes `{"user_options": …}`) to the spawner as `user_options` as it is. So the body must already
+ * be in the shape `options_from_form` would have produced, which `userOptionsFor` builds per spawner.
+ *
+ * Everything read from the page is untrusted: labels and descriptions come back as plain text, and a
+ * form whose meaning is not certain is `unreadable`, never guessed at.
+ */
+
+export interface SpawnChoice {
+  /** What is submitted. */
+  value: string;
+  label: string;
+  /** What the page pre-selects (what a person who only clicks "Start" gets). */
+  isDefault: boolean;
+}
+
+export interface SpawnOption {
+  /** The `user_options` key (KubeSpawner's option slug, or the form field's name). */
+  key: string;
+  label: string;
+  /**
+   * `choice`: one of `choices`; `checkbox`: `choices` holds the one value it submits when ticked;
+   * `text` and `number`: free text.
+   */
+  kind: 'choice' | 'text' | 'number' | 'checkbox';
+  choices: SpawnChoice[];
+  /** The pre-selected choice's value, the pre-filled text, or whether the checkbox is ticked. */
+  defaultValue?: string | boolean;
+  /** KubeSpawner ≥ 7's free-text "other" choice (`unlisted_choice`), where enabled. */
+  unlisted?: { label: string; hint?: string };
+}
+
+export interface SpawnProfile {
+  slug: string;
+  label: string;
+  description?: string;
+  /**
+   * The profile the page pre-selects: the configured default, or on KubeSpawner ≥ 7.1 the one the
+   * server was last started with.
+   */
+  isDefault: boolean;
+  options: SpawnOption[];
+}
+
+export type SpawnForm =
+  | { kind: 'profiles'; spawner: 'kubespawner' | 'profilesspawner'; profiles: SpawnProfile[] }
+  /** `fixed`: hidden fields the browser would submit as they are. */
+  | { kind: 'generic'; options: SpawnOption[]; fixed?: Record<string, string> }
+  /** The page has no options form: it is not a spawn page (a login page, say). */
+  | { kind: 'none' }
+  /** A form we cannot understand; `reason` is one sentence. */
+  | { kind: 'unreadable'; reason: string };
+
+/** What a person picked, in the terms of the form (profile slug, option keys, choice values). */
+export interface SpawnPick {
+  profile?: string;
+  options?: Record<string, string | boolean>;
+  /** KubeSpawner's free text, by option key. */
+  unlisted?: Record<string, string>;
+}
+
+/**
+ * How a generic form's fields are given to a spawner we do not know. `values` (one value per field:
+ * strings, numbers for number fields, booleans for checkboxes) is what spawners that read their own
+ * form produce in `options_from_form` (DockerSpawner's image form, JupyterHub's documented example);
+ * `form-data` (`{name: [string]}`, unticked checkboxes left out) is what the Hub's default
+ * `options_from_form` passes on untouched. The HTML cannot tell which one a spawner reads.
+ */
+export type GenericShape = 'values' | 'form-data';
+
+/** A pick the form does not offer (an unknown profile, option or choice): one sentence. */
+export class SpawnOptionsError extends JupyterError {
+  override readonly name: string = 'SpawnOptionsError';
+}
+
+/** Larger than any spawn page a Hub renders (KubeSpawner's with a hundred profiles is ~0.5 MB). */
+const MAX_PAGE = 4 * 1024 * 1024;
+/** Hub pages nest ~30 deep; a bound keeps every walk over ancestors cheap on a hostile page. */
+const MAX_DEPTH = 256;
+const MAX_LABEL = 200;
+const MAX_DESCRIPTION = 1000;
+/** What `describeUserOptions` returns for `{}`: the spawner's own defaults. */
+const DEFAULTS = "the Hub's defaults";
+
+// ---- a small element tree over htmlparser2's events ----
+
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: Array<El | string>;
+  parent: El | undefined;
+}
+
+/** The page as a tree, or undefined when it nests deeper than MAX_DEPTH (the parse stops there). */
+function parseHtml(html: string): El | undefined {
+  const root: El = { name: '#root', attrs: {}, children: [], parent: undefined };
+  const tooDeep = new Error('too deep');
+  let current = root;
+  let depth = 0;
+  // htmlparser2 closes implied and void elements itself, so every open has its close.
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (++depth > MAX_DEPTH) throw tooDeep;
+        const el: El = { name, attrs, children: [], parent: current };
+        current.children.push(el);
+        current = el;
+      },
+      onclosetag() {
+        current = current.parent ?? root;
+        depth--;
+      },
+      ontext(text) {
+        // htmlparser2 cuts text at entities: one string per run of text.
+        const last = current.children.length - 1;
+        if (typeof current.children[last] === 'string') current.children[last] += text;
+        else current.children.push(text);
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  try {
+    parser.end(html);
+  } catch (e) {
+    if (e === tooDeep) return undefined;
+    throw e;
+  }
+  return root;
+}
+
+/** A textarea's text as a browser reads it: htmlparser2 keeps it raw, entities and all. */
+function rcdata(raw: string): string {
+  let text = '';
+  new Parser({ ontext: (t) => (text += t) }, { decodeEntities: true }).end(raw.replace(/</g, '&lt;'));
+  return text;
+}
+
+/** The elements under `root`, in document order (iterative: a page may nest deeper than the stack). */
+function* descendants(root: El, skip: (el: El) => boolean = () => false): Generator<El> {
+  const stack: El[] = [...elementsOf(root)].reverse();
+  for (let el = stack.pop(); el; el = stack.pop()) {
+    if (skip(el)) continue;
+    yield el;
+    stack.push(...[...elementsOf(el)].reverse());
+  }
+}
+
+function* elementsOf(el: El): Generator<El> {
+  for (const c of el.children) if (typeof c !== 'string') yield c;
+}
+
+function ancestors(el: El): El[] {
+  const out: El[] = [];
+  for (let p = el.parent; p; p = p.parent) out.push(p);
+  return out;
+}
+
+const NOT_TEXT = new Set(['script', 'style', 'template', 'noscript', 'select', 'textarea', 'option']);
+/** Elements that do not break a line of text (others read as a space). */
+const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'cite', 'code', 'data', 'dfn', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var']);
+
+/** `el`'s children for a walk in document order over a stack, spaces where a browser breaks the text. */
+function pushChildren(stack: Array<El | string>, el: El): void {
+  const inline = INLINE.has(el.name);
+  if (!inline) stack.push(' ');
+  for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  if (!inline) stack.push(' ');
+}
+
+/** The text a person reads in `el`, as plain text; `skip` leaves out whole subtrees. */
+function textOf(el: El, max = MAX_LABEL, skip: (el: El) => boolean = () => false): string {
+  const parts: string[] = [];
+  const stack: Array<El | string> = [];
+  pushChildren(stack, el);
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (typeof n === 'string') parts.push(n);
+    else if (!NOT_TEXT.has(n.name) && !skip(n)) pushChildren(stack, n);
+  }
+  return plain(parts.join(''), max);
+}
+
+/** Collapsed whitespace, no control or bidi-override characters, at most `max` characters. */
+function plain(text: string, max: number): string {
+  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 1).trimEnd()}…` : s;
+}
+
+// ---- the form's fields ----
+
+interface Field {
+  el: El;
+  tag: string;
+  /** Lower-case input type (`text` for one not given), or the tag for select and textarea. */
+  type: string;
+  name: string;
+}
+
+class Unreadable extends Error {}
+
+const TEXT_TYPES = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'date', 'time', 'datetime-local', 'month', 'week', 'color']);
+const NUMBER_TYPES = new Set(['number', 'range']);
+const BUTTON_TYPES = new Set(['submit', 'reset', 'button', 'image']);
+
+/** Reads a spawn page. Never throws for what the page contains. */
+export function parseSpawnForm(html: string): SpawnForm {
+  if (html.length > MAX_PAGE) return { kind: 'unreadable', reason: `The spawn page is larger than ${MAX_PAGE / 1024 / 1024} MB.` };
+  const root = parseHtml(html);
+  if (!root) return { kind: 'unreadable', reason: `The spawn page nests its elements more than ${MAX_DEPTH} deep.` };
+  const forms = [...descendants(root)].filter((el) => el.name === 'form' && el.attrs.id === 'spawn_form');
+  if (forms.length === 0) return { kind: 'none' };
+  if (forms.length > 1) return { kind: 'unreadable', reason: 'The page has more than one spawn form.' };
+  try {
+    return readForm(root, forms[0]);
+  } catch (e) {
+    if (e instanceof Unreadable) return { kind: 'unreadable', reason: e.message };
+    throw e;
+  }
+}
+
+function readForm(root: El, form: El): SpawnForm {
+  const labels = new Map<string, El>();
+  for (const el of descendants(root)) if (el.name === 'label' && el.attrs.for !== undefined && !labels.has(el.attrs.for)) labels.set(el.attrs.for, el);
+  const fields = fieldsOf(root, form);
+  const named = fields.filter((f) => !(f.type === 'hidden' && f.name === '_xsrf'));
+  if ([...descendants(form)].some((el) => el.attrs.id === 'kubespawner-profiles-list') || named.some(isKubeProfileRadio)) {
+    return { kind: 'profiles', spawner: 'kubespawner', profiles: kubeProfiles(form, named, labels) };
+  }
+  if (named.length > 0 && named.every((f) => f.name === 'profile')) {
+    return { kind: 'profiles', spawner: 'profilesspawner', profiles: profilesSpawnerProfiles(named, labels) };
+  }
+  if (named.length === 0) {
+    const scripted = [...descendants(form)].some((el) => el.name === 'script');
+    throw new Unreadable(scripted ? 'The spawn form has no fields in the page: a script builds it in the browser.' : 'The spawn form has no fields.');
+  }
+  return genericForm(named, labels);
+}
+
+/** The fields a browser would submit with the spawn form (buttons and disabled fields left out). */
+function fieldsOf(root: El, form: El): Field[] {
+  const fields: Field[] = [];
+  const inert = (el: El) => el.name === 'template' || el.name === 'noscript';
+  for (const el of descendants(root, inert)) {
+    if (el.name !== 'input' && el.name !== 'select' && el.name !== 'textarea' && el.name !== 'button') continue;
+    const up = ancestors(el);
+    const owner = el.attrs.form !== undefined ? (el.attrs.form === 'spawn_form' ? form : undefined) : up.find((a) => a.name === 'form');
+    if (owner !== form) continue;
+    if (el.attrs.disabled !== undefined || up.some((a) => a.name === 'fieldset' && a.attrs.disabled !== undefined)) continue;
+    const type = el.name === 'input' ? (el.attrs.type ?? 'text').toLowerCase() : el.name === 'button' ? (el.attrs.type ?? 'submit').toLowerCase() : el.name;
+    const name = el.attrs.name;
+    if (el.name === 'button' || BUTTON_TYPES.has(type)) {
+      // The Hub's own Start button has no name; a named one would add itself to what is submitted.
+      if (name) throw new Unreadable(`The spawn form has a button that submits a value of its own ("${plain(name, 40)}").`);
+      continue;
+    }
+    if (!name) continue; // not submitted (KubeSpawner's free-text input until its script names it)
+    if (type === 'file') throw new Unreadable('The spawn form asks for a file.');
+    if (el.name === 'select' && el.attrs.multiple !== undefined) throw new Unreadable(`The spawn form's "${plain(name, 40)}" takes several choices at once.`);
+    fields.push({ el, tag: el.name, type, name });
+  }
+  return fields;
+}
+
+/**
+ * The label a person sees for a field: `<label for=id>`, the `<label>` around it, or one whose `for`
+ * is the field's name (DockerSpawner's and KubeSpawner 6's forms give their selects a name, no id).
+ */
+function labelOf(field: El, labels: Map<string, El>, fallback: string): string {
+  const byFor = field.attrs.id !== undefined ? labels.get(field.attrs.id) : undefined;
+  const wrapping = ancestors(field).find((a) => a.name === 'label');
+  const byName = field.attrs.name !== undefined && field.attrs.type !== 'radio' ? labels.get(field.attrs.name) : undefined;
+  const label = byFor ?? wrapping ?? byName;
+  const text = label ? textOf(label, MAX_LABEL, (el) => el.name === 'input' || el.name === 'button') : '';
+  return text || plain(field.attrs['aria-label'] ?? '', MAX_LABEL) || plain(fallback, MAX_LABEL);
+}
+
+/** A `<select>`'s choices; the default is what a browser pre-selects (the last `selected`, else the first). */
+function choicesOf(select: El): SpawnChoice[] {
+  const options = [...descendants(select)].filter((el) => el.name === 'option' && el.attrs.disabled === undefined);
+  const selected = options.filter((o) => o.attrs.selected !== undefined).pop() ?? options[0];
+  return options.map((o) => {
+    const text = textOf(o);
+    return { value: o.attrs.value ?? text, label: plain(o.attrs.label ?? '', MAX_LABEL) || text, isDefault: o === selected };
+  });
+}
+
+function checked(radios: El[]): El | undefined {
+  return radios.filter((r) => r.attrs.checked !== undefined).pop();
+}
+
+function noDuplicates(values: string[], what: string): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) throw new Unreadable(`Two ${what} share the value "${plain(v, 60)}".`);
+    seen.add(v);
+  }
+}
+
+// ---- KubeSpawner (profile_list) ----
+
+function isKubeProfileRadio(f: Field): boolean {
+  return f.type === 'radio' && f.name === 'profile' && f.el.attrs.id === `profile-item-${f.el.attrs.value ?? ''}`;
+}
+
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const FIELDS = new Set(['input', 'select', 'textarea', 'button', 'label']);
+
+/**
+ * KubeSpawner's form.html (5.x to 7.x): per profile a `<label for="profile-item-SLUG">` around a radio
+ * `profile=SLUG`, an `<h3>` display name, a `<p>` description, and per option a `<select>` named
+ * `profile-option-SLUG--KEY` (`-KEY` before 7.0) whose choices are the option's. With
+ * `unlisted_choice` enabled (7.0) the select also offers `unlisted-choice`, and a text input with
+ * `data-name="…--KEY--unlisted-choice"` gets that name from the page's script when it is chosen.
+ */
+function kubeProfiles(form: El, fields: Field[], labels: Map<string, El>): SpawnProfile[] {
+  const radios = fields.filter((f) => f.type === 'radio' && f.name === 'profile');
+  if (radios.length === 0) throw new Unreadable("KubeSpawner's profile list has no profile to choose.");
+  const slugs = radios.map((r) => r.el.attrs.value ?? '');
+  if (slugs.includes('')) throw new Unreadable('A profile of the list has no slug.');
+  noDuplicates(slugs, 'profiles');
+  const defaultRadio = checked(radios.map((r) => r.el));
+  // Each profile's box is the <label> around its radio; each other field belongs to the box around it.
+  const boxes = new Map<El, number>();
+  radios.forEach((radio, i) => {
+    const box = ancestors(radio.el).find((a) => a.name === 'label');
+    if (!box || boxes.has(box) || !ancestors(box).includes(form)) throw new Unreadable(`The profile "${plain(slugs[i], 60)}" is not laid out as KubeSpawner lays out its profiles.`);
+    boxes.set(box, i);
+  });
+  const fieldsOfProfile = radios.map((): Field[] => []);
+  for (const f of fields) {
+    if (f.type === 'radio' && f.name === 'profile') continue;
+    const box = ancestors(f.el).find((a) => boxes.has(a));
+    if (!box) throw new Unreadable(`The profile list has a field KubeSpawner's form does not have ("${plain(f.name, 60)}").`);
+    fieldsOfProfile[boxes.get(box)!].push(f);
+  }
+  return [...boxes].map(([box, i]): SpawnProfile => {
+    const slug = slugs[i];
+    const inBox = [...descendants(box)];
+    const heading = inBox.find((el) => HEADINGS.has(el.name));
+    const label = heading ? textOf(heading) : '';
+    if (!heading || !label) throw new Unreadable(`The profile "${plain(slug, 60)}" has no name in the page.`);
+    const description = descriptionOf(box, heading, inBox);
+    const profile: SpawnProfile = { slug, label, ...(description ? { description } : {}), isDefault: radios[i].el === defaultRadio, options: [] };
+    const others = new Map<string, El>();
+    for (const el of inBox) {
+      const name = el.name === 'input' ? (el.attrs['data-name'] ?? el.attrs.name) : undefined;
+      if (name?.endsWith('--unlisted-choice') && !others.has(name)) others.set(name, el);
+    }
+    profile.options = fieldsOfProfile[i].map((f) => kubeOption(f, slug, labels, others));
+    noDuplicates(profile.options.map((o) => o.key), `options of "${plain(slug, 60)}"`);
+    return profile;
+  });
+}
+
+/** The text after the profile's heading and before its first option (KubeSpawner does not escape it). */
+function descriptionOf(box: El, heading: El, inBox: El[]): string | undefined {
+  const holdsField = new Set<El>();
+  for (const el of inBox) if (FIELDS.has(el.name)) for (const a of ancestors(el)) holdsField.add(a);
+  const parts: string[] = [];
+  let after = false;
+  const stack: Array<El | string> = [];
+  pushChildren(stack, box);
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (typeof n === 'string') {
+      if (after) parts.push(n);
+    } else if (n === heading) {
+      after = true;
+    } else if (after && (FIELDS.has(n.name) || holdsField.has(n))) {
+      break;
+    } else if (!NOT_TEXT.has(n.name)) {
+      pushChildren(stack, n);
+    }
+  }
+  return plain(parts.join(''), MAX_DESCRIPTION) || undefined;
+}
+
+function kubeOption(f: Field, slug: string, labels: Map<string, El>, others: Map<string, El>): SpawnOption {
+  const prefix = `profile-option-${slug}-`;
+  if (f.tag !== 'select' || !f.name.startsWith(prefix) || f.name.endsWith('--unlisted-choice')) {
+    throw new Unreadable(`The profile "${plain(slug, 60)}" has a field KubeSpawner's form does not have ("${plain(f.name, 60)}").`);
+  }
+  const rest = f.name.slice(prefix.length);
+  const key = rest.startsWith('-') ? rest.slice(1) : rest; // 7.x: `--KEY`, 5.x and 6.x: `-KEY`
+  if (!key) throw new Unreadable(`An option of the profile "${plain(slug, 60)}" has no name.`);
+  const all = choicesOf(f.el);
+  const choices = all.filter((c) => c.value !== 'unlisted-choice');
+  noDuplicates(choices.map((c) => c.value), `choices of "${plain(key, 60)}"`);
+  // KubeSpawner 6 labels its select by name (`for` = the select's name; the select has no id).
+  const labelEl = (f.el.attrs.id !== undefined ? labels.get(f.el.attrs.id) : undefined) ?? labels.get(f.name);
+  const option: SpawnOption = { key, label: (labelEl && textOf(labelEl)) || plain(key, MAX_LABEL), kind: 'choice', choices };
+  const def = choices.find((c) => c.isDefault);
+  if (def) option.defaultValue = def.value;
+  const other = others.get(`${f.name}--unlisted-choice`);
+  const otherChoice = all.find((c) => c.value === 'unlisted-choice');
+  if (!otherChoice !== !other) throw new Unreadable(`The option "${plain(key, 60)}" of the profile "${plain(slug, 60)}" has half of KubeSpawner's free-text choice.`);
+  if (other && otherChoice) {
+    const otherLabel = other.attrs.id !== undefined ? labels.get(other.attrs.id) : undefined;
+    option.unlisted = { label: (otherLabel && textOf(otherLabel)) || otherChoice.label };
+    const hint = plain(other.attrs.title ?? '', MAX_LABEL);
+    if (hint) option.unlisted.hint = hint;
+  }
+  if (choices.length === 0 && !other) throw new Unreadable(`The option "${plain(key, 60)}" of the profile "${plain(slug, 60)}" has no choices.`);
+  return option;
+}
+
+// ---- wrapspawner's ProfilesSpawner ----
+
+/**
+ * ProfilesSpawner's form_template: one `<select name="profile">` of `<option value=KEY>DISPLAY` (the
+ * first selected); its input_template may be changed to radios. `options_from_form` keeps only
+ * `profile`. A generic form whose only field is `profile` reads the same, and is taken for this.
+ */
+function profilesSpawnerProfiles(fields: Field[], labels: Map<string, El>): SpawnProfile[] {
+  let choices: SpawnChoice[];
+  if (fields.length === 1 && fields[0].tag === 'select') {
+    choices = choicesOf(fields[0].el);
+  } else if (fields.every((f) => f.type === 'radio')) {
+    const def = checked(fields.map((f) => f.el));
+    choices = fields.map((f) => {
+      const value = f.el.attrs.value ?? 'on';
+      const label = labelOf(f.el, labels, '');
+      if (!label) throw new Unreadable(`The profile "${plain(value, 60)}" has no label in the page.`);
+      return { value, label, isDefault: f.el === def };
+    });
+  } else {
+    throw new Unreadable('The spawn form has several "profile" fields.');
+  }
+  if (choices.length === 0) throw new Unreadable('The profile list is empty.');
+  noDuplicates(choices.map((c) => c.value), 'profiles');
+  return choices.map((c) => ({ slug: c.value, label: c.label, isDefault: c.isDefault, options: [] }));
+}
+
+// ---- any other form ----
+
+function genericForm(fields: Field[], labels: Map<string, El>): SpawnForm {
+  const byName = new Map<string, Field[]>();
+  for (const f of fields) byName.set(f.name, [...(byName.get(f.name) ?? []), f]);
+  const options: SpawnOption[] = [];
+  const fixed: Record<string, string> = {};
+  for (const [name, group] of byName) {
+    const what = `"${plain(name, 60)}"`;
+    const first = group[0];
+    if (group.every((f) => f.type === 'radio')) {
+      const def = checked(group.map((f) => f.el));
+      const choices = group.map((f) => {
+        const value = f.el.attrs.value ?? 'on';
+        return { value, label: labelOf(f.el, labels, value), isDefault: f.el === def };
+      });
+      noDuplicates(choices.map((c) => c.value), `choices of ${what}`);
+      const legend = ancestors(first.el).find((a) => a.name === 'fieldset');
+      const legendEl = legend && [...elementsOf(legend)].find((el) => el.name === 'legend');
+      const option: SpawnOption = { key: name, label: (legendEl && textOf(legendEl)) || plain(name, MAX_LABEL), kind: 'choice', choices };
+      if (def) option.defaultValue = def.attrs.value ?? 'on';
+      options.push(option);
+      continue;
+    }
+    if (group.length > 1) throw new Unreadable(`The spawn form has several fields named ${what}.`);
+    const label = labelOf(first.el, labels, name);
+    if (first.type === 'hidden') {
+      fixed[name] = first.el.attrs.value ?? '';
+    } else if (first.tag === 'select') {
+      const choices = choicesOf(first.el);
+      if (choices.length === 0) throw new Unreadable(`The list ${what} has no choices.`);
+      noDuplicates(choices.map((c) => c.value), `choices of ${what}`);
+      const def = choices.find((c) => c.isDefault)!;
+      options.push({ key: name, label, kind: 'choice', choices, defaultValue: def.value });
+    } else if (first.type === 'checkbox') {
+      const value = first.el.attrs.value ?? 'on';
+      const on = first.el.attrs.checked !== undefined;
+      options.push({ key: name, label, kind: 'checkbox', choices: [{ value, label, isDefault: on }], defaultValue: on });
+    } else if (first.tag === 'textarea') {
+      const raw = first.el.children.filter((c) => typeof c === 'string').join('');
+      options.push({ key: name, label, kind: 'text', choices: [], defaultValue: rcdata(raw).replace(/^\r?\n/, '') });
+    } else if (NUMBER_TYPES.has(first.type) || TEXT_TYPES.has(first.type)) {
+      options.push({ key: name, label, kind: NUMBER_TYPES.has(first.type) ? 'number' : 'text', choices: [], defaultValue: first.el.attrs.value ?? '' });
+    } else {
+      throw new Unreadable(`The spawn form's ${what} is a kind of field we do not know ("${plain(first.type, 30)}").`);
+    }
+  }
+  return Object.keys(fixed).length > 0 ? { kind: 'generic', options, fixed } : { kind: 'generic', options };
+}
+
+// ---- user_options ----
+
+/**
+ * The `user_options` (the JSON body of a REST start) that pick these, in the shape the spawner reads:
+ * - KubeSpawner (`_options_from_form`, `load_user_options`): `{"profile": SLUG, KEY: CHOICE, …}` with
+ *   every option of the profile, as a browser submits them; a free-text choice is `"KEY--unlisted-choice": TEXT`
+ *   instead of `KEY`. An unknown slug fails the start (`_get_profile`).
+ * - ProfilesSpawner (`options_from_form`): `{"profile": KEY}`; an unknown key is not an error there
+ *   (`select_profile` leaves whatever configuration was in place), so it is refused here.
+ * - a generic form: every field, with its default where not picked, in `shape` (see `GenericShape`).
+ * - no form known (`none`, `unreadable`): KubeSpawner's shape, which ProfilesSpawner reads too, unchecked.
+ * Nothing picked is `{}`: the spawner's defaults (and the Hub remembers `{}` as the last options).
+ * Throws `SpawnOptionsError` for a pick the form does not offer.
+ */
+export function userOptionsFor(form: SpawnForm, picked: SpawnPick, shape: GenericShape = 'values'): Record<string, unknown> {
+  const options = picked.options ?? {};
+  const unlisted = picked.unlisted ?? {};
+  switch (form.kind) {
+    case 'none':
+    case 'unreadable': {
+      const out: Record<string, unknown> = picked.profile ? { profile: picked.profile } : {};
+      Object.assign(out, options);
+      for (const [k, v] of Object.entries(unlisted)) out[`${k}--unlisted-choice`] = v;
+      return out;
+    }
+    case 'profiles':
+      return profileOptions(form.spawner, form.profiles, picked.profile, options, unlisted);
+    case 'generic':
+      if (picked.profile !== undefined) throw new SpawnOptionsError('This Hub offers no profiles: give its options only.');
+      if (Object.keys(unlisted).length > 0) throw new SpawnOptionsError('This Hub takes no free-text choices beyond its fields.');
+      return genericOptions(form.options, form.fixed ?? {}, options, shape);
+  }
+}
+
+function profileOptions(spawner: string, profiles: SpawnProfile[], slug: string | undefined, options: Record<string, string | boolean>, unlisted: Record<string, string>): Record<string, unknown> {
+  const given = [...Object.keys(options), ...Object.keys(unlisted)];
+  if (slug === undefined) {
+    if (given.length > 0) throw new SpawnOptionsError(`Name the profile these options are for (one of ${list(profiles.map((p) => p.slug))}).`);
+    return {};
+  }
+  const profile = profiles.find((p) => p.slug === slug);
+  if (!profile) throw new SpawnOptionsError(`The Hub offers no profile "${slug}": choose one of ${list(profiles.map((p) => p.slug))}.`);
+  const known = new Set(profile.options.map((o) => o.key));
+  const unknown = given.find((k) => !known.has(k));
+  if (unknown !== undefined) {
+    const offered = profile.options.length ? `it has ${list(profile.options.map((o) => o.key))}` : 'it has none';
+    throw new SpawnOptionsError(`The profile "${slug}" has no option "${unknown}" (${offered}).`);
+  }
+  const out: Record<string, unknown> = { profile: slug };
+  if (spawner === 'profilesspawner') return out;
+  for (const o of profile.options) {
+    const text = unlisted[o.key];
+    if (text !== undefined) {
+      if (!o.unlisted) throw new SpawnOptionsError(`The option "${o.key}" of "${slug}" takes no value of your own: choose one of ${list(o.choices.map((c) => c.value))}.`);
+      if (options[o.key] !== undefined) throw new SpawnOptionsError(`Give the option "${o.key}" either a choice or a value of your own, not both.`);
+      if (!text.trim()) throw new SpawnOptionsError(`The value of your own for "${o.key}" is empty.`);
+      out[`${o.key}--unlisted-choice`] = text;
+      continue;
+    }
+    const value = options[o.key] ?? o.defaultValue;
+    if (value === undefined) throw new SpawnOptionsError(`The option "${o.key}" of "${slug}" needs a value of your own: it has no choices.`);
+    if (typeof value !== 'string' || !o.choices.some((c) => c.value === value)) {
+      throw new SpawnOptionsError(`The option "${o.key}" of "${slug}" has no choice "${String(value)}": choose one of ${list(o.choices.map((c) => c.value))}.`);
+    }
+    out[o.key] = value;
+  }
+  return out;
+}
+
+function genericOptions(fields: SpawnOption[], fixed: Record<string, string>, options: Record<string, string | boolean>, shape: GenericShape): Record<string, unknown> {
+  const unknown = Object.keys(options).find((k) => !fields.some((o) => o.key === k));
+  if (unknown !== undefined) throw new SpawnOptionsError(`The Hub's form has no field "${unknown}" (it has ${list(fields.map((o) => o.key))}).`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fixed)) out[k] = shape === 'form-data' ? [v] : v;
+  for (const o of fields) {
+    const given = options[o.key];
+    const value = given ?? o.defaultValue;
+    if (o.kind === 'checkbox') {
+      const on = typeof value === 'boolean' ? value : /^(true|yes|on|1)$/i.test(value ?? '') ? true : /^(false|no|off|0|)$/i.test(value ?? '') ? false : undefined;
+      if (on === undefined) throw new SpawnOptionsError(`The field "${o.key}" is a checkbox: give true or false.`);
+      if (shape === 'values') out[o.key] = on;
+      else if (on) out[o.key] = [o.choices[0].value];
+      continue;
+    }
+    if (typeof value === 'boolean') throw new SpawnOptionsError(`The field "${o.key}" takes text, not true or false.`);
+    if (value === undefined) continue; // a radio group with nothing checked submits nothing
+    if (o.kind === 'choice' && !o.choices.some((c) => c.value === value)) {
+      throw new SpawnOptionsError(`The field "${o.key}" has no choice "${value}": choose one of ${list(o.choices.map((c) => c.value))}.`);
+    }
+    if (o.kind === 'number' && value.trim() !== '' && !Number.isFinite(Number(value))) throw new SpawnOptionsError(`The field "${o.key}" takes a number, not "${value}".`);
+    if (shape === 'form-data') out[o.key] = [value];
+    else if (o.kind === 'number') {
+      if (value.trim() !== '') out[o.key] = Number(value);
+    } else out[o.key] = value;
+  }
+  return out;
+}
+
+function list(values: string[]): string {
+  return values.length ? values.map((v) => `"${v}"`).join(', ') : 'nothing';
+}
+
+// ---- one line for a person ----
+
+/**
+ * One line for a person from the `user_options` a server was started with: "1 GPU, PyTorch · Image:
+ * PyTorch 2.3 (CUDA 12.1)" with the form, "gpu-pytorch · image: pytorch-2.3" without it. The options
+ * come from the Hub's server model (anyone with access could have set them): plain text, capped.
+ */
+export function describeUserOptions(options: Record<string, unknown>, form?: SpawnForm): string {
+  let entries = Object.entries(options).filter(([, v]) => v !== null && v !== undefined);
+  if (entries.length === 0) return DEFAULTS;
+  const parts: string[] = [];
+  let fields: SpawnOption[] = form?.kind === 'generic' ? form.options : [];
+  const slug = options.profile;
+  if (form?.kind !== 'generic' && slug !== undefined && slug !== null) {
+    const profile = form?.kind === 'profiles' ? form.profiles.find((p) => p.slug === slug) : undefined;
+    parts.push(profile?.label ?? shown(slug));
+    fields = profile?.options ?? [];
+    entries = entries.filter(([k]) => k !== 'profile');
+  }
+  const keyOf = (k: string) => k.replace(/--unlisted-choice$/, '');
+  const rank = (k: string) => {
+    const i = fields.findIndex((o) => o.key === keyOf(k));
+    return i < 0 ? fields.length : i;
+  };
+  // The form's order first, then whatever else the options hold, in their own order.
+  for (const [k, v] of entries.sort((a, b) => rank(a[0]) - rank(b[0]))) {
+    const option = fields.find((o) => o.key === keyOf(k));
+    // The Hub's default options_from_form keeps form data as lists: one value reads as itself.
+    const value = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
+    let text: string;
+    if (option?.kind === 'checkbox') text = value === true || value === option.choices[0]?.value ? 'yes' : 'no';
+    else text = (k === keyOf(k) && option?.choices.find((c) => c.value === value)?.label) || shown(value);
+    if (!text) continue;
+    parts.push(`${option?.label ?? plain(keyOf(k), 60)}: ${text}`);
+  }
+  return plain(parts.join(' · '), 300);
+}
+
+function shown(v: unknown): string {
+  if (typeof v === 'string') return plain(v, 80);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return plain(v.join(', '), 80);
+  return plain(JSON.stringify(v) ?? '', 80);
+}
