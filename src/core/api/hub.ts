@@ -2,6 +2,7 @@ import { HttpSession, JupyterError, TimeoutError } from '../http';
 import { idSegment, isSafeIdSegment } from './resource-id';
 import { expectStatus, isObject, jsonBody, reasonOf } from './validate';
 import type { JsonObject } from './validate';
+import { parseSpawnForm, type SpawnForm } from './hub-spawn-form';
 
 /**
  * The JupyterHub API (PROTOCOL.md §6), over a session whose base URL is the Hub's root (where `hub/`
@@ -25,6 +26,8 @@ export interface HubServer {
   /** Its base URL (absolute), once it has one. */
   url?: string;
   lastActivity?: string;
+  /** The options it was (last) started with, as the Hub keeps them (Hub ≥ 3): `{"profile": "gpu", "image": "…"}`. */
+  userOptions?: JsonObject;
 }
 
 export interface HubUser {
@@ -61,6 +64,7 @@ function serversOf(session: HttpSession, user: JsonObject): HubServer[] {
       const server: HubServer = { name, state: serverState(v) };
       if (typeof v.url === 'string' && v.url) server.url = new URL(v.url, session.baseUrl).toString();
       if (typeof v.last_activity === 'string') server.lastActivity = v.last_activity;
+      if (isObject(v.user_options) && Object.keys(v.user_options).length) server.userOptions = v.user_options;
       servers.push(server);
     }
   }
@@ -107,6 +111,11 @@ export async function hubServers(session: HttpSession, userName: string, signal?
 
 export interface StartHubServerOptions {
   serverName?: string;
+  /**
+   * What the spawner is to start (a profile and its options), as `user_options`: in the shape the
+   * spawner reads them (hub-spawn-form.ts `userOptionsFor`). None: the spawner's defaults.
+   */
+  userOptions?: JsonObject;
   /** Each progress event of the spawn, as the Hub streams them. */
   onProgress?: (event: HubProgress) => void;
   signal?: AbortSignal;
@@ -123,8 +132,12 @@ export async function startHubServer(session: HttpSession, userName: string, opt
   const deadline = Date.now() + timeoutMs;
   const path = userPath(userName, options.serverName);
   const who = `${userName}${options.serverName ? `/${options.serverName}` : ''}`;
-  const started = await session.request('POST', path, { json: {}, signal: options.signal, timeoutMs });
-  // 400 "already running" is fine: it is followed to its URL below.
+  const body = options.userOptions ? await startBody(session, options.userOptions, options.signal) : {};
+  const started = await session.request('POST', path, { json: body, signal: options.signal, timeoutMs });
+  // 400 "already running" is fine: it is followed to its URL below (options or not: the Hub never restarts a running server).
+  if (started.status === 400 && !/already running/i.test(reasonOf(started))) {
+    throw new JupyterError(`The Hub refused to start the server of ${who}: ${reasonOf(started) || 'HTTP 400'}`);
+  }
   if (!(started.status === 400 && /already running/i.test(reasonOf(started)))) expectStatus(started, [201, 202], `start the server of ${who}`);
   options.onProgress?.({ progress: 0, message: `Starting the server of ${who}` });
   if (started.status === 202) {
@@ -142,6 +155,16 @@ export async function startHubServer(session: HttpSession, userName: string, opt
     if (Date.now() > deadline) throw new TimeoutError(`The server of ${who} was not ready within ${Math.round(timeoutMs / 1000)} s.`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * The body of a start with options. Hubs before 6 take the whole JSON body as `user_options`; 6 reads
+ * them from a `user_options` field (DESIGN.md). The version is in every Hub answer's header.
+ */
+async function startBody(session: HttpSession, userOptions: JsonObject, signal?: AbortSignal): Promise<JsonObject> {
+  const res = await session.request('GET', 'hub/api/', { signal });
+  const major = Number(/^(\d+)\./.exec(res.header('x-jupyterhub-version') ?? '')?.[1] ?? 0);
+  return major >= 6 ? { user_options: userOptions } : userOptions;
 }
 
 /** Reads the spawn's event stream (`data: {…}` lines) until it says ready or failed, or ends. */
@@ -174,6 +197,27 @@ async function followProgress(session: HttpSession, path: string, who: string, t
   const res = await session.request('GET', path, { signal: options.signal, timeoutMs, onData, headers: { Accept: 'text/event-stream' } });
   if (failure) throw new JupyterError(`The Hub could not start the server of ${who}: ${failure}`);
   if (res.status !== 200) expectStatus(res, [200], `follow the start of the server of ${who}`);
+}
+
+/** What a Hub's spawn page says of its options: the form, or why it cannot be read with a token. */
+export type SpawnPageReading = { readable: true; form: SpawnForm } | { readable: false; reason: string; started?: boolean };
+
+/**
+ * Reads the options form of a user's server from the Hub's spawn page (the Hub has no API for it).
+ * Only when the person has asked to start that server: a Hub whose spawner has no form starts the
+ * server with its defaults on this very GET (then `started`). Hub 3 sends an API token to its login
+ * page instead of answering.
+ */
+export async function readSpawnPage(session: HttpSession, userName: string, serverName = '', signal?: AbortSignal): Promise<SpawnPageReading> {
+  const path = `hub/spawn/${idSegment(userName, 'Hub user name')}${serverName ? `/${idSegment(serverName, 'Hub server name')}` : ''}`;
+  const res = await session.request('GET', path, { signal });
+  if (res.status === 200) return { readable: true, form: parseSpawnForm(res.text()) };
+  const location = res.header('location') ?? '';
+  if (res.status >= 300 && res.status < 400 && /\/hub\/login\b/.test(location)) {
+    return { readable: false, reason: "This Hub does not let an API token read its options form (it sends the token to its login page): choose in the browser, or give the options." };
+  }
+  if (res.status >= 300 && res.status < 400) return { readable: false, started: true, reason: 'The Hub started the server with its defaults: its spawner offers no options.' };
+  return { readable: false, reason: `The Hub did not show its options form (HTTP ${res.status}).` };
 }
 
 export interface HubTokenExpiry {

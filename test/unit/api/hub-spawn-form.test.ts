@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { describeUserOptions, parseSpawnForm, SpawnOptionsError, userOptionsFor } from '../../../src/core/api/hub-spawn-form';
+import { parseSpawnForm } from '../../../src/core/api/hub-spawn-form';
+import { describeUserOptions, SpawnOptionsError, userOptionsFor } from '../../../src/core/api/hub-user-options';
 import type { SpawnForm, SpawnProfile } from '../../../src/core/api/hub-spawn-form';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/hub-forms', `${name}.html`), 'utf8');
