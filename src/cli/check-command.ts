@@ -1,20 +1,22 @@
 import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
+import { describeForCli, hubStartOptionsFrom, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError, printJson } from './io';
 
 /**
- * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256]`: connects as the extension would
- * and prints what the server is, which auth it uses and its kernel types. Never prints a secret.
- * A JupyterHub root prints who the token belongs to and their servers; a Hub user's server that is
- * stopped is started first (progress on stderr).
+ * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--profile SLUG] [--option KEY=VALUE]…`:
+ * connects as the extension would and prints what the server is, which auth it uses and its kernel
+ * types. Never prints a secret. A JupyterHub root prints who the token belongs to and their servers
+ * (with the options each was started with); a Hub user's server that is stopped is started first
+ * (progress on stderr), with the profile and options given.
  */
 export async function checkCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { positional, options } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout'], flags: ['allow-insecure-http', 'verbose'] });
-  if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS] [--verbose]', 2);
+  const { positional, options, lists } = parseArgs(args, { values: ['ca', 'fingerprint', 'timeout', 'profile'], flags: ['allow-insecure-http', 'verbose'], lists: ['option'] });
+  if (positional.length !== 1) throw new CliError('Usage: jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--timeout SECONDS] [--profile SLUG] [--option KEY=VALUE]… [--verbose]', 2);
+  const userOptions = hubStartOptionsFrom(options, lists);
   const { session, address } = sessionFromOptions(positional[0], options);
   try {
-    const { info, started } = await probeStartingHubServer(session, address, process.stderr);
+    const { info, started } = await probeStartingHubServer(session, address, process.stderr, userOptions);
     if (info.flavor === 'jupyterhub') {
       // The Hub itself: who the token belongs to, and their servers.
       if (session.authKind !== 'token') throw missingCredentials(info);
@@ -29,7 +31,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
           user: user.name,
           kind: user.kind,
           ...(user.admin ? { admin: true } : {}),
-          servers: user.servers.map((s) => ({ name: s.name || '(default)', state: s.state, ...(s.url ? { url: s.url } : {}) })),
+          servers: user.servers.map((s) => ({ name: s.name || '(default)', state: s.state, ...(s.url ? { url: s.url } : {}), ...(s.userOptions ? { options: s.userOptions } : {}) })),
           ...(expiry.known ? { tokenExpires: expiry.expiresAt ?? 'never' } : {}),
         };
         printJson(out, result);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { hubWhoAmI, probeServer, startHubServer } from '../core/api';
-import type { ServerInfo } from '../core/api';
+import { describeUserOptions, hubWhoAmI, probeServer, startHubServer } from '../core/api';
+import type { JsonObject, ServerInfo } from '../core/api';
 import { HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError, normalizeFingerprint } from '../core/http';
 import type { TlsTrust } from '../core/http';
 import { ServerAddress, parseServerText } from '../core/servers';
@@ -104,38 +104,63 @@ export function missingCredentials(info: ServerInfo): CliError {
   }
 }
 
+/** The options `--profile SLUG` and `--option KEY=VALUE` (repeated) name: the `user_options` of a Hub server's start. */
+export function hubStartOptionsFrom(options: Record<string, string | boolean>, lists: Record<string, string[]>): JsonObject | undefined {
+  const picked: JsonObject = {};
+  if (typeof options.profile === 'string') {
+    if (!options.profile.trim()) throw new CliError('--profile needs the profile\'s name (its slug, as the Hub\'s form has it).', 2);
+    picked.profile = options.profile.trim();
+  }
+  for (const option of lists.option ?? []) {
+    const eq = option.indexOf('=');
+    if (eq <= 0) throw new CliError(`--option ${JSON.stringify(option)}: give it as KEY=VALUE (e.g. --option image=pytorch).`, 2);
+    picked[option.slice(0, eq).trim()] = option.slice(eq + 1);
+  }
+  return Object.keys(picked).length ? picked : undefined;
+}
+
 /**
  * Probes the server; a JupyterHub user's server that is stopped is started through the Hub with the
- * same token (progress on stderr) and probed again. `started` says whether it had to be started.
+ * same token (progress on stderr), with `userOptions` when given, and probed again. `started` says
+ * whether it had to be started. Options for a server that is running already are said to be unused.
  */
 export async function probeStartingHubServer(
   session: HttpSession,
   address: ServerAddress,
   progress: NodeJS.WritableStream,
+  userOptions?: JsonObject,
 ): Promise<{ info: ServerInfo; started: boolean }> {
+  let info: ServerInfo;
   try {
-    return { info: await probeServer(session), started: false };
+    info = await probeServer(session);
   } catch (e) {
     if (!(e instanceof HubServerStoppedError) || session.authKind !== 'token') throw e;
-    const hub = session.sibling(e.hubUrl);
-    try {
-      const user = await hubWhoAmI(hub);
-      const owner = address.hub?.user ?? user.name;
-      const serverName = address.hub?.serverName;
-      printLine(progress, `jupyter-remote: the server of ${owner}${serverName ? `/${serverName}` : ''} is not running; starting it through the Hub`);
-      let last = '';
-      await startHubServer(hub, owner, {
-        serverName,
-        onProgress: (p) => {
-          const line = `${p.progress !== undefined ? `${p.progress}% ` : ''}${p.message}`;
-          if (line !== last && p.message) printLine(progress, `jupyter-remote: ${line}`);
-          last = line;
-        },
-      });
-    } finally {
-      await hub.close();
-    }
+    await startThroughHub(session.sibling(e.hubUrl), address, progress, userOptions);
     return { info: await probeServer(session), started: true };
+  }
+  if (userOptions && info.flavor !== 'jupyterhub') printLine(progress, 'jupyter-remote: the server is running already: --profile and --option apply only when it starts (stop it on the Hub first).');
+  return { info, started: false };
+}
+
+async function startThroughHub(hub: HttpSession, address: ServerAddress, progress: NodeJS.WritableStream, userOptions?: JsonObject): Promise<void> {
+  try {
+    const user = await hubWhoAmI(hub);
+    const owner = address.hub?.user ?? user.name;
+    const serverName = address.hub?.serverName;
+    const options = userOptions ? ` with ${describeUserOptions(userOptions)}` : '';
+    printLine(progress, `jupyter-remote: the server of ${owner}${serverName ? `/${serverName}` : ''} is not running; starting it through the Hub${options}`);
+    let last = '';
+    await startHubServer(hub, owner, {
+      serverName,
+      ...(userOptions ? { userOptions } : {}),
+      onProgress: (p) => {
+        const line = `${p.progress !== undefined ? `${p.progress}% ` : ''}${p.message}`;
+        if (line !== last && p.message) printLine(progress, `jupyter-remote: ${line}`);
+        last = line;
+      },
+    });
+  } finally {
+    await hub.close();
   }
 }
 

@@ -6,12 +6,12 @@ import { CellOutputs, ExecutionFailedError, KernelConnection, NotebookOutputs } 
 import type { NbOutput, StdinRequest } from '../core/kernel';
 import { NotebookCellJson, NotebookFormatError, NotebookJson, cellSource, outputForDisk, parseNotebook } from '../core/kernel/notebook-file';
 import { parseArgs } from './args';
-import { describeForCli, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
+import { describeForCli, hubStartOptionsFrom, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
 import { CliError } from './io';
 import { writeBeside } from './local-file';
 import { outputAsText } from './output-printer';
 
-const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME | --kernel-id ID] [--out FILE] [--allow-errors] [--timeout SECONDS] [--verbose]';
+const USAGE = 'Usage: jupyter-remote run NOTEBOOK.ipynb --url URL [--kernel NAME | --kernel-id ID] [--out FILE] [--allow-errors] [--timeout SECONDS] [--profile SLUG] [--option KEY=VALUE]… [--verbose]';
 
 /** Asks at the terminal, hiding what is typed for getpass(). */
 function askAtTerminal(request: StdinRequest): Promise<string> {
@@ -36,8 +36,9 @@ function askAtTerminal(request: StdinRequest): Promise<string> {
  * variables and all) and leaves that kernel running.
  */
 export async function runCommand(args: string[], out: NodeJS.WritableStream): Promise<number> {
-  const { positional, options } = parseArgs(args, { values: ['url', 'kernel', 'kernel-id', 'out', 'timeout', 'ca', 'fingerprint'], flags: ['allow-errors', 'allow-insecure-http', 'verbose'] });
+  const { positional, options, lists } = parseArgs(args, { values: ['url', 'kernel', 'kernel-id', 'out', 'timeout', 'ca', 'fingerprint', 'profile'], flags: ['allow-errors', 'allow-insecure-http', 'verbose'], lists: ['option'] });
   if (positional.length !== 1 || typeof options.url !== 'string') throw new CliError(USAGE, 2);
+  const userOptions = hubStartOptionsFrom(options, lists);
   const timeoutSeconds = options.timeout === undefined ? undefined : Number(options.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new CliError('--timeout takes a number of seconds greater than 0.', 2);
   const attachTo = options['kernel-id'] as string | undefined;
@@ -64,7 +65,7 @@ export async function runCommand(args: string[], out: NodeJS.WritableStream): Pr
   };
   process.on('SIGINT', onSigint);
   try {
-    const { info } = await probeStartingHubServer(session, address, process.stderr);
+    const { info } = await probeStartingHubServer(session, address, process.stderr, userOptions);
     if (info.flavor === 'jupyterhub') throw new CliError(`${info.baseUrl} is a JupyterHub: give the URL of a user's server (…/user/NAME/); \`jupyter-remote check\` on the Hub lists them.`);
     if (!info.authenticated) throw missingCredentials(info);
     if (attachTo) {
