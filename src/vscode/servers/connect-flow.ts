@@ -1,7 +1,8 @@
-import { hubWhoAmI, probeServer, startHubServer } from '../../core/api';
+import { hubWhoAmI, probeServer } from '../../core/api';
 import type { HubServer, ServerInfo } from '../../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError } from '../../core/http';
 import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../../core/servers';
+import { startWithChoice, type HubStartMemory, type HubStartUi } from './hub-start';
 import { SessionContext, openSession, readCaFile } from './server-connections';
 import { ServerAuth, ServerRecord, ServerSecret, ServerStore } from './server-store';
 
@@ -10,7 +11,7 @@ import { ServerAuth, ServerRecord, ServerSecret, ServerStore } from './server-st
  * The questions go through `ConnectUi` (input boxes and quick picks in VS Code, a script in tests),
  * so the whole flow runs against real servers in plain Node.
  */
-export interface ConnectUi {
+export interface ConnectUi extends HubStartUi {
   /** Several servers in the paste: which one. */
   pickServer(servers: ServerAddress[]): Promise<ServerAddress | undefined>;
   askSecret(request: SecretRequest): Promise<string | undefined>;
@@ -21,8 +22,6 @@ export interface ConnectUi {
   askName(suggested: string): Promise<string | undefined>;
   /** A JupyterHub user with several servers (default and named): which one. */
   pickHubServer(user: string, servers: HubServer[]): Promise<HubServer | undefined>;
-  /** A Hub user's server is not running: start it? */
-  confirmStartServer(server: string): Promise<boolean>;
   /** Runs network work with visible progress (`report` updates its message) and a cancel button. */
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T>;
 }
@@ -46,6 +45,8 @@ export interface CertificateRequest {
 export interface ConnectDeps extends SessionContext {
   ui: ConnectUi;
   store: ServerStore;
+  /** The options each Hub server was last started with, offered first next time. */
+  hubStarts?: HubStartMemory;
 }
 
 export interface Connected {
@@ -137,7 +138,6 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
         if (hubOrigin !== new URL(address.baseUrl).origin) {
           throw new ConnectError(`${display} is not running and points to a Hub at another address (${redactForMessage(hubOrigin)}), which is not sent your token: start the server from that Hub's home page, then connect again.`);
         }
-        if (!(await ui.confirmStartServer(display))) return undefined;
         if (!secret.token) {
           const token = await ui.askSecret({ kind: 'hub-token', server: display, reason: `Starting it needs a JupyterHub API token: create one at ${e.hubUrl}hub/token.` });
           if (token === undefined) return undefined;
@@ -146,7 +146,8 @@ export async function connectToServer(text: string, deps: ConnectDeps): Promise<
         const hub = openSession({ baseUrl: e.hubUrl, secret, ca, fingerprint, allowInsecureHttp }, deps);
         try {
           const owner = address.hub?.user ?? (await hubWhoAmI(hub)).name;
-          await ui.progress(`Starting ${display} on the Hub`, (signal, report) => startHubServer(hub, owner, { serverName: address!.hub?.serverName, signal, onProgress: (p) => p.message && report(p.message) }));
+          const started = await startWithChoice(hub, { user: owner, serverName: address.hub?.serverName ?? '', label: display }, ui, deps.hubStarts);
+          if (!started) return undefined;
         } finally {
           await hub.close();
         }
@@ -232,10 +233,8 @@ async function chooseHubServer(hubAddress: ServerAddress, deps: ConnectDeps): Pr
       const label = `${user.name}${server.name ? `/${server.name}` : ''}`;
       let url = server.state === 'running' ? server.url : undefined;
       if (!url) {
-        if (!(await ui.confirmStartServer(label))) return undefined;
-        url = await ui.progress(`Starting ${label} on the Hub`, (signal, report) =>
-          startHubServer(hub, user.name, { serverName: server.name || undefined, signal, onProgress: (p) => p.message && report(p.message) }),
-        );
+        url = await startWithChoice(hub, { user: user.name, serverName: server.name, label }, ui, deps.hubStarts);
+        if (!url) return undefined;
       }
       const [address] = parseServerText(url).servers;
       if (!address) throw new ConnectError(`The Hub gave an address that is not a server's: ${redactForMessage(url)}.`);

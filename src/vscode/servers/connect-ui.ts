@@ -4,6 +4,8 @@ import type { HubServer } from '../../core/api';
 import type { ServerAddress } from '../../core/servers';
 import { hostForUrl, redactForMessage } from '../../core/servers';
 import { CertificateRequest, ConnectUi, SecretRequest } from './connect-flow';
+import type { StartChoice, StartRequest } from './hub-start';
+import { chooseStart } from './hub-start-ui';
 
 /** Where the server came from, for the first pick. */
 export interface ServerChoice {
@@ -135,10 +137,12 @@ export class VsCodeConnectUi implements ConnectUi {
     return picked?.server;
   }
 
-  async confirmStartServer(server: string): Promise<boolean> {
-    const start = 'Start It';
-    const answer = await vscode.window.showInformationMessage(`${server} is not running on the JupyterHub.`, { modal: true, detail: 'Start it now? The Hub may take a while to start it; its progress is shown.' }, start);
-    return answer === start;
+  chooseStart(request: StartRequest): Promise<StartChoice | undefined> {
+    return chooseStart(request);
+  }
+
+  async openInBrowser(url: string): Promise<boolean> {
+    return vscode.env.openExternal(vscode.Uri.parse(url));
   }
 
   progress<T>(title: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Promise<T> {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { JsonObject } from '../../core/api';
+import type { HubStartMemory } from './hub-start';
 import type { Logger, Redactor } from '../../core/util/logger';
 import { NOTEBOOK_TYPE } from '../shared';
 import { NO_NOTEBOOK_KERNELS, NotebookKernels } from './notebook-kernels';
@@ -47,6 +49,16 @@ export interface Servers {
  * are checked when a Jupyter notebook is open (their kernel types fill the kernel picker) or when a
  * command asks.
  */
+/** The options each Hub server was last started with, kept with the window's global state (they are no secret). */
+function hubStartMemory(state: vscode.Memento): HubStartMemory {
+  const KEY = 'jupyterRemote.hubStarts';
+  const all = () => state.get<Record<string, JsonObject>>(KEY, {});
+  return {
+    last: (key) => all()[key],
+    remember: (key, userOptions) => void state.update(KEY, { ...all(), [key]: userOptions }),
+  };
+}
+
 export function registerServers(context: vscode.ExtensionContext, deps: ServersDeps): Servers {
   const store = new ServerStore(context.globalState, context.secrets);
   const connections = new ServerConnections(store, { logger: deps.log, redactor: deps.redactor, proxy: deps.proxy });
@@ -65,7 +77,7 @@ export function registerServers(context: vscode.ExtensionContext, deps: ServersD
   // The sessions are closed by the composition root, after every feature that uses them (closeSessions).
   context.subscriptions.push(
     statusBar,
-    ...registerServerCommands({ ...deps, store, connections, menuItems, kernels: () => kernels }),
+    ...registerServerCommands({ ...deps, store, connections, menuItems, kernels: () => kernels, hubStarts: hubStartMemory(context.globalState) }),
     watchTokenExpiry(store, connections),
   );
 

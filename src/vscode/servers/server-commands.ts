@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HubStartMemory } from './hub-start';
 import { JupyterError } from '../../core/http';
 import { discoverLocalServers, parseServerText, redactForMessage } from '../../core/servers';
 import { NOTEBOOK_TYPE, registerGuarded } from '../shared';
@@ -19,6 +20,8 @@ export interface ServerCommandsDeps extends ErrorSink {
   kernels: () => NotebookKernels;
   /** `http.proxy` when set. */
   proxy: () => string | undefined;
+  /** The options each Hub server was last started with. */
+  hubStarts: HubStartMemory;
 }
 
 /** Asks which server, among the saved ones; undefined when there are none or the person cancels. */
@@ -68,6 +71,7 @@ export function registerServerCommands(deps: ServerCommandsDeps): vscode.Disposa
       logger: deps.log,
       redactor: deps.redactor,
       proxy: deps.proxy() ?? undefined,
+      hubStarts: deps.hubStarts,
     });
     if (!connected) return;
     const status = await connections.adopt(connected.record, connected.session, connected.info);
