@@ -167,6 +167,19 @@ async function startBody(session: HttpSession, userOptions: JsonObject, signal?:
   return major >= 6 ? { user_options: userOptions } : userOptions;
 }
 
+/** Stops a user's server through the Hub and waits until it is stopped (a server already stopped is fine). */
+export async function stopHubServer(session: HttpSession, userName: string, serverName = '', signal?: AbortSignal): Promise<void> {
+  const who = `${userName}${serverName ? `/${serverName}` : ''}`;
+  const res = await session.request('DELETE', userPath(userName, serverName), { signal });
+  expectStatus(res, [202, 204], `stop the server of ${who}`);
+  for (const deadline = Date.now() + 60000; ; ) {
+    const server = (await hubServers(session, userName, signal)).find((s) => s.name === serverName);
+    if (!server || server.state === 'stopped') return;
+    if (Date.now() > deadline) throw new TimeoutError(`The server of ${who} was still stopping after 60 s.`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 /** Reads the spawn's event stream (`data: {…}` lines) until it says ready or failed, or ends. */
 async function followProgress(session: HttpSession, path: string, who: string, timeoutMs: number, options: StartHubServerOptions): Promise<void> {
   let pending = '';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { JsonObject } from '../../core/api';
 import type { HubStartMemory } from './hub-start';
+import { hubMenuItems } from './hub-menu';
 import type { Logger, Redactor } from '../../core/util/logger';
 import { NOTEBOOK_TYPE } from '../shared';
 import { NO_NOTEBOOK_KERNELS, NotebookKernels } from './notebook-kernels';
@@ -79,6 +80,7 @@ export function registerServers(context: vscode.ExtensionContext, deps: ServersD
     statusBar,
     ...registerServerCommands({ ...deps, store, connections, menuItems, kernels: () => kernels, hubStarts: hubStartMemory(context.globalState) }),
     watchTokenExpiry(store, connections),
+    menuItems.add(15, (shown) => hubMenuItems(shown, { store, connections, connect: async (text) => void (await vscode.commands.executeCommand('jupyterRemote.connect', text)) })),
   );
 
   const setContext = () => void vscode.commands.executeCommand('setContext', 'jupyterRemote.hasServers', store.list().length > 0);

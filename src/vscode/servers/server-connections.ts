@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { getIdentity, hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../../core/api';
-import type { Identity, KernelModel, KernelSpecs, ServerInfo } from '../../core/api';
+import type { Identity, JsonObject, KernelModel, KernelSpecs, ServerInfo } from '../../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../../core/http';
 import { Emitter } from '../../core/util/events';
 import { Logger, Redactor } from '../../core/util/logger';
@@ -45,11 +45,29 @@ export async function readCaFile(file: string, server: string): Promise<Buffer> 
 }
 
 /** When a Hub user's server's token expires, if the Hub lets it be known (best effort: never fails a check). */
-async function hubTokenExpiresAt(session: HttpSession, signal: AbortSignal): Promise<string | undefined> {
-  const hub = session.sibling(hubRootOf(session.baseUrl));
+/** What the Hub says of a user's server we are connected to: whose and which it is, the options it was started with, when the token expires. */
+export interface HubServerFacts {
+  hubUrl: string;
+  user: string;
+  serverName: string;
+  userOptions?: JsonObject;
+  tokenExpiresAt?: string;
+}
+
+async function hubFacts(session: HttpSession, signal: AbortSignal): Promise<HubServerFacts | undefined> {
+  const hubUrl = hubRootOf(session.baseUrl);
+  const hub = session.sibling(hubUrl);
   try {
     const user = await hubWhoAmI(hub, signal);
-    return (await hubTokenExpiry(hub, user.name, signal)).expiresAt;
+    const server = user.servers.find((s) => s.url === session.baseUrl.toString());
+    const expiry = await hubTokenExpiry(hub, user.name, signal).catch(() => ({ expiresAt: undefined }));
+    return {
+      hubUrl,
+      user: user.name,
+      serverName: server?.name ?? decodeURIComponent(/\/user\/[^/]+\/([^/]+)\/$/.exec(session.baseUrl.pathname)?.[1] ?? ''),
+      ...(server?.userOptions ? { userOptions: server.userOptions } : {}),
+      ...(expiry.expiresAt ? { tokenExpiresAt: expiry.expiresAt } : {}),
+    };
   } catch {
     return undefined;
   } finally {
@@ -71,6 +89,8 @@ export interface ServerStatus {
   kernels?: KernelModel[];
   /** A JupyterHub token's expiry, when the Hub lets it be known (ISO time). */
   tokenExpiresAt?: string;
+  /** A JupyterHub user's server: the Hub's word on it. */
+  hub?: HubServerFacts;
   /** Who the server thinks we are and what we may do (jupyter_server ≥ 2). */
   identity?: Identity;
 }
@@ -185,13 +205,14 @@ export class ServerConnections {
       if (!info.authenticated) {
         status = { state: 'auth-needed', info, message: 'The server wants a login that is not stored: connect to it again.' };
       } else {
-        const [specs, kernels, tokenExpiresAt, identity] = await Promise.all([
+        const [specs, kernels, hub, identity] = await Promise.all([
           listKernelSpecs(session, signal),
           listKernels(session, signal).catch(() => []),
-          info.flavor === 'jupyterhub-singleuser' && session.authKind === 'token' ? hubTokenExpiresAt(session, signal) : undefined,
+          info.flavor === 'jupyterhub-singleuser' && session.authKind === 'token' ? hubFacts(session, signal) : undefined,
           getIdentity(session, signal).catch(() => undefined),
         ]);
-        status = { state: 'connected', info, specs, kernels, ...(tokenExpiresAt ? { tokenExpiresAt } : {}), ...(identity ? { identity } : {}) };
+        const tokenExpiresAt = hub?.tokenExpiresAt;
+        status = { state: 'connected', info, specs, kernels, ...(tokenExpiresAt ? { tokenExpiresAt } : {}), ...(hub ? { hub } : {}), ...(identity ? { identity } : {}) };
       }
     } catch (e) {
       const message = e instanceof Error && e.name === 'TimeoutError' ? 'The server did not answer in time.' : e instanceof JupyterError ? e.message : String(e);

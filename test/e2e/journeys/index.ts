@@ -1,4 +1,4 @@
-// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets, debug, variables, sync, language), listed here in the
+// Every UI journey, one file per capability (servers, notebooks, files, terminal, widgets, debug, variables, sync, language, hub), listed here in the
 // order they run. A journey keeps its number (`JR_E2E_ONLY=12` runs journey 12 after its set-ups, `needs`) and
 // its slug (its screenshots are test-results/e2e/NN-slug.png):
 //
@@ -21,10 +21,12 @@
 //                                               29 language-problems          language
 //                                               30 language-hover             language
 //                                               31 language-definition        language
+//                                               32 hub-profile                hub
 //
 // A new journey takes the next number, whatever its capability.
 import { debugJourneys } from './debug';
 import { fileJourneys } from './files';
+import { hubJourneys } from './hub';
 import { languageJourneys } from './language';
 import { notebookJourneys } from './notebooks';
 import { serverJourneys } from './servers';
@@ -38,7 +40,7 @@ export { World } from './world';
 export type { Journey, Steps } from './world';
 
 /** The journeys in the order they run: by number. */
-export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys, ...debugJourneys, ...variableJourneys, ...syncJourneys, ...languageJourneys].sort((a, b) => a.id - b.id);
+export const journeys: Journey[] = [...serverJourneys, ...notebookJourneys, ...fileJourneys, ...terminalJourneys, ...widgetJourneys, ...debugJourneys, ...variableJourneys, ...syncJourneys, ...languageJourneys, ...hubJourneys].sort((a, b) => a.id - b.id);
 
 // Numbered 1, 2, 3… without a gap or a twice-used number, and set up only by journeys that run before them.
 for (const [i, j] of journeys.entries()) {

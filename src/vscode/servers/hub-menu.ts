@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { describeUserOptions, stopHubServer } from '../../core/api';
+import type { MenuItem } from './server-menu';
+import type { ServerConnections } from './server-connections';
+import type { ServerRecord, ServerStore } from './server-store';
+
+/**
+ * The server menu's lines for a JupyterHub user's server: what it was started with, Stop on the Hub…
+ * (after a confirmation), and New Named Server… (created and started the way the person chooses,
+ * then connected like any server).
+ */
+export function hubMenuItems(shown: ServerRecord | undefined, deps: { store: ServerStore; connections: ServerConnections; connect(text: string): Promise<void> }): MenuItem[] {
+  const hub = shown && deps.connections.status(shown.id).hub;
+  if (!shown || !hub) return [];
+  const label = `${hub.user}${hub.serverName ? `/${hub.serverName}` : ''}`;
+  const items: MenuItem[] = [];
+  if (hub.userOptions) {
+    const started = describeUserOptions(hub.userOptions);
+    items.push({ label: `$(server-environment) Started as ${started}`, run: async () => vscode.window.showInformationMessage(`${label} on the Hub was started as ${started}.`) });
+  }
+  items.push({
+    label: `$(debug-stop) Stop ${label} on the Hub…`,
+    run: async () => {
+      const stop = 'Stop It';
+      const answer = await vscode.window.showWarningMessage(`Stop ${label} on the Hub?`, { modal: true, detail: 'Its kernels and terminals end with it; its files stay. Connect again to start it.' }, stop);
+      if (answer !== stop) return;
+      const session = await deps.connections.session(shown.id);
+      const hubSession = session.sibling(hub.hubUrl);
+      try {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${label} on the Hub` }, () => stopHubServer(hubSession, hub.user, hub.serverName));
+      } finally {
+        await hubSession.close();
+      }
+      await deps.connections.check(shown.id, true);
+    },
+  });
+  items.push({
+    label: '$(add) New Named Server on the Hub…',
+    run: async () => {
+      const name = await vscode.window.showInputBox({
+        title: `A new server of ${hub.user} on the Hub`,
+        prompt: 'Its name: lowercase letters, digits and dashes (the Hub puts it in the URL).',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^[a-z0-9][a-z0-9-]{0,62}$/.test(v) ? undefined : 'Lowercase letters, digits and dashes, starting with a letter or digit.'),
+      });
+      if (!name) return;
+      const secret = await deps.store.secret(shown.id);
+      const url = new URL(`user/${encodeURIComponent(hub.user)}/${name}/`, hub.hubUrl);
+      // Connected as a server of its own, with the same token; the Hub creates it on the start.
+      await deps.connect(secret?.token ? `${url.toString()}?token=${encodeURIComponent(secret.token)}` : url.toString());
+    },
+  });
+  return items;
+}
