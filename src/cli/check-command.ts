@@ -1,7 +1,7 @@
 import { getIdentity, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeFrontEnd } from '../core/api';
 import { parseArgs } from './args';
 import { describeForCli, hubStartOptionsFrom, missingCredentials, probeStartingHubServer, sessionFromOptions } from './connect';
-import { CliError, printJson } from './io';
+import { CliError, printJson, printLine } from './io';
 
 /**
  * `jupyter-remote check URL [--ca FILE] [--fingerprint SHA256] [--profile SLUG] [--option KEY=VALUE]…`:
@@ -35,6 +35,9 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
           ...(expiry.known ? { tokenExpires: expiry.expiresAt ?? 'never' } : {}),
         };
         printJson(out, result);
+        // The profiles are only in the spawn page's HTML, and reading it starts the server where the
+        // spawner has no form: `check` starts nothing, so it does not read it.
+        printLine(process.stderr, "jupyter-remote: the Hub's profiles are read from its spawn page only when a server starts (check or run a stopped server with --profile SLUG --option KEY=VALUE, or choose in the Hub's page).");
         return 0;
       } finally {
         if (hub !== session) await hub.close();

@@ -2,7 +2,9 @@
 // (fixtures/hub.ts RECORDING_SPAWNER) offers KubeSpawner-style profiles, a generic form, or none, and
 // puts the options a server got in its environment.
 import assert from 'node:assert/strict';
-import { describeUserOptions, hubServers, parseSpawnForm, readSpawnPage, startHubServer, startKernel, type HubServer } from '../../src/core/api';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describeUserOptions, hubServers, parseSpawnForm, readSpawnPage, startHubServer, startKernel, userOptionsFor, type HubServer } from '../../src/core/api';
 import { HttpSession, JupyterError } from '../../src/core/http';
 import { KernelConnection, NotebookOutputs } from '../../src/core/kernel';
 import type { JsonObject } from '../../src/core/api';
@@ -13,6 +15,7 @@ import { ServerStore } from '../../src/vscode/servers/server-store';
 import { MemorySecrets, MemoryState } from '../support/memory-storage';
 import { runCli } from '../support/cli';
 import { ScriptedUi } from '../support/scripted-ui';
+import { startFakeServer } from './fixtures/fake-http';
 import { RunningHub, startHub } from './fixtures/hub';
 import { describeOnStack } from './fixtures/stack';
 
@@ -153,6 +156,42 @@ describeOnStack('debian', 'JupyterHub 3.0 profiles', function () {
     assert.deepEqual(server?.userOptions, { profile: 'gpu', image: 'tensorflow' });
     assert.equal(describeUserOptions(server?.userOptions ?? {}, form), '1 GPU, PyTorch · Image: TensorFlow 2.17');
     await hub.stopServer('kube-fay');
+  });
+
+  it('a generic form: a person sees its fields; a start with values for them records them as given', async () => {
+    const browser = await browserOf(hub.url, 'generic-kim');
+    const form = parseSpawnForm(await (await browser.get('hub/spawn/generic-kim')).text());
+    assert.equal(form.kind, 'generic');
+    assert.deepEqual(form.kind === 'generic' && form.options.map((o) => [o.key, o.kind, o.label]), [['partition', 'choice', 'Partition'], ['walltime', 'text', 'Walltime'], ['exclusive', 'checkbox', 'Whole node']]);
+    const token = await hub.userToken('generic-kim');
+    const userOptions = userOptionsFor(form, { options: { partition: 'long', exclusive: true } });
+    const url = await startHubServer(session(token), 'generic-kim', { userOptions: userOptions as JsonObject });
+    assert.deepEqual(await optionsSeenBy(url, token), { exclusive: true, partition: 'long', walltime: '01:00:00' });
+    await hub.stopServer('generic-kim');
+  });
+
+  it("a newer Hub's spawn page read with a token (a fake Hub page: JupyterHub 3 is the Hub here): the form is parsed; a spawner without a form starts on the read, and that is said", async () => {
+    const kube = readFileSync(path.join(__dirname, '..', 'fixtures', 'hub-forms', 'kubespawner-7.1.html'), 'utf8');
+    const fake = await startFakeServer((req, res) => {
+      if (req.headers.authorization !== 'token t0k') {
+        res.writeHead(302, { Location: '/hub/login' }).end();
+      } else if (req.url === '/hub/spawn/ann') {
+        res.writeHead(200, { 'Content-Type': 'text/html' }).end(kube);
+      } else {
+        res.writeHead(302, { Location: '/hub/spawn-pending/bob' }).end();
+      }
+    });
+    const viaToken = new HttpSession({ baseUrl: fake.url, credentials: { token: 't0k' } });
+    try {
+      const read = await readSpawnPage(viaToken, 'ann');
+      assert.ok(read.readable && read.form.kind === 'profiles', JSON.stringify(read));
+      assert.deepEqual(read.form.kind === 'profiles' && read.form.profiles.map((p) => p.slug), ['small-cpu', 'gpu-pytorch', 'large-memory']);
+      assert.deepEqual(await readSpawnPage(viaToken, 'bob'), { readable: false, started: true, reason: 'The Hub started the server with its defaults: its spawner offers no options.' });
+      assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.url}`), ['GET /hub/spawn/ann', 'GET /hub/spawn/bob'], 'one GET each, the token in a header only');
+    } finally {
+      await viaToken.close();
+      await fake.close();
+    }
   });
 
   it('`jupyter-remote check --profile --option` starts a stopped server with them; `check` on the Hub lists each server with its options; a bad --option is exit 2', async () => {
