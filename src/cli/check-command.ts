@@ -37,7 +37,7 @@ export async function checkCommand(args: string[], out: NodeJS.WritableStream): 
         printJson(out, result);
         // The profiles are only in the spawn page's HTML, and reading it starts the server where the
         // spawner has no form: `check` starts nothing, so it does not read it.
-        printLine(process.stderr, "jupyter-remote: the Hub's profiles are read from its spawn page only when a server starts (check or run a stopped server with --profile SLUG --option KEY=VALUE, or choose in the Hub's page).");
+        printLine(process.stderr, "jupyter-remote: the Hub's profiles are on its spawn page, which JupyterHub 2 and later show only to a logged-in browser: see them there, and start a stopped server with check or run --profile SLUG --option KEY=VALUE.");
         return 0;
       } finally {
         if (hub !== session) await hub.close();

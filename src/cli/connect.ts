@@ -114,7 +114,9 @@ export function hubStartOptionsFrom(options: Record<string, string | boolean>, l
   for (const option of lists.option ?? []) {
     const eq = option.indexOf('=');
     if (eq <= 0) throw new CliError(`--option ${JSON.stringify(option)}: give it as KEY=VALUE (e.g. --option image=pytorch).`, 2);
-    picked[option.slice(0, eq).trim()] = option.slice(eq + 1);
+    // A checkbox's value is true or false (a string "false" is a true value in Python).
+    const value = option.slice(eq + 1);
+    picked[option.slice(0, eq).trim()] = value === 'true' ? true : value === 'false' ? false : value;
   }
   return Object.keys(picked).length ? picked : undefined;
 }

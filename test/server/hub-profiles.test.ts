@@ -105,7 +105,7 @@ describeOnStack('debian', 'JupyterHub 3.0 profiles', function () {
     const url = await startHubServer(hubSession, 'kube-bo', { serverName: 'big', userOptions: { profile: 'large' } });
     assert.equal(url, `${hub.url}user/kube-bo/big/`);
     const servers = await hubServers(hubSession, 'kube-bo');
-    assert.deepEqual(servers.map((s) => [s.name, s.state, s.userOptions]), [['', 'stopped', undefined], ['big', 'running', { profile: 'large' }]]);
+    assert.deepEqual(servers.map((s) => [s.name, s.state, s.userOptions]), [['', 'stopped', {}], ['big', 'running', { profile: 'large' }]]);
     await hub.stopServer('kube-bo', 'big');
   });
 
@@ -124,10 +124,10 @@ describeOnStack('debian', 'JupyterHub 3.0 profiles', function () {
     );
   });
 
-  it("the spawn page: a token is sent to the login page (Hub 3), and a server without a form is not started by looking", async () => {
+  it("the spawn page: a token is sent to the login page (JupyterHub 2 and later), and a server without a form is not started by looking", async () => {
     const kube = session(await hub.userToken('kube-dee'));
     const reading = await readSpawnPage(kube, 'kube-dee');
-    assert.deepEqual(reading, { readable: false, reason: "This Hub does not let an API token read its options form (it sends the token to its login page): choose in the browser, or give the options." });
+    assert.deepEqual(reading, { readable: false, reason: "This Hub does not show its options form to an API token (JupyterHub 2 and later send it to their login page): choose in the browser, or give the options." });
     const plain = session(await hub.userToken('plain-eve'));
     assert.equal((await readSpawnPage(plain, 'plain-eve')).readable, false);
     const [server] = await hubServers(plain, 'plain-eve');
@@ -230,7 +230,7 @@ describeOnStack('debian', 'JupyterHub 3.0 profiles', function () {
       const connected = await connectToServer(`${hub.url}user/kube-gus/lab?token=${token}`, deps(first, remembered));
       assert.ok(connected, 'connected');
       sessions.push(connected.session);
-      assert.equal(first.startRequests[0].formNote, "This Hub does not let an API token read its options form (it sends the token to its login page): choose in the browser, or give the options.");
+      assert.equal(first.startRequests[0].formNote, "This Hub does not show its options form to an API token (JupyterHub 2 and later send it to their login page): choose in the browser, or give the options.");
       assert.equal(first.startRequests[0].last, undefined);
       assert.deepEqual([...remembered.all.values()], [{ profile: 'gpu', image: 'tensorflow' }]);
       await hub.stopServer('kube-gus');

@@ -139,6 +139,11 @@ function list(values: string[]): string {
  * PyTorch 2.3 (CUDA 12.1)" with the form, "gpu-pytorch · image: pytorch-2.3" without it. The options
  * come from the Hub's server model (anyone with access could have set them): plain text, capped.
  */
+/** A key of `user_options` that names a secret (a password field of the form): never shown back, never remembered. */
+export function looksSecret(key: string): boolean {
+  return /pass|secret|token|credential|api[-_]?key/i.test(key);
+}
+
 export function describeUserOptions(options: Record<string, unknown>, form?: SpawnForm): string {
   let entries = Object.entries(options).filter(([, v]) => v !== null && v !== undefined);
   if (entries.length === 0) return DEFAULTS;
@@ -162,7 +167,8 @@ export function describeUserOptions(options: Record<string, unknown>, form?: Spa
     // The Hub's default options_from_form keeps form data as lists: one value reads as itself.
     const value = Array.isArray(v) && v.length === 1 ? (v[0] as unknown) : v;
     let text: string;
-    if (option?.kind === 'checkbox') text = value === true || value === option.choices[0]?.value ? 'yes' : 'no';
+    if (looksSecret(k)) text = '•••';
+    else if (option?.kind === 'checkbox') text = value === true || value === option.choices[0]?.value ? 'yes' : 'no';
     else text = (k === keyOf(k) && option?.choices.find((c) => c.value === value)?.label) || shown(value);
     if (!text) continue;
     parts.push(`${option?.label ?? plain(keyOf(k), 60)}: ${text}`);

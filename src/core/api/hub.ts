@@ -64,7 +64,8 @@ function serversOf(session: HttpSession, user: JsonObject): HubServer[] {
       const server: HubServer = { name, state: serverState(v) };
       if (typeof v.url === 'string' && v.url) server.url = new URL(v.url, session.baseUrl).toString();
       if (typeof v.last_activity === 'string') server.lastActivity = v.last_activity;
-      if (isObject(v.user_options) && Object.keys(v.user_options).length) server.userOptions = v.user_options;
+      // `{}` is a start with the Hub's defaults, kept as such (a start "as last time" then means those).
+      if (isObject(v.user_options)) server.userOptions = v.user_options;
       servers.push(server);
     }
   }
@@ -212,25 +213,34 @@ async function followProgress(session: HttpSession, path: string, who: string, t
   if (res.status !== 200) expectStatus(res, [200], `follow the start of the server of ${who}`);
 }
 
+function spawnPagePath(userName: string, serverName = ''): string {
+  return `hub/spawn/${idSegment(userName, 'Hub user name')}${serverName ? `/${idSegment(serverName, 'Hub server name')}` : ''}`;
+}
+
+/** The Hub's page where a person starts that server, choosing its options (`hubRoot` ends in `/`). */
+export function spawnPageUrl(hubRoot: string | URL, userName: string, serverName = ''): string {
+  return new URL(spawnPagePath(userName, serverName), hubRoot).toString();
+}
+
 /** What a Hub's spawn page says of its options: the form, or why it cannot be read with a token. */
 export type SpawnPageReading = { readable: true; form: SpawnForm } | { readable: false; reason: string; started?: boolean };
 
 /**
  * Reads the options form of a user's server from the Hub's spawn page (the Hub has no API for it).
  * Only when the person has asked to start that server: a Hub whose spawner has no form starts the
- * server with its defaults on this very GET (then `started`). Hub 3 sends an API token to its login
+ * server with its defaults on this very GET (then `started`). JupyterHub 2 and later send an API token to their login
  * page instead of answering.
  */
 export async function readSpawnPage(session: HttpSession, userName: string, serverName = '', signal?: AbortSignal): Promise<SpawnPageReading> {
-  const path = `hub/spawn/${idSegment(userName, 'Hub user name')}${serverName ? `/${idSegment(serverName, 'Hub server name')}` : ''}`;
-  const res = await session.request('GET', path, { signal });
+  const res = await session.request('GET', spawnPagePath(userName, serverName), { signal });
   if (res.status === 200) return { readable: true, form: parseSpawnForm(res.text()) };
   const location = res.header('location') ?? '';
-  if (res.status >= 300 && res.status < 400 && /\/hub\/login\b/.test(location)) {
-    return { readable: false, reason: "This Hub does not let an API token read its options form (it sends the token to its login page): choose in the browser, or give the options." };
+  const redirected = res.status >= 300 && res.status < 400;
+  if (redirected && /\/hub\/login\b/.test(location)) {
+    return { readable: false, reason: "This Hub does not show its options form to an API token (JupyterHub 2 and later send it to their login page): choose in the browser, or give the options." };
   }
-  if (res.status >= 300 && res.status < 400) return { readable: false, started: true, reason: 'The Hub started the server with its defaults: its spawner offers no options.' };
-  return { readable: false, reason: `The Hub did not show its options form (HTTP ${res.status}).` };
+  if (redirected && /\/spawn-pending\//.test(location)) return { readable: false, started: true, reason: 'The Hub started the server with its defaults: its spawner offers no options.' };
+  return { readable: false, reason: `The Hub did not show its options form (${redirected ? 'it sent the request elsewhere' : `HTTP ${res.status}`}).` };
 }
 
 export interface HubTokenExpiry {

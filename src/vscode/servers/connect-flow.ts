@@ -1,4 +1,4 @@
-import { hubWhoAmI, probeServer } from '../../core/api';
+import { hubWhoAmI, probeServer, startHubServer } from '../../core/api';
 import type { HubServer, ServerInfo } from '../../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, InsecureTransportError, JupyterError, TlsError } from '../../core/http';
 import { ServerAddress, isLoopbackHost, parseServerText, redactForMessage } from '../../core/servers';
@@ -232,7 +232,12 @@ async function chooseHubServer(hubAddress: ServerAddress, deps: ConnectDeps): Pr
       if (!server) return undefined;
       const label = `${user.name}${server.name ? `/${server.name}` : ''}`;
       let url = server.state === 'running' ? server.url : undefined;
-      if (!url) {
+      if (!url && server.state === 'starting') {
+        // Started already (in the browser, another window): followed as it is, nothing to choose.
+        url = await ui.progress(`Starting ${label} on the Hub`, (signal, report) =>
+          startHubServer(hub, user.name, { serverName: server.name || undefined, signal, onProgress: (p) => p.message && report(p.message) }),
+        );
+      } else if (!url) {
         url = await startWithChoice(hub, { user: user.name, serverName: server.name, label }, ui, deps.hubStarts);
         if (!url) return undefined;
       }

@@ -1,10 +1,10 @@
 // Starting a JupyterHub server with a profile and options (issue 28), without the vscode module at run
 // time: the choices, the start, and what is remembered, over ConnectUi (quick picks in VS Code, a
 // script in tests).
-import { describeUserOptions, hubServers, readSpawnPage, startHubServer } from '../../core/api';
+import { describeUserOptions, hubServers, looksSecret, readSpawnPage, spawnPageUrl, startHubServer } from '../../core/api';
 import type { JsonObject, SpawnForm, SpawnPageReading } from '../../core/api';
 import type { HttpSession } from '../../core/http';
-import { JupyterError, TimeoutError } from '../../core/http';
+import { AbortedError, JupyterError, TimeoutError } from '../../core/http';
 
 /** How a server is to be started, as the person chose. */
 export type StartChoice =
@@ -68,40 +68,51 @@ export async function startWithChoice(
   } else {
     const last = memory?.last(key);
     const form = reading.readable ? reading.form : undefined;
+    const formNote = !reading.readable ? reading.reason : reading.form.kind === 'unreadable' ? reading.form.reason : undefined;
     const choice = await ui.chooseStart({
       server: label,
       ...(last ? { last: { userOptions: last, description: describeUserOptions(last, form) } } : {}),
       ...(form ? { form } : {}),
-      ...(!reading.readable ? { formNote: reading.reason } : {}),
+      ...(formNote ? { formNote } : {}),
     });
     if (!choice) return undefined;
     if (choice.kind === 'browser') url = await startInBrowser(hub, target, ui);
     else url = await follow(choice.kind === 'options' ? { userOptions: choice.userOptions } : { userOptions: {} });
   }
-  // What it was started with, as the Hub keeps it (a choice in the browser too).
+  // What it was started with, as the Hub keeps it (a choice in the browser too). Options that look like
+  // secrets (a password field of the form) are not kept: the memory is the window's state on disk.
   const started = (await hubServers(hub, user).catch(() => [])).find((s) => s.name === serverName);
-  if (started?.userOptions) memory?.remember(key, started.userOptions);
+  if (started?.userOptions && !Object.keys(started.userOptions).some(looksSecret)) memory?.remember(key, started.userOptions);
   return url;
 }
 
-/** Opens the Hub's spawn page in the browser and follows the server through the API until it runs. */
+/**
+ * Opens the Hub's spawn page in the browser, waits until the person has pressed Start there (the
+ * server is starting), then follows the start with the Hub's progress until it runs.
+ */
 async function startInBrowser(hub: HttpSession, target: { user: string; serverName: string; label: string }, ui: HubStartUi): Promise<string> {
-  const page = new URL(`hub/spawn/${encodeURIComponent(target.user)}${target.serverName ? `/${encodeURIComponent(target.serverName)}` : ''}`, hub.baseUrl).toString();
+  const page = spawnPageUrl(hub.baseUrl, target.user, target.serverName);
   if (!(await ui.openInBrowser(page))) throw new JupyterError(`Could not open the browser: open ${page} yourself, start the server there, then connect again.`);
-  return ui.progress(`Waiting for ${target.label} to be started in the browser`, async (signal, report) => {
-    const deadline = Date.now() + BROWSER_WAIT_MS;
-    let seenStarting = false;
-    for (;;) {
-      if (signal.aborted) throw new JupyterError(`${target.label} was not started: the wait was cancelled.`);
+  await ui.progress(`Waiting for ${target.label} to be started in the browser`, async (signal) => {
+    for (const deadline = Date.now() + BROWSER_WAIT_MS; ; ) {
       const server = (await hubServers(hub, target.user, signal)).find((s) => s.name === target.serverName);
-      if (server?.state === 'running' && server.url) return server.url;
-      if (server?.state === 'starting' && !seenStarting) {
-        seenStarting = true;
-        report('The Hub is starting it');
-      }
-      if (seenStarting && server?.state === 'stopped') throw new JupyterError(`The Hub could not start ${target.label}: it stopped again (the Hub's page says why).`);
+      if (server && server.state !== 'stopped') return;
       if (Date.now() > deadline) throw new TimeoutError(`${target.label} was not started in the browser within ${BROWSER_WAIT_MS / 60000} minutes (the page was left without pressing Start).`);
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000, signal);
     }
+  });
+  // Started there: followed as any start, its progress shown (the Hub answers a start under way as such).
+  return ui.progress(`Starting ${target.label} on the Hub`, (signal, report) =>
+    startHubServer(hub, target.user, { serverName: target.serverName || undefined, signal, onProgress: (p) => p.message && report(p.message) }),
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new AbortedError('Cancelled.'));
+    }, { once: true });
   });
 }

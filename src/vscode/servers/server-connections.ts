@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { getIdentity, hubRootOf, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../../core/api';
+import { getIdentity, hubRootOf, hubServers, hubTokenExpiry, hubWhoAmI, listKernelSpecs, listKernels, probeServer } from '../../core/api';
+import { parseServerText } from '../../core/servers';
 import type { Identity, JsonObject, KernelModel, KernelSpecs, ServerInfo } from '../../core/api';
 import { AuthError, HttpSession, HubServerStoppedError, JupyterError, TlsError } from '../../core/http';
 import { Emitter } from '../../core/util/events';
@@ -44,8 +45,7 @@ export async function readCaFile(file: string, server: string): Promise<Buffer> 
   }
 }
 
-/** When a Hub user's server's token expires, if the Hub lets it be known (best effort: never fails a check). */
-/** What the Hub says of a user's server we are connected to: whose and which it is, the options it was started with, when the token expires. */
+/** What the Hub says of a user's server we are connected to: whose and which it is, the options it was started with, when the token expires (best effort: never fails a check). */
 export interface HubServerFacts {
   hubUrl: string;
   user: string;
@@ -54,17 +54,24 @@ export interface HubServerFacts {
   tokenExpiresAt?: string;
 }
 
+/**
+ * The Hub's word on the user's server we are connected to. Whose and which server it is comes from its
+ * address (`/user/NAME/SERVER/`), not from the token: an admin's token may open another person's server.
+ */
 async function hubFacts(session: HttpSession, signal: AbortSignal): Promise<HubServerFacts | undefined> {
   const hubUrl = hubRootOf(session.baseUrl);
+  const owned = parseServerText(session.baseUrl.toString()).servers[0]?.hub;
+  if (!owned?.user) return undefined;
   const hub = session.sibling(hubUrl);
   try {
     const user = await hubWhoAmI(hub, signal);
-    const server = user.servers.find((s) => s.url === session.baseUrl.toString());
+    const serverName = owned.serverName ?? '';
+    const server = (user.name === owned.user ? user.servers : await hubServers(hub, owned.user, signal).catch(() => [])).find((s) => s.name === serverName);
     const expiry = await hubTokenExpiry(hub, user.name, signal).catch(() => ({ expiresAt: undefined }));
     return {
       hubUrl,
-      user: user.name,
-      serverName: server?.name ?? decodeURIComponent(/\/user\/[^/]+\/([^/]+)\/$/.exec(session.baseUrl.pathname)?.[1] ?? ''),
+      user: owned.user,
+      serverName,
       ...(server?.userOptions ? { userOptions: server.userOptions } : {}),
       ...(expiry.expiresAt ? { tokenExpiresAt: expiry.expiresAt } : {}),
     };

@@ -89,9 +89,13 @@ async function hubProfileJourney(world: World, t: Steps): Promise<void> {
     assert.match(rows[0].description, /gpu · image: tensorflow/);
     const again = performance.now();
     await wb.pick(/Start as Last Time/);
-    await until('connected again', async () => (await wb.notifications()).some((n) => /Connected to Hub GPU/.test(n)), 90000, 200);
-    const options = ((await hub.api('GET', 'users/kube-joy')).json as { servers: Record<string, { user_options?: unknown }> }).servers['']?.user_options;
-    assert.deepEqual(options, { profile: 'gpu', image: 'tensorflow' });
+    // The Hub's word that it runs (the first connect's "Connected" toast may still be showing).
+    const running = await until('the server running again on the Hub', async () => {
+      const server = ((await hub.api('GET', 'users/kube-joy')).json as { servers: Record<string, { ready?: boolean; user_options?: unknown }> }).servers[''];
+      return server?.ready && server;
+    }, 90000, 200);
+    assert.deepEqual(running.user_options, { profile: 'gpu', image: 'tensorflow' });
+    await until('the status bar to show "Hub GPU" connected', async () => (await wb.statusBarTexts()).some((s) => s.includes('Hub GPU') && !/not running|stopped/i.test(s)), 30000);
     t.note(`"Choose in the Browser…" → Start pressed in the Hub's page → connected in ${connectedIn}; "Start as Last Time" → connected in ${since(again)}`);
   } finally {
     await hub.stop();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseSpawnForm } from '../../../src/core/api/hub-spawn-form';
-import { describeUserOptions, SpawnOptionsError, userOptionsFor } from '../../../src/core/api/hub-user-options';
+import { describeUserOptions, looksSecret, SpawnOptionsError, userOptionsFor } from '../../../src/core/api/hub-user-options';
 import type { SpawnForm, SpawnProfile } from '../../../src/core/api/hub-spawn-form';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/hub-forms', `${name}.html`), 'utf8');
@@ -431,5 +431,12 @@ describe('parseSpawnForm: hostile and odd pages', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('user_options that look like secrets', () => {
+  it('are shown as dots, whatever the form', () => {
+    assert.equal(describeUserOptions({ profile: 'gpu', cluster_password: 'hunter2', api_key: 'sk-1' }), 'gpu · cluster_password: ••• · api_key: •••');
+    assert.ok(looksSecret('Password') && looksSecret('github_token') && !looksSecret('image'));
   });
 });
