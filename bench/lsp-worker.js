@@ -197,20 +197,6 @@ async function ours(baseUrl, token, corePath, cells, places) {
   }
 }
 
-/** What ours asks the server to send (src/core/language/language-service.ts CLIENT_CAPABILITIES): the same answers for both. */
-const CAPABILITIES = {
-  textDocument: {
-    synchronization: { didSave: false, dynamicRegistration: false },
-    hover: { contentFormat: ['markdown', 'plaintext'] },
-    completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'], snippetSupport: false }, contextSupport: true },
-    signatureHelp: { signatureInformation: { documentationFormat: ['markdown', 'plaintext'], parameterInformation: { labelOffsetSupport: true } } },
-    definition: { linkSupport: true },
-    references: {},
-    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-    publishDiagnostics: { tagSupport: { valueSet: [1, 2] }, versionSupport: true },
-  },
-  workspace: { configuration: true, workspaceFolders: true },
-};
 
 async function plain(baseUrl, token, rootDir, corePath, cells, places) {
   const WebSocket = require('ws');
@@ -266,7 +252,7 @@ async function plain(baseUrl, token, rootDir, corePath, cells, places) {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
-    await request('initialize', { processId: null, clientInfo: { name: 'plain' }, rootUri, workspaceFolders: [{ uri: rootUri, name: 'root' }], capabilities: CAPABILITIES });
+    await request('initialize', { processId: null, clientInfo: { name: 'plain' }, rootUri, workspaceFolders: [{ uri: rootUri, name: 'root' }], capabilities: require(path.resolve(corePath || 'dist/core.js')).LSP_CLIENT_CAPABILITIES });
     send({ method: 'initialized', params: {} });
     const connected = performance.now();
     let published = diagnosed();

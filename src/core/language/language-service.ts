@@ -13,8 +13,8 @@ export type { DiagnosticsUpdate, DocumentPlace, ServedLocation } from './open-do
 
 export type LanguageServiceState = 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
-/** What we ask the language server to send: the forms the answers are read in (lsp-answers.ts). */
-const CLIENT_CAPABILITIES = {
+/** What we ask the language server to send: the forms the answers are read in (lsp-answers.ts). The bench's plain client asks the same. */
+export const LSP_CLIENT_CAPABILITIES = {
   textDocument: {
     synchronization: { didSave: false, dynamicRegistration: false },
     hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -211,7 +211,7 @@ export class LanguageService implements Disposable {
           clientInfo: { name: 'jupyter-remote' },
           rootUri: offer.rootUri,
           workspaceFolders: [{ uri: offer.rootUri, name: 'root' }],
-          capabilities: CLIENT_CAPABILITIES,
+          capabilities: LSP_CLIENT_CAPABILITIES,
         }, { timeoutMs: 60000 });
         connection.notify('initialized', {});
         connection.initializedByUs = true;
