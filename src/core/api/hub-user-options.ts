@@ -1,5 +1,5 @@
 import type { SpawnForm, SpawnOption, SpawnProfile } from './hub-spawn-form';
-import { plain } from './hub-spawn-form';
+import { plain } from './html-tree';
 import { JupyterError } from '../http';
 
 /**

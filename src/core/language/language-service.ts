@@ -94,8 +94,8 @@ export class LanguageService implements Disposable {
     this.documents.openNotebook(key, serverPath, cells, this.notify);
   }
 
-  /** The notebook's cells changed (an edit, a cell added, moved or removed). */
-  changeNotebook(key: string, cells: readonly CellText[]): void {
+  /** The notebook's cells changed (an edit, a cell added, moved or removed): its cells, or how to read them when the change is sent. */
+  changeNotebook(key: string, cells: readonly CellText[] | (() => readonly CellText[])): void {
     if (this.documents.changeNotebook(key, cells)) this.changeSoon();
   }
 

@@ -23,7 +23,8 @@ export type Notify = (method: string, params: unknown) => void;
 
 interface OpenNotebook {
   uri: string;
-  cells: readonly CellText[];
+  /** The cells as last sent, or how to read them when the changes are next sent (an edit costs nothing until then). */
+  cells: readonly CellText[] | (() => readonly CellText[]);
   document: VirtualNotebook;
   version: number;
   /** Cells changed since the language server last saw them. */
@@ -70,7 +71,7 @@ export class OpenDocuments {
     sendOpen(notify, notebook.uri, notebook.version, notebook.document.text);
   }
 
-  changeNotebook(key: string, cells: readonly CellText[]): boolean {
+  changeNotebook(key: string, cells: readonly CellText[] | (() => readonly CellText[])): boolean {
     const notebook = this.notebooks.get(key);
     if (!notebook) return false;
     notebook.cells = cells;
@@ -124,7 +125,7 @@ export class OpenDocuments {
   reopenAll(notify: Notify): void {
     for (const notebook of this.notebooks.values()) {
       notebook.version++;
-      notebook.document = new VirtualNotebook(notebook.cells);
+      notebook.document = new VirtualNotebook(cellsNow(notebook));
       notebook.dirty = false;
       sendOpen(notify, notebook.uri, notebook.version, notebook.document.text);
     }
@@ -140,7 +141,7 @@ export class OpenDocuments {
     for (const notebook of this.notebooks.values()) {
       if (!notebook.dirty) continue;
       notebook.dirty = false;
-      notebook.document = new VirtualNotebook(notebook.cells);
+      notebook.document = new VirtualNotebook(cellsNow(notebook));
       notebook.version++;
       notify('textDocument/didChange', { textDocument: { uri: notebook.uri, version: notebook.version }, contentChanges: [{ text: notebook.document.text }] });
     }
@@ -249,6 +250,12 @@ export class OpenDocuments {
   private fileUriOf(path: string): string {
     return `${this.offer.rootUri}/${encodePathForUri(normalizeServerPath(path))}`;
   }
+}
+
+/** A notebook's cells, read now if they were given as a way to read them. */
+function cellsNow(notebook: OpenNotebook): readonly CellText[] {
+  if (typeof notebook.cells === 'function') notebook.cells = notebook.cells();
+  return notebook.cells;
 }
 
 function sendOpen(notify: Notify, uri: string, version: number, text: string): void {

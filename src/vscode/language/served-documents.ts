@@ -160,7 +160,8 @@ export class ServedDocuments implements vscode.Disposable {
   }
 
   private notebookChanged(notebook: vscode.NotebookDocument): void {
-    this.notebooks.get(notebook)?.service?.changeNotebook(notebook.uri.toString(), cellsOf(notebook));
+    // Read when the change is sent (debounced), not at every keystroke.
+    this.notebooks.get(notebook)?.service?.changeNotebook(notebook.uri.toString(), () => cellsOf(notebook));
   }
 
   /** A new service's problems go on that server's documents (a file path alone could be another server's). */

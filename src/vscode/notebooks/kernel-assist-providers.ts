@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { callAt, signatureOf } from '../../core/kernel';
 import type { Completion, KernelAssist } from '../../core/kernel';
 import { fencedCodeBlock } from '../../core/util/markdown';
-import { NOTEBOOK_TYPE, signalOf } from '../shared';
+import { NOTEBOOK_TYPE, signalOf, withTimeout } from '../shared';
 import type { LanguageAnswers } from '../language';
 import type { KernelControllers } from './kernel-controllers';
 
@@ -34,13 +34,6 @@ function docs(text: string): vscode.MarkdownString {
 /** How long the language server may take before the kernel's answer is shown alone (typing is never held up). */
 const LANGUAGE_SERVER_BUDGET_MS = { completions: 500, hover: 1000, signatures: 500 };
 
-/** The answer if it comes within `ms`, else undefined. */
-function within<T>(answer: Promise<T | undefined> | undefined, ms: number): Promise<T | undefined> {
-  if (!answer) return Promise.resolve(undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
-}
 
 const labelOf = (item: vscode.CompletionItem): string => (typeof item.label === 'string' ? item.label : item.label.label);
 
@@ -83,7 +76,7 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
     async provideCompletionItems(document, position, token) {
       const [kernel, server] = await Promise.all([
         fromKernel(document, position, token),
-        within(language()?.completions(document, position, token), LANGUAGE_SERVER_BUDGET_MS.completions),
+        withTimeout(language()?.completions(document, position, token) ?? Promise.resolve(undefined), LANGUAGE_SERVER_BUDGET_MS.completions, undefined),
       ]);
       if (token.isCancellationRequested) return undefined;
       const have = new Set(kernel.map(labelOf));
@@ -103,7 +96,7 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
 
   const hover: vscode.HoverProvider = {
     async provideHover(document, position, token) {
-      const served = await within(language()?.hover(document, position, token), LANGUAGE_SERVER_BUDGET_MS.hover);
+      const served = await withTimeout(language()?.hover(document, position, token) ?? Promise.resolve(undefined), LANGUAGE_SERVER_BUDGET_MS.hover, undefined);
       if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       const word = assist && document.getWordRangeAtPosition(position);
@@ -115,7 +108,7 @@ export function registerKernelAssist(controllers: KernelControllers, language: (
 
   const signatures: vscode.SignatureHelpProvider = {
     async provideSignatureHelp(document, position, token) {
-      const served = await within(language()?.signatureHelp(document, position, token), LANGUAGE_SERVER_BUDGET_MS.signatures);
+      const served = await withTimeout(language()?.signatureHelp(document, position, token) ?? Promise.resolve(undefined), LANGUAGE_SERVER_BUDGET_MS.signatures, undefined);
       if (served || token.isCancellationRequested) return served;
       const assist = assistFor(document);
       if (!assist) return undefined;

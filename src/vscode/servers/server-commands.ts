@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HubStartMemory } from './hub-start';
 import { JupyterError } from '../../core/http';
 import { discoverLocalServers, parseServerText, redactForMessage } from '../../core/servers';
-import { NOTEBOOK_TYPE, registerGuarded } from '../shared';
+import { NOTEBOOK_TYPE, registerGuarded, withTimeout } from '../shared';
 import type { ErrorSink } from '../shared';
 import { connectToServer } from './connect-flow';
 import { ServerChoice, VsCodeConnectUi, askForServerText } from './connect-ui';
@@ -186,9 +186,3 @@ export function registerServerCommands(deps: ServerCommandsDeps): vscode.Disposa
   ];
 }
 
-/** The promise's value, or `fallback` if it fails or takes longer than `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
-  return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
-}
